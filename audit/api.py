@@ -1,0 +1,88 @@
+"""The library API. The CLI calls these; so can anyone who imports `audit`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from audit import __version__
+from audit.model import Message, ReadError, Record, RecordResult, Tier, WorkloadProfile, strictest
+from audit.pipeline import ScanContext, ScanSummary, build_context, scan_paths, scan_records
+from audit.readers import ReadOptions
+from audit.report.formats import FormatOptions
+from audit.settings import Settings, load_settings
+
+
+@dataclass
+class ScanOutcome:
+    """What a finished scan leaves: its summary and the strictest decision seen."""
+
+    summary: ScanSummary
+    strictest: Tier = Tier.UNRESTRICTED
+    failed: bool = False
+    results: list[RecordResult] = field(default_factory=list)
+
+
+def settings_from(config: str | None = None, **overrides) -> Settings:
+    """Settings from the config file plus explicit overrides (None values are ignored)."""
+    return load_settings(config, **overrides)
+
+
+def scan_texts(texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None) -> list[RecordResult]:
+    """Scan plain texts, one single-message record each (ids are 1-based positions)."""
+    ctx = context or build_context(settings or Settings())
+    records = [Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1)]
+    summary = ScanSummary()
+    return list(scan_records(ctx, records, summary))
+
+
+def scan_file(path: str, settings: Settings | None = None, options: ReadOptions | None = None, workload: str | None = None) -> ScanOutcome:
+    """Scan one file or directory and keep every result in memory (for small inputs and tests)."""
+    ctx = build_context(settings or Settings(), default_workload=workload)
+    summary = ScanSummary()
+    results = list(scan_paths(ctx, [path], options or ReadOptions(), summary))
+    return ScanOutcome(summary, strictest(r.decision for r in results), results=results)
+
+
+def scan_to(
+    paths: list[str],
+    settings: Settings,
+    options: ReadOptions,
+    format_cls: type,
+    sink: TextIO,
+    workload: str | None = None,
+    workloads: dict[str, WorkloadProfile] | None = None,
+    on_error: Callable[[ReadError], None] | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    observers: Iterable = (),
+) -> ScanOutcome:
+    """Stream a scan of `paths` into an output format; observers (e.g. the registry) see every result."""
+    ctx = build_context(settings, workloads=workloads, default_workload=workload)
+    summary = ScanSummary()
+    fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=ctx.policy_set))
+    outcome = ScanOutcome(summary)
+    started = time.monotonic()
+    for result in scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)):
+        fmt.add(result)
+        for obs in observers:
+            obs.add(result)
+        if result.decision.stricter_than(outcome.strictest):
+            outcome.strictest = result.decision
+        if progress and summary.records_read % 200 == 0:
+            progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
+    fmt.finish(summary)
+    return outcome
+
+
+def _error_handler(settings: Settings, on_error):
+    def handle(error: ReadError) -> None:
+        if on_error:
+            on_error(error)
+        if settings.strict:
+            from audit.errors import InputError
+
+            raise InputError(f"{error} (stopped: --strict)")
+
+    return handle

@@ -1,0 +1,43 @@
+"""Small helpers shared by commands: stderr console, progress bar, error lines."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+
+def console_err() -> Console:
+    """A console on stderr."""
+    return Console(stderr=True, highlight=False)
+
+
+def write_error_lines(error) -> None:
+    """One line per unreadable record: file, line, reason."""
+    print(f"audit: skipped {error}", file=sys.stderr)
+
+
+def progress_wanted(quiet: bool) -> bool:
+    """A progress bar only for a person at a terminal, never in CI."""
+    return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def progress_for(quiet: bool):
+    """Yield a callback(records_done) that drives a rich progress display, or None."""
+    if not progress_wanted(quiet):
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} records"),
+               TextColumn("{task.fields[rate]:.0f}/s"), TimeElapsedColumn())
+    with Progress(*columns, console=console_err(), transient=True) as bar:
+        task = bar.add_task(escape("scanning"), total=None, rate=0.0)
+
+        def update(done: int, rate: float) -> None:
+            bar.update(task, completed=done, rate=rate)
+
+        yield update

@@ -1,0 +1,30 @@
+"""The project's error family. The CLI turns each into one stderr line and an exit code."""
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+
+class AuditError(Exception):
+    """Base class: a user-facing error with an exit code and no traceback."""
+
+    exit_code = EXIT_INPUT
+
+
+class ConfigError(AuditError):
+    """Bad configuration, policy pack, manifest or command-line usage."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(AuditError):
+    """Input that cannot be read at all (missing file, unknown format)."""
+
+    exit_code = EXIT_INPUT
+
+
+class StoreError(AuditError):
+    """The registry database cannot be opened or written."""
+
+    exit_code = EXIT_INPUT

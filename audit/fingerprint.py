@@ -1,0 +1,82 @@
+"""Masked previews and keyed fingerprints: what we keep instead of raw values.
+
+The fingerprint is HMAC-SHA256(secret, entity_type + NUL + normalised value),
+so two scans on one install agree, while nobody without the secret can test a
+guess (a plain hash of an SSN is reversible by enumeration; HHS 164.514(c)).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+from audit.errors import ConfigError
+
+SECRET_FILE = "secret.key"
+_SEPARATORS = re.compile(r"[\s\-./()_:]+")
+
+# Entity types whose preview shows nothing of the value at all.
+OPAQUE_TYPES = frozenset(
+    {"API_KEY", "PRIVATE_KEY", "PASSWORD", "CONNECTION_STRING", "CARD_SECURITY_CODE", "CARD_PIN", "CARD_TRACK_DATA"}
+)
+
+
+def load_secret(home: Path) -> bytes:
+    """Return the per-install secret, creating it (mode 0600) on first use."""
+    path = home / SECRET_FILE
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: unreadable fingerprint secret: {exc}") from None
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return bytes.fromhex(key)
+
+
+def normalise(value: str) -> str:
+    """Fold case and drop separators, so '123-45-6789' and '123 45 6789' agree."""
+    return _SEPARATORS.sub("", value).casefold()
+
+
+def fingerprint(secret: bytes, entity_type: str, value: str) -> str:
+    """Keyed, non-reversible identity of a value of one type (32 hex chars)."""
+    msg = f"{entity_type}\x00{normalise(value)}".encode()
+    return hmac.new(secret, msg, hashlib.sha256).hexdigest()[:32]
+
+
+def mask(entity_type: str, value: str) -> str:
+    """A preview that shows the shape of a value but not the value.
+
+    Words keep their first letter ("J*** D**"); long digit strings keep their
+    last four, as PCI DSS 3.4.1 allows for display; secrets show nothing.
+    """
+    if entity_type in OPAQUE_TYPES:
+        return "*" * min(len(value), 8)
+    digits = sum(c.isdigit() for c in value)
+    if digits >= 10 and digits >= len(value) * 0.6:
+        return _mask_keep_last_digits(value, 4)
+    return re.sub(r"(\w)(\w*)", lambda m: m.group(1) + "*" * len(m.group(2)), value)
+
+
+def _mask_keep_last_digits(value: str, keep: int) -> str:
+    out, seen = [], 0
+    total = sum(c.isdigit() for c in value)
+    for c in value:
+        if c.isalnum():
+            seen += 1 if c.isdigit() else 0
+            out.append(c if c.isdigit() and seen > total - keep else "*")
+        else:
+            out.append(c)
+    return "".join(out)

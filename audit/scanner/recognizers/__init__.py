@@ -1,0 +1,33 @@
+"""The one place recognizers are registered.
+
+RECOGNIZERS lists factories, each returning a Presidio EntityRecognizer.
+REPLACED_PREDEFINED names Presidio built-ins we remove because a recognizer
+here does the same job better (or offline). CONTEXT_ENTITIES are entity types
+that signal a regulated context (a diagnosis, a privilege banner) rather than
+identify someone: they feed the policy engine but are not reported as PII.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from presidio_analyzer import EntityRecognizer, PatternRecognizer
+
+from audit.scanner.recognizers.email import OfflineEmailRecognizer
+from audit.settings import Settings
+
+RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [
+    OfflineEmailRecognizer,
+]
+
+REPLACED_PREDEFINED: frozenset[str] = frozenset({"EmailRecognizer"})
+
+CONTEXT_ENTITIES: frozenset[str] = frozenset()
+
+
+def build_recognizers(settings: Settings) -> list[EntityRecognizer]:
+    """Instantiate every registered recognizer, plus one deny-list recognizer per configured entity."""
+    built = [factory() for factory in RECOGNIZERS]
+    for entity, values in settings.deny_list.items():
+        built.append(PatternRecognizer(supported_entity=entity, deny_list=values, name=f"DenyList_{entity}"))
+    return built
