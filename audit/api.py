@@ -30,7 +30,9 @@ def settings_from(config: str | None = None, **overrides) -> Settings:
     return load_settings(config, **overrides)
 
 
-def scan_texts(texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None) -> list[RecordResult]:
+def scan_texts(
+    texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None
+) -> list[RecordResult]:
     """Scan plain texts, one single-message record each (ids are 1-based positions)."""
     ctx = context or build_context(settings or Settings())
     records = [Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1)]
@@ -38,7 +40,9 @@ def scan_texts(texts: Iterable[str], settings: Settings | None = None, context: 
     return list(scan_records(ctx, records, summary))
 
 
-def scan_file(path: str, settings: Settings | None = None, options: ReadOptions | None = None, workload: str | None = None) -> ScanOutcome:
+def scan_file(
+    path: str, settings: Settings | None = None, options: ReadOptions | None = None, workload: str | None = None
+) -> ScanOutcome:
     """Scan one file or directory and keep every result in memory (for small inputs and tests)."""
     ctx = build_context(settings or Settings(), default_workload=workload)
     summary = ScanSummary()

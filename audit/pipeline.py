@@ -38,7 +38,9 @@ class ScanContext:
         return self.default_workload or record.workload
 
 
-def build_context(settings: Settings, workloads: dict[str, WorkloadProfile] | None = None, default_workload: str | None = None) -> ScanContext:
+def build_context(
+    settings: Settings, workloads: dict[str, WorkloadProfile] | None = None, default_workload: str | None = None
+) -> ScanContext:
     """Load the engine, the policies and the fingerprint secret."""
     return ScanContext(
         settings=settings,
@@ -177,6 +179,8 @@ def scan_records(
             yield result
 
 
-def scan_paths(ctx: ScanContext, paths: list[str], options: ReadOptions, summary: ScanSummary, on_error=None) -> Iterator[RecordResult]:
+def scan_paths(
+    ctx: ScanContext, paths: list[str], options: ReadOptions, summary: ScanSummary, on_error=None
+) -> Iterator[RecordResult]:
     """Stream results for every record under `paths`."""
     return scan_records(ctx, read_paths(paths, options), summary, on_error)

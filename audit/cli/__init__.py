@@ -12,6 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
+from audit.cli import baseline_cmd, db_cmd, eval_cmd, flows_cmd, policy_cmd, registry_cmd, report_cmd, route_cmd
 from audit.cli import scan as scan_cmd
 from audit.errors import EXIT_INPUT, EXIT_USAGE, AuditError
 
@@ -24,6 +25,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("scan")(scan_cmd.scan)
+# Each module adds its own commands or sub-apps; one line each, in help order.
+for _module in (eval_cmd, policy_cmd, registry_cmd, db_cmd, report_cmd, baseline_cmd, flows_cmd, route_cmd):
+    _module.register(app)
 
 
 @app.callback()

@@ -32,8 +32,14 @@ def progress_for(quiet: bool):
     if not progress_wanted(quiet):
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} records"),
-               TextColumn("{task.fields[rate]:.0f}/s"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} records"),
+        TextColumn("{task.fields[rate]:.0f}/s"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console_err(), transient=True) as bar:
         task = bar.add_task(escape("scanning"), total=None, rate=0.0)
 

@@ -22,18 +22,35 @@ FAIL_ON_CHOICES = [t.value for t in Tier if t is not Tier.UNRESTRICTED] + ["neve
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Log files or directories to scan; '-' reads standard input.")],
     output: Annotated[str, typer.Option("--output", "-o", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Write the output to FILE instead of standard output.")] = None,
-    input_format: Annotated[str, typer.Option("--format", help=f"Force the input format: {', '.join(FORMAT_CHOICES)}.")] = "auto",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the output to FILE instead of standard output.")
+    ] = None,
+    input_format: Annotated[
+        str, typer.Option("--format", help=f"Force the input format: {', '.join(FORMAT_CHOICES)}.")
+    ] = "auto",
     column: Annotated[str | None, typer.Option(help="CSV/TSV: name or 1-based number of the text column.")] = None,
-    include: Annotated[list[str] | None, typer.Option(help="Directories: only files matching this glob (repeatable).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Directories: skip files matching this glob (repeatable).")] = None,
+    include: Annotated[
+        list[str] | None, typer.Option(help="Directories: only files matching this glob (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="Directories: skip files matching this glob (repeatable).")
+    ] = None,
     workload: Annotated[str | None, typer.Option(help="Attribute every record to this workload.")] = None,
-    fail_on: Annotated[str, typer.Option(help=f"Exit 1 when a record's decision is at least this strict: {', '.join(FAIL_ON_CHOICES)}.")] = "redact_then_closed",
-    spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline to use (an installed package or a path).")] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(help=f"Exit 1 when a record's decision is at least this strict: {', '.join(FAIL_ON_CHOICES)}."),
+    ] = "redact_then_closed",
+    spacy_model: Annotated[
+        str | None, typer.Option(help="spaCy pipeline to use (an installed package or a path).")
+    ] = None,
     score_threshold: Annotated[float | None, typer.Option(help="Drop findings scored below this (0-1).")] = None,
-    show_values: Annotated[bool, typer.Option("--show-values", help="Include raw matched values in the output. Handle with care.")] = False,
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="Include raw matched values in the output. Handle with care.")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record.")] = False,
-    config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml or [tool.llm-audit] in ./pyproject.toml).")] = None,
+    config: Annotated[
+        str | None, typer.Option(help="Config file (default: ./audit.toml or [tool.llm-audit] in ./pyproject.toml).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or error lines on stderr.")] = False,
 ) -> None:
     """Scan prompt logs for PII and regulated content, and decide where each record may be sent."""
@@ -42,17 +59,25 @@ def scan(
     if fail_on not in FAIL_ON_CHOICES:
         raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
     settings = api.settings_from(
-        config, spacy_model=spacy_model, score_threshold=score_threshold, show_values=show_values or None, strict=strict or None
+        config,
+        spacy_model=spacy_model,
+        score_threshold=score_threshold,
+        show_values=show_values or None,
+        strict=strict or None,
     )
     options = ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or [])
     with ExitStack() as stack:
         sink = stack.enter_context(open(out, "w", encoding="utf-8")) if out else sys.stdout
         on_error = None if quiet else write_error_lines
         progress = stack.enter_context(progress_for(quiet))
-        outcome = api.scan_to(paths, settings, options, FORMATS[output], sink, workload=workload, on_error=on_error, progress=progress)
+        outcome = api.scan_to(
+            paths, settings, options, FORMATS[output], sink, workload=workload, on_error=on_error, progress=progress
+        )
     summary = outcome.summary
     if out and output != "table" and not quiet:
-        console_err().print(f"wrote {output} to {out}: {summary.records_read} records, {summary.records_with_findings} with findings, {summary.records_skipped} skipped")
+        console_err().print(
+            f"wrote {output} to {out}: {summary.records_read} records, {summary.records_with_findings} with findings, {summary.records_skipped} skipped"
+        )
     raise typer.Exit(exit_code(outcome, fail_on))
 
 

@@ -26,6 +26,8 @@ def load_policy_set(settings: Settings) -> PolicySet:
     return PolicySet()
 
 
-def evaluate(policy_set: PolicySet, record: Record, findings: tuple[Finding, ...], workload: WorkloadProfile | None) -> Evaluation:
+def evaluate(
+    policy_set: PolicySet, record: Record, findings: tuple[Finding, ...], workload: WorkloadProfile | None
+) -> Evaluation:
     """Every rule that fires on the record, and the strictest tier among them."""
     return Evaluation()

@@ -73,7 +73,9 @@ def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | Read
             yield ReadError(item.path, 0, "binary file (not text); skipped")
             return
         if fmt in ("csv", "tsv"):
-            yield from csv_reader.read_stream(item.path, stream, options.column, delimiter="\t" if fmt == "tsv" else ",")
+            yield from csv_reader.read_stream(
+                item.path, stream, options.column, delimiter="\t" if fmt == "tsv" else ","
+            )
             return
         lines = _decoded_lines(item.path, stream, options.max_line_bytes)
         if fmt == "text":

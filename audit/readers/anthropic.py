@@ -26,7 +26,9 @@ def parse(obj: dict) -> Parsed:
     """System prompt first, then the messages; tool_use inputs and tool_result contents included."""
     system = content_text(obj.get("system"), "system")
     messages = chat_messages(obj["messages"], "messages")
-    return Parsed(nonempty([("system", system), *messages]), string_or_none(obj, "id", "request_id"), workload_hint(obj))
+    return Parsed(
+        nonempty([("system", system), *messages]), string_or_none(obj, "id", "request_id"), workload_hint(obj)
+    )
 
 
 FORMAT = JsonFormat(name="anthropic", detect=detect, parse=parse)

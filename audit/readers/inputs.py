@@ -38,7 +38,9 @@ class TruncatedInput(Exception):
     """The stream ended early (a gzip file cut short); the rest of the file is lost."""
 
 
-def expand_paths(paths: list[str], include: list[str] | None = None, exclude: list[str] | None = None) -> Iterator[InputFile]:
+def expand_paths(
+    paths: list[str], include: list[str] | None = None, exclude: list[str] | None = None
+) -> Iterator[InputFile]:
     """Files named by `paths`, walking directories recursively (symlink loops are visited once)."""
     for raw in paths:
         if raw == "-":

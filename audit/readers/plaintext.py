@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from audit.model import Message, ReadError, Record
 
 
-def read_lines(source: str, lines: Iterator[tuple[int, str]], workload: str | None = None) -> Iterator[Record | ReadError]:
+def read_lines(
+    source: str, lines: Iterator[tuple[int, str]], workload: str | None = None
+) -> Iterator[Record | ReadError]:
     """One single-message record per non-blank line."""
     for number, line in lines:
         text = line.rstrip("\r\n")

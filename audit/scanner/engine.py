@@ -25,7 +25,18 @@ NER_MAPPING = {
     "TIME": "DATE_TIME",
     "NORP": "NRP",
 }
-NER_IGNORED = ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART"]
+NER_IGNORED = [
+    "CARDINAL",
+    "ORDINAL",
+    "QUANTITY",
+    "MONEY",
+    "PERCENT",
+    "LANGUAGE",
+    "LAW",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+]
 
 
 @dataclass

@@ -13,16 +13,23 @@ from collections.abc import Callable
 
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
+from audit.scanner.entities import CONTEXT_TYPES
 from audit.scanner.recognizers.email import OfflineEmailRecognizer
 from audit.settings import Settings
 
-RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [
+# --- general PII quality (names, places, ages, phones, dates) -------------
+GENERAL: list[Callable[[], EntityRecognizer]] = [
     OfflineEmailRecognizer,
 ]
 
+# --- regulated identifiers and context (healthcare, finance, legal, credentials, quasi-ids)
+REGULATED: list[Callable[[], EntityRecognizer]] = []
+
+RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
+
 REPLACED_PREDEFINED: frozenset[str] = frozenset({"EmailRecognizer"})
 
-CONTEXT_ENTITIES: frozenset[str] = frozenset()
+CONTEXT_ENTITIES: frozenset[str] = CONTEXT_TYPES
 
 
 def build_recognizers(settings: Settings) -> list[EntityRecognizer]:
