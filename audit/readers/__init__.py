@@ -68,24 +68,31 @@ def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | Read
         yield ReadError(item.path, 0, f"cannot open: {exc.strerror or exc}")
         return
     with stream:
-        fmt = options.format if options.format != "auto" else detect_format(item.path, _peek(stream))
-        if fmt == "binary":
-            yield ReadError(item.path, 0, "binary file (not text); skipped")
-            return
-        if fmt in ("csv", "tsv"):
-            yield from csv_reader.read_stream(
-                item.path, stream, options.column, delimiter="\t" if fmt == "tsv" else ","
-            )
-            return
-        lines = _decoded_lines(item.path, stream, options.max_line_bytes)
-        if fmt == "text":
-            yield from _with_errors(lines, lambda good: plaintext.read_lines(item.path, good))
-        else:
-            only = JSON_FORMATS.get(fmt)
-            for number, text in lines:
-                record = text if isinstance(text, ReadError) else _json_record(item.path, number, text, only)
-                if record is not None:
-                    yield record
+        yield from read_stream(item.path, stream, options)
+
+
+def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | ReadError]:
+    """Records from an open binary stream (already gunzipped) named `source`.
+
+    This is the reader entry point for engines that fetch bytes themselves
+    (Spark's binaryFile source, object stores): wrap the bytes in a stream.
+    """
+    fmt = options.format if options.format != "auto" else detect_format(source, _peek(stream))
+    if fmt == "binary":
+        yield ReadError(source, 0, "binary file (not text); skipped")
+        return
+    if fmt in ("csv", "tsv"):
+        yield from csv_reader.read_stream(source, stream, options.column, delimiter="\t" if fmt == "tsv" else ",")
+        return
+    lines = _decoded_lines(source, stream, options.max_line_bytes)
+    if fmt == "text":
+        yield from _with_errors(lines, lambda good: plaintext.read_lines(source, good))
+    else:
+        only = JSON_FORMATS.get(fmt)
+        for number, text in lines:
+            record = text if isinstance(text, ReadError) else _json_record(source, number, text, only)
+            if record is not None:
+                yield record
 
 
 def _peek(stream) -> bytes:
