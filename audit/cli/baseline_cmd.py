@@ -1,7 +1,85 @@
-"""CLI commands (placeholder until implemented)."""
+"""`audit baseline create`: accept today's findings so `audit scan --baseline` reports only new ones."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit import api
+from audit import baseline as baseline_lib
+from audit.cli.common import console_err, write_error_lines
+from audit.errors import EXIT_INPUT, EXIT_OK
+from audit.readers import FORMAT_CHOICES, ReadOptions
+
+baseline_app = typer.Typer(help="Baselines of accepted findings (value-free, safe to commit).", no_args_is_help=True)
+
+
+@baseline_app.command("create")
+def create(
+    paths: Annotated[list[str], typer.Argument(help="Log files or directories to scan.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Baseline file to write (kept metadata: owner, reason, expires).")
+    ] = Path(baseline_lib.DEFAULT_FILE),
+    input_format: Annotated[
+        str, typer.Option("--format", help=f"Force the input format: {', '.join(FORMAT_CHOICES)}.")
+    ] = "auto",
+    workload: Annotated[str | None, typer.Option(help="Attribute every record to this workload.")] = None,
+    config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml or pyproject.toml).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or error lines on stderr.")] = False,
+) -> None:
+    """Scan PATHS and write every finding to a baseline file; owner/reason/expires of kept entries survive."""
+    settings = api.settings_from(config)
+    previous = baseline_lib.load(output) if output.exists() else None
+    baseline, outcome = baseline_lib.create(
+        paths,
+        settings,
+        ReadOptions(format=input_format),
+        workload=workload,
+        on_error=None if quiet else write_error_lines,
+        previous=previous,
+    )
+    baseline_lib.save(baseline, output)
+    if not quiet:
+        console_err().print(
+            f"wrote {len(baseline.entries)} baseline entries to {output} "
+            f"({outcome.summary.records_read} records, {outcome.summary.records_skipped} skipped)"
+        )
+    raise typer.Exit(EXIT_INPUT if outcome.summary.records_skipped else EXIT_OK)
+
+
+def load_for_scan(path: Path, settings, quiet: bool) -> baseline_lib.Baseline:
+    """The baseline for `audit scan --baseline`, warning about expired entries and a foreign secret."""
+    from audit.fingerprint import load_secret
+
+    accepted = baseline_lib.load(path)
+    if not quiet:
+        expired = accepted.expired_entries()
+        if expired:
+            console_err().print(f"baseline {path}: {len(expired)} expired entries no longer hide findings")
+        if not baseline_lib.check_secret(accepted, load_secret(settings.home_dir())):
+            console_err().print(
+                f"baseline {path}: made with another fingerprint secret; every finding will look new "
+                "(share the secret: see docs/ci.md)"
+            )
+    return accepted
+
+
+def report_hidden(accepted: baseline_lib.Baseline | None, quiet: bool) -> None:
+    """One stderr line saying how many findings the baseline hid."""
+    if accepted is not None and not quiet:
+        console_err().print(f"baseline: {accepted.hidden} accepted findings hidden")
+
+
+def changed_paths(since: str, paths: list[str], quiet: bool) -> list[str]:
+    """The files under `paths` changed since git revision `since` (plus untracked ones)."""
+    changed = baseline_lib.changed_files(since, paths)
+    if not quiet:
+        console_err().print(f"--since {since}: {len(changed)} changed files to scan")
+    return changed
+
 
 def register(app) -> None:
-    """Add this module's commands to the root app."""
+    """Add `audit baseline` to the root app."""
+    app.add_typer(baseline_app, name="baseline")

@@ -10,11 +10,12 @@ from typing import Annotated
 import typer
 
 from audit import api
+from audit.cli import baseline_cmd
 from audit.cli.common import console_err, progress_for, write_error_lines
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import Tier
 from audit.readers import FORMAT_CHOICES, ReadOptions
-from audit.report.formats import FORMATS
+from audit.report.formats import FORMATS, Fanout, Target
 
 FAIL_ON_CHOICES = [t.value for t in Tier if t is not Tier.UNRESTRICTED] + ["never"]
 
@@ -52,6 +53,17 @@ def scan(
         str | None, typer.Option(help="Config file (default: ./audit.toml or [tool.llm-audit] in ./pyproject.toml).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or error lines on stderr.")] = False,
+    sarif: Annotated[Path | None, typer.Option("--sarif", help="Also write SARIF 2.1.0 to FILE.")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML to FILE.")] = None,
+    github_annotations: Annotated[
+        bool, typer.Option("--github-annotations", help="Also print GitHub Actions annotations on stdout.")
+    ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report only findings not accepted in this baseline file.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Scan only files under PATHS changed since this git revision.")
+    ] = None,
 ) -> None:
     """Scan prompt logs for PII and regulated content, and decide where each record may be sent."""
     if output not in FORMATS:
@@ -66,13 +78,26 @@ def scan(
         strict=strict or None,
     )
     options = ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or [])
+    if since is not None:
+        paths = baseline_cmd.changed_paths(since, paths, quiet)
+    accepted = baseline_cmd.load_for_scan(baseline, settings, quiet) if baseline else None
     with ExitStack() as stack:
         sink = stack.enter_context(open(out, "w", encoding="utf-8")) if out else sys.stdout
+        targets = [Target(output)] + [
+            Target(name, stack.enter_context(open(path, "w", encoding="utf-8")))
+            for name, path in (("sarif", sarif), ("junit", junit))
+            if path
+        ]
+        if github_annotations:
+            targets.append(Target("github", sys.stdout))
+        fanout = Fanout(targets, accepted.filter if accepted else None, fail_on=fail_on)
         on_error = None if quiet else write_error_lines
         progress = stack.enter_context(progress_for(quiet))
         outcome = api.scan_to(
-            paths, settings, options, FORMATS[output], sink, workload=workload, on_error=on_error, progress=progress
+            paths, settings, options, fanout, sink, workload=workload, on_error=on_error, progress=progress
         )
+    outcome.strictest = fanout.strictest  # what the outputs saw: baselined findings do not gate
+    baseline_cmd.report_hidden(accepted, quiet)
     summary = outcome.summary
     if out and output != "table" and not quiet:
         console_err().print(

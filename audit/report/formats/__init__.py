@@ -2,16 +2,25 @@
 
 A format is a class built with (out, options) that receives each record result
 with `add(result)` and writes whatever remains in `finish(summary)`. Streaming
-formats (jsonl) write in `add`; document formats (json, SARIF, JUnit) in `finish`.
+formats (jsonl, github) write in `add`; document formats (json, SARIF, JUnit) in `finish`.
+
+`Fanout` feeds one scan to several formats (`--sarif`, `--junit` next to the
+table), optionally through a result filter (a baseline), and keeps the strictest
+decision of what the formats saw, for the exit code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Protocol, TextIO
 
-from audit.model import RecordResult
+from audit.model import RecordResult, Tier
+from audit.report.formats.github import GithubFormat
+from audit.report.formats.json_format import JsonFormat
 from audit.report.formats.jsonl import JsonlFormat
+from audit.report.formats.junit import JunitFormat
+from audit.report.formats.sarif import SarifFormat
 from audit.report.formats.table import TableFormat
 
 
@@ -22,6 +31,8 @@ class FormatOptions:
     tool_version: str = "0"
     policy_set: object = None
     quiet: bool = False
+    fail_on: str = "redact_then_closed"  # the exit-code gate; JUnit fails records at or above it
+    base_dir: str | None = None  # SARIF/GitHub paths are relative to this (default: the working directory)
 
 
 class OutputFormat(Protocol):
@@ -39,4 +50,76 @@ class OutputFormat(Protocol):
 FORMATS: dict[str, type] = {
     "table": TableFormat,
     "jsonl": JsonlFormat,
+    "json": JsonFormat,
+    "sarif": SarifFormat,
+    "junit": JunitFormat,
+    "github": GithubFormat,
 }
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output of a scan: a format name and where it writes (None: the scan's own sink)."""
+
+    format: str
+    out: TextIO | None = None
+
+
+class Fanout:
+    """Several formats fed from one stream; usable wherever a format class is expected.
+
+    `api.scan_to` calls the instance like a class (`fanout(sink, options)`); it
+    builds each target's format with those options plus `extra`, and returns itself.
+    `result_filter` maps each result to the one the formats see (e.g. a baseline).
+    """
+
+    def __init__(
+        self,
+        targets: list[Target],
+        result_filter: Callable[[RecordResult], RecordResult] | None = None,
+        **extra,
+    ) -> None:
+        self.targets = targets
+        self.result_filter = result_filter
+        self.extra = extra
+        self.formats: list = []
+        self.strictest = Tier.UNRESTRICTED
+        self._summary = None
+
+    def __call__(self, out: TextIO, options: FormatOptions) -> Fanout:
+        opts = replace(options, **self.extra)
+        self.formats = [FORMATS[t.format](t.out if t.out is not None else out, opts) for t in self.targets]
+        return self
+
+    def add(self, result: RecordResult) -> None:
+        """Pass one (filtered) result to every format."""
+        if self.result_filter is not None:
+            result = self.result_filter(result)
+            self._summary = self._summary or _fresh_summary()
+            self._summary.add(result)
+        if result.decision.stricter_than(self.strictest):
+            self.strictest = result.decision
+        for fmt in self.formats:
+            fmt.add(result)
+
+    def finish(self, summary) -> None:
+        """Finish every format with the summary of what they saw."""
+        if self.result_filter is not None:
+            summary = _filtered_summary(self._summary or _fresh_summary(), summary)
+        for fmt in self.formats:
+            fmt.finish(summary)
+
+
+def _fresh_summary():
+    from audit.pipeline import ScanSummary  # the pipeline imports this package; import late
+
+    return ScanSummary()
+
+
+def _filtered_summary(seen, original):
+    """Counts of the filtered results, with the reading counts of the original scan."""
+    seen.records_read = original.records_read
+    seen.records_skipped = original.records_skipped
+    seen.errors = original.errors
+    seen.sources = original.sources
+    return seen
