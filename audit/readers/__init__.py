@@ -2,10 +2,13 @@
 
 The one place formats are registered. JSON_FORMATS are tried in order on each
 JSON object, so one file may mix them; LINE_FORMATS read a whole stream.
+Whatever the bytes, a reader yields a Record or a ReadError; it never raises
+for bad input, and a ReadError's reason never quotes the input's content.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -22,8 +25,17 @@ from audit.readers import (
     openai_responses,
     plaintext,
 )
-from audit.readers.base import BadRecord, JsonFormat
-from audit.readers.inputs import InputFile, expand_paths, iter_lines, open_binary
+from audit.readers.base import BadRecord, JsonFormat, clean_text, display_path
+from audit.readers.inputs import (
+    UTF16_BOMS,
+    InputFile,
+    Utf16Lines,
+    default_max_line_bytes,
+    expand_paths,
+    iter_lines,
+    open_binary,
+    utf16_head,
+)
 
 # Order matters: the more specific shapes first (a batch line wraps a chat body).
 JSON_FORMATS: dict[str, JsonFormat] = {
@@ -39,16 +51,22 @@ JSON_FORMATS: dict[str, JsonFormat] = {
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", *JSON_FORMATS, *LINE_FORMATS)
 
+# What a format's parse() may raise on a shape it did not expect; anything else is a bug and propagates.
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError)
+
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read inputs; `format` is 'auto' or one of FORMAT_CHOICES."""
+    """How to read inputs; `format` is 'auto' or one of FORMAT_CHOICES.
+
+    `max_line_bytes` defaults to $AUDIT_MAX_LINE_BYTES, else 256 MiB; longer lines are skipped and reported.
+    """
 
     format: str = "auto"
     column: str | None = None  # CSV/TSV: the text column (default: 'prompt', 'text', 'content' or the last)
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    max_line_bytes: int = 256 * 1024 * 1024
+    max_line_bytes: int = field(default_factory=default_max_line_bytes)
 
 
 def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator[Record | ReadError]:
@@ -62,13 +80,17 @@ def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator
 
 def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | ReadError]:
     """Records of one input, its format forced or detected from its content."""
+    source = display_path(item.path)
+    if item.problem:
+        yield ReadError(source, 0, item.problem)
+        return
     try:
         stream = open_binary(item)
     except OSError as exc:
-        yield ReadError(item.path, 0, f"cannot open: {exc.strerror or exc}")
+        yield ReadError(source, 0, f"cannot open: {exc.strerror or type(exc).__name__}")
         return
     with stream:
-        yield from read_stream(item.path, stream, options)
+        yield from read_stream(source, stream, options)
 
 
 def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | ReadError]:
@@ -77,12 +99,19 @@ def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | 
     This is the reader entry point for engines that fetch bytes themselves
     (Spark's binaryFile source, object stores): wrap the bytes in a stream.
     """
-    fmt = options.format if options.format != "auto" else detect_format(source, _peek(stream))
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)
+    head = _peek(stream)
+    if head.startswith(UTF16_BOMS):
+        stream, head = Utf16Lines(stream), utf16_head(head)
+    fmt = options.format if options.format != "auto" else detect_format(source, head)
     if fmt == "binary":
-        yield ReadError(source, 0, "binary file (not text); skipped")
+        yield ReadError(source, 0, "binary file (NUL bytes; not UTF-8 text, or UTF-16 without a BOM); skipped")
         return
     if fmt in ("csv", "tsv"):
-        yield from csv_reader.read_stream(source, stream, options.column, delimiter="\t" if fmt == "tsv" else ",")
+        delimiter = "\t" if fmt == "tsv" else ","
+        lines = iter_lines(stream, options.max_line_bytes)
+        yield from csv_reader.read_lines(source, lines, options.column, delimiter, options.max_line_bytes)
         return
     lines = _decoded_lines(source, stream, options.max_line_bytes)
     if fmt == "text":
@@ -135,19 +164,26 @@ def _json_record(source: str, number: int, text: str, only: JsonFormat | None) -
         return ReadError(source, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return ReadError(source, number, "invalid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer literal longer than Python's conversion limit
+        return ReadError(source, number, f"invalid JSON: {type(exc).__name__}")
     if not isinstance(obj, dict):
         return ReadError(source, number, f"expected a JSON object, got {type(obj).__name__}")
-    fmt = only or next((f for f in JSON_FORMATS.values() if f.detect(obj)), None)
-    if fmt is None:
-        return ReadError(source, number, "not a recognised log record (no messages, input, body or prompt)")
+    fmt = only
     try:
+        fmt = only or next((f for f in JSON_FORMATS.values() if f.detect(obj)), None)
+        if fmt is None:
+            return ReadError(source, number, "not a recognised log record (no messages, input, body or prompt)")
         parsed = fmt.parse(obj)
     except BadRecord as exc:
-        return ReadError(source, number, f"{fmt.name}: {exc}")
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        return ReadError(source, number, f"{fmt.name}: unexpected shape ({type(exc).__name__}: {exc})")
-    messages = tuple(Message(i, role, body) for i, (role, body) in enumerate(parsed.messages))
-    return Record(source, parsed.record_id or str(number), number, messages, parsed.workload)
+        return ReadError(source, number, f"{fmt.name if fmt else 'detect'}: {exc}")
+    except RecursionError:
+        return ReadError(source, number, "record nested too deeply")
+    except _SHAPE_ERRORS as exc:  # the exception's message could quote content: name its type only
+        name = fmt.name if fmt else "detect"
+        return ReadError(source, number, f"{name}: unexpected shape ({type(exc).__name__})")
+    messages = tuple(Message(i, clean_text(role), clean_text(body)) for i, (role, body) in enumerate(parsed.messages))
+    workload = clean_text(parsed.workload) if parsed.workload else None
+    return Record(source, clean_text(parsed.record_id) if parsed.record_id else str(number), number, messages, workload)
 
 
 def detect_format(path: str, head: bytes) -> str:

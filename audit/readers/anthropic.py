@@ -5,7 +5,7 @@ from __future__ import annotations
 from audit.readers.base import JsonFormat, Parsed, content_text, nonempty, string_or_none, workload_hint
 from audit.readers.openai_chat import chat_messages
 
-_ANTHROPIC_BLOCKS = {"tool_use", "tool_result", "thinking", "redacted_thinking", "document"}
+_ANTHROPIC_BLOCKS = ("tool_use", "tool_result", "thinking", "redacted_thinking", "document")
 
 
 def detect(obj: dict) -> bool:
@@ -15,7 +15,7 @@ def detect(obj: dict) -> bool:
     if "system" in obj or "anthropic_version" in obj or "stop_sequences" in obj:
         return True
     return any(
-        isinstance(b, dict) and b.get("type") in _ANTHROPIC_BLOCKS
+        isinstance(b, dict) and isinstance(b.get("type"), str) and b["type"] in _ANTHROPIC_BLOCKS
         for m in obj["messages"]
         if isinstance(m, dict) and isinstance(m.get("content"), list)
         for b in m["content"]

@@ -9,8 +9,12 @@ reporting live in one place (`audit.readers.read_source`), not in each format.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadRecord(ValueError):
@@ -62,6 +66,8 @@ def _part_text(part, where: str) -> str:
         return as_json_text(part.get("input", part.get("arguments")))
     if kind in ("tool_result", "function_call_output"):
         return content_text(part.get("content", part.get("output")), f"{where}.content")
+    if kind == "document":
+        return _document_text(part, where)
     text = part.get("text")
     if isinstance(text, dict):  # Responses API output_text may nest {"value": ...}
         text = text.get("value")
@@ -70,6 +76,18 @@ def _part_text(part, where: str) -> str:
     if text is not None and not isinstance(text, str):
         raise BadRecord(f"{where}.text: expected a string, got {type(text).__name__}")
     return text or ""
+
+
+def _document_text(part: dict, where: str) -> str:
+    """An Anthropic document block: its plain-text source (or its content blocks); PDFs and images are opaque."""
+    source = part.get("source")
+    if not isinstance(source, dict):
+        return ""
+    if source.get("type") == "text" and isinstance(source.get("data"), str):
+        return source["data"]
+    if source.get("type") == "content":
+        return content_text(source.get("content"), f"{where}.source.content")
+    return ""
 
 
 def as_json_text(value) -> str:
@@ -87,7 +105,7 @@ def string_or_none(obj: dict, *keys: str) -> str | None:
         value = obj.get(key)
         if isinstance(value, str) and value:
             return value
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30:
             return str(value)
     return None
 
@@ -115,3 +133,18 @@ def messages_list(value, where: str) -> list[dict]:
 def nonempty(messages: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Drop messages with no text."""
     return [(role, text) for role, text in messages if text]
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone UTF-16 surrogates (legal in JSON escapes, unencodable in UTF-8) replaced by U+FFFD.
+
+    One character for one, so offsets into the text stay valid.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+def display_path(path: str) -> str:
+    """A path as text that can always be printed and encoded (undecodable bytes in names become U+FFFD)."""
+    if path == "-":
+        return path
+    return os.fsencode(path).decode("utf-8", "replace")

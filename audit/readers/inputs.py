@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import gzip
 import io
@@ -15,14 +16,25 @@ from pathlib import Path
 from audit.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024
+MAX_LINE_ENV = "AUDIT_MAX_LINE_BYTES"
+
+
+def default_max_line_bytes() -> int:
+    """The longest line read, in bytes: $AUDIT_MAX_LINE_BYTES when set to a positive integer, else 256 MiB."""
+    raw = os.environ.get(MAX_LINE_ENV, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return DEFAULT_MAX_LINE_BYTES
 
 
 @dataclass(frozen=True)
 class InputFile:
-    """One input: a path on disk, or '-' for standard input."""
+    """One input: a path on disk, '-' for standard input, or a path that could not be listed (`problem`)."""
 
     path: str
+    problem: str | None = None
 
     @property
     def is_stdin(self) -> bool:
@@ -35,7 +47,7 @@ class LineTooLong(Exception):
 
 
 class TruncatedInput(Exception):
-    """The stream ended early (a gzip file cut short); the rest of the file is lost."""
+    """The stream ended early or cannot be decoded (a gzip file cut short); the rest of the file is lost."""
 
 
 def expand_paths(
@@ -49,7 +61,7 @@ def expand_paths(
         path = Path(raw)
         if path.is_dir():
             yield from _walk(path, include or [], exclude or [])
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             yield InputFile(str(path))
         else:
             raise InputError(f"{raw}: no such file or directory")
@@ -57,9 +69,11 @@ def expand_paths(
 
 def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[InputFile]:
     seen: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    problems: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=problems.append):
+        yield from _listing_problems(problems)
         real = os.path.realpath(dirpath)
-        if real in seen:
+        if real in seen:  # a symlink back to a directory already walked
             dirnames[:] = []
             continue
         seen.add(real)
@@ -71,6 +85,23 @@ def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[InputF
                 continue
             if full.is_file():
                 yield InputFile(str(full))
+            elif full.is_symlink():  # dangling or looping link: report it rather than skip it silently
+                yield InputFile(str(full), problem=f"cannot open: {_link_problem(full)}")
+    yield from _listing_problems(problems)
+
+
+def _listing_problems(problems: list[OSError]) -> Iterator[InputFile]:
+    while problems:
+        exc = problems.pop(0)
+        yield InputFile(str(exc.filename or "?"), problem=f"cannot list directory: {exc.strerror or exc}")
+
+
+def _link_problem(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return "not a regular file"
 
 
 def _selected(rel: str, include: list[str], exclude: list[str]) -> bool:
@@ -82,10 +113,39 @@ def _selected(rel: str, include: list[str], exclude: list[str]) -> bool:
 def open_binary(item: InputFile):
     """A binary stream of the input's content, gunzipped when it starts with the gzip magic."""
     raw = sys.stdin.buffer if item.is_stdin else open(item.path, "rb")  # noqa: SIM115
+    return gunzipped(raw)
+
+
+def gunzipped(raw):
+    """A peekable binary stream over `raw`, decompressing it when it starts with the gzip magic."""
     buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
     if buffered.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=buffered, mode="rb")
     return buffered
+
+
+class Utf16Lines:
+    """A readline()-only stream that decodes UTF-16 (with a BOM) and hands out UTF-8 bytes."""
+
+    def __init__(self, stream) -> None:
+        self._text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline="")
+
+    def readline(self, limit: int = -1) -> bytes:
+        """The next line as UTF-8 bytes; `limit` counts characters. Undecodable input raises TruncatedInput."""
+        try:
+            line = self._text.readline(limit)
+        except UnicodeDecodeError as exc:
+            raise TruncatedInput(f"invalid UTF-16 ({exc.reason}); rest of file skipped") from None
+        return line.encode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        """Close the underlying stream."""
+        self._text.close()
+
+
+def utf16_head(head: bytes) -> bytes:
+    """The UTF-8 transcoding of the start of a UTF-16 stream, for format detection."""
+    return head[: len(head) // 2 * 2].decode("utf-16", "ignore").encode("utf-8", "ignore")
 
 
 def iter_lines(stream, max_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | Exception]]:
@@ -94,14 +154,20 @@ def iter_lines(stream, max_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[tupl
     while True:
         try:
             line = stream.readline(max_bytes + 1)
+        except TruncatedInput as exc:
+            yield number + 1, exc
+            return
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            yield number + 1, TruncatedInput(f"compressed stream is damaged or ends early ({exc})")
+            yield number + 1, TruncatedInput(f"compressed stream is damaged or ends early ({exc}); rest of file lost")
             return
         if not line:
             return
         number += 1
         if len(line) > max_bytes and not line.endswith(b"\n"):
-            _skip_to_newline(stream)
+            try:
+                _skip_to_newline(stream)
+            except (TruncatedInput, EOFError, zlib.error, gzip.BadGzipFile):
+                pass  # the next readline reports the damage
             yield number, LineTooLong(f"line longer than {max_bytes} bytes; skipped")
             continue
         yield number, line

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from audit.readers.base import BadRecord, JsonFormat, Parsed, content_text, string_or_none, workload_hint
+from audit.readers.base import JsonFormat, Parsed, content_text, string_or_none, workload_hint
 from audit.readers.openai_chat import chat_messages
 
 
@@ -20,11 +20,12 @@ def detect(obj: dict) -> bool:
 
 
 def _decode(value, where: str):
+    """A JSON-encoded string decoded; a string that does not decode stays a string, so its text is still scanned."""
     if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
         try:
             return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise BadRecord(f"{where}: JSON-encoded string is invalid ({exc.msg})") from None
+        except (ValueError, RecursionError):
+            return value
     return value
 
 
@@ -43,9 +44,10 @@ def _messages(obj: dict) -> list[tuple[str, str]]:
 
 
 def _workload(obj: dict) -> str | None:
+    """The workload hint; a malformed metadata or tag field loses the hint, never the record's prompts."""
     meta = _decode(obj.get("metadata"), "metadata")
-    hint = workload_hint({"metadata": meta}) if isinstance(meta, dict) else None
     tags = _decode(obj.get("request_tags"), "request_tags") or []
+    hint = workload_hint({"metadata": meta}) if isinstance(meta, dict) else None
     for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, str) and tag.startswith("workload:"):
             return hint or tag.split(":", 1)[1]
@@ -64,6 +66,8 @@ def parse(obj: dict) -> Parsed:
             msg = choice.get("message") if isinstance(choice, dict) else None
             if isinstance(msg, dict):
                 messages.append(("assistant", content_text(msg.get("content"), "response.choices.message")))
+    elif isinstance(response, str):
+        messages.append(("assistant", response))
     return Parsed([m for m in messages if m[1]], string_or_none(obj, "request_id"), _workload(obj))
 
 

@@ -28,7 +28,10 @@ def chat_messages(messages: list, where: str) -> list[tuple[str, str]]:
         if not isinstance(role, str):
             raise BadRecord(f"{where}[{i}].role: expected a string")
         parts = [content_text(m.get("content"), f"{where}[{i}].content")]
-        for j, call in enumerate(m.get("tool_calls") or []):
+        calls = m.get("tool_calls") or []
+        if not isinstance(calls, list):
+            raise BadRecord(f"{where}[{i}].tool_calls: expected a list, got {type(calls).__name__}")
+        for j, call in enumerate(calls):
             fn = call.get("function") if isinstance(call, dict) else None
             if not isinstance(fn, dict):
                 raise BadRecord(f"{where}[{i}].tool_calls[{j}].function: expected an object")
