@@ -14,6 +14,7 @@ from collections.abc import Callable
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from audit.scanner.entities import CONTEXT_TYPES
+from audit.scanner.recognizers import labelled_ids
 from audit.scanner.recognizers.email import OfflineEmailRecognizer
 from audit.settings import Settings
 
@@ -23,7 +24,9 @@ GENERAL: list[Callable[[], EntityRecognizer]] = [
 ]
 
 # --- regulated identifiers and context (healthcare, finance, legal, credentials, quasi-ids)
-REGULATED: list[Callable[[], EntityRecognizer]] = []
+REGULATED: list[Callable[[], EntityRecognizer]] = [
+    *labelled_ids.RECOGNIZERS,
+]
 
 RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
 

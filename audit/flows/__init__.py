@@ -1,0 +1,30 @@
+"""Data flows: what each workload declares it sends where, checked without and with scans.
+
+- `load_manifest(path) -> FlowManifest`, `load_taxonomy() -> Taxonomy`
+- `check_flows(manifest, taxonomy) -> FlowReport` (declared categories vs endpoints)
+- `check_drift(manifest, taxonomy, observed) -> list[DriftIssue]` (declarations vs scans)
+"""
+
+from __future__ import annotations
+
+from audit.flows.check import DriftIssue, FlowIssue, FlowReport, check_drift, check_flows, verdict
+from audit.flows.model import DataFlow, Endpoint, FlowManifest, WorkloadFlows, load_manifest, parse_manifest
+from audit.flows.taxonomy import Requirement, Taxonomy, load_taxonomy
+
+__all__ = [
+    "DataFlow",
+    "DriftIssue",
+    "Endpoint",
+    "FlowIssue",
+    "FlowManifest",
+    "FlowReport",
+    "Requirement",
+    "Taxonomy",
+    "WorkloadFlows",
+    "check_drift",
+    "check_flows",
+    "load_manifest",
+    "load_taxonomy",
+    "parse_manifest",
+    "verdict",
+]

@@ -1,0 +1,175 @@
+"""Flow checks: declared categories vs endpoints, and drift against the registry's latest scan."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from audit.errors import ConfigError
+from audit.flows import Endpoint, check_drift, check_flows, load_manifest, load_taxonomy, parse_manifest, verdict
+from audit.model import Tier
+from audit.scanner.entities import BY_NAME
+from tests.conftest import run_cli
+
+FIXTURE = Path(__file__).parent / "fixtures" / "workloads.yaml"
+CLOSED = Endpoint(name="api", hosting="closed_api", agreements=frozenset({"DPA"}))
+SELF = Endpoint(name="vllm", hosting="self_hosted")
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+def test_every_entity_maps_to_a_known_category_and_a_known_entity_type(taxonomy):
+    for entity, category in taxonomy.entities.items():
+        assert entity in BY_NAME, entity
+        assert taxonomy.known(category), category
+
+
+def test_requirements_inherit_from_the_nearest_ancestor(taxonomy):
+    assert taxonomy.requirement("user.health_and_medical.record_id").category == "user.health_and_medical"
+    assert taxonomy.requirement("user.contact.email").category == "user"
+    assert taxonomy.requirement("system.operations").otherwise is Tier.UNRESTRICTED
+
+
+@pytest.mark.parametrize(
+    ("category", "endpoint", "agreements", "redaction", "allowed", "required"),
+    [
+        ("user.health_and_medical", CLOSED, {"DPA"}, False, False, Tier.SELF_HOSTED),
+        ("user.health_and_medical", CLOSED, {"BAA"}, False, True, Tier.CLOSED_WITH_AGREEMENT),
+        ("user.health_and_medical", CLOSED, {"DPA"}, True, False, Tier.SELF_HOSTED),  # not redactable
+        ("user.health_and_medical", SELF, set(), False, True, Tier.SELF_HOSTED),
+        ("user.name", CLOSED, set(), False, False, Tier.REDACT_THEN_CLOSED),
+        ("user.name", CLOSED, set(), True, True, Tier.REDACT_THEN_CLOSED),
+        ("user.name", CLOSED, {"DPA"}, False, True, Tier.CLOSED_WITH_AGREEMENT),
+        ("user.financial.credit_card", CLOSED, {"DPA"}, False, False, Tier.SELF_HOSTED),
+        ("user.financial.credit_card", CLOSED, {"DPA"}, True, True, Tier.REDACT_THEN_CLOSED),
+        ("user.authorization.credentials", SELF, set(), False, False, Tier.STRIP),
+        ("user.content.private.legal_matter", CLOSED, {"NO_TRAINING"}, False, False, Tier.SELF_HOSTED),
+    ],
+)
+def test_verdict(taxonomy, category, endpoint, agreements, redaction, allowed, required):
+    v = verdict(taxonomy, category, endpoint, frozenset(agreements), redaction)
+    assert (v.allowed, v.required) == (allowed, required)
+
+
+def test_fixture_manifest_yields_one_explained_violation(taxonomy):
+    report = check_flows(load_manifest(FIXTURE), taxonomy)
+    assert report.flows_checked == 3
+    [issue] = report.issues
+    assert (issue.workload, issue.category, issue.required) == (
+        "clinical-notes",
+        "user.health_and_medical",
+        Tier.SELF_HOSTED,
+    )
+    assert "needs BAA" in issue.explanation and "HIPAA" in issue.regulations and "164.502(e)" in issue.citation
+
+
+def test_unknown_category_is_reported(taxonomy):
+    manifest = parse_manifest(
+        {"workloads": [{"name": "w", "data_flows": [{"source": "s", "categories": ["user.helth"]}]}]}
+    )
+    [issue] = check_flows(manifest, taxonomy).issues
+    assert issue.kind == "unknown_category"
+
+
+def test_unknown_endpoint_is_a_config_error(taxonomy):
+    manifest = parse_manifest(
+        {"workloads": [{"name": "w", "data_flows": [{"source": "s", "categories": ["user.name"], "endpoint": "nope"}]}]}
+    )
+    with pytest.raises(ConfigError, match="unknown endpoint 'nope'"):
+        check_flows(manifest, taxonomy)
+
+
+def test_bad_manifest_names_the_field():
+    with pytest.raises(ConfigError, match="workloads.0.endpoints.0.hosting"):
+        parse_manifest({"workloads": [{"name": "w", "endpoints": [{"name": "e", "hosting": "moon"}]}]})
+
+
+def test_drift_flags_undeclared_regulated_data_only(taxonomy):
+    observed = {
+        "card-disputes": {"CREDIT_CARD": 3, "PERSON": 9, "DATE_TIME": 4},
+        "clinical-notes": {"MEDICAL_CONDITION": 2},
+    }
+    [drift] = check_drift(load_manifest(FIXTURE), taxonomy, observed)
+    assert (drift.workload, drift.entity_type, drift.category, drift.count) == (
+        "card-disputes",
+        "CREDIT_CARD",
+        "user.financial.credit_card",
+        3,
+    )
+    assert drift.required is Tier.SELF_HOSTED and "PCI_TPSP" in drift.explanation
+    assert check_drift(load_manifest(FIXTURE), taxonomy, observed, min_count=4) == []
+
+
+def _registry_with_scan(path: Path) -> str:
+    from audit.store.db import make_engine, write_session
+    from audit.store.models import Base, FindingRow, Scan
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    now = datetime.now(UTC)
+    with write_session(engine) as s:
+        for scan_id, entity in ((1, "US_SSN"), (2, "CREDIT_CARD")):  # only the latest scan counts
+            s.add(
+                Scan(
+                    id=scan_id,
+                    status="completed",
+                    started_at=now,
+                    tool_version="t",
+                    policy_identity="p",
+                    inputs=[],
+                    host="h",
+                    pid=1,
+                    by_entity={},
+                    by_decision={},
+                )
+            )
+            s.add(
+                FindingRow(
+                    scan_id=scan_id,
+                    workload="card-disputes",
+                    source="x.jsonl",
+                    record_id="1",
+                    line=1,
+                    message=0,
+                    role="user",
+                    start=0,
+                    end=4,
+                    entity_type=entity,
+                    kind="identifier",
+                    score=1.0,
+                    recognizer="r",
+                    masked="****",
+                    fingerprint="f" * 64,
+                    rule_ids=[],
+                )
+            )
+    engine.dispose()
+    return url
+
+
+def test_cli_exits_1_with_a_violation_and_a_drift_finding(tmp_path):
+    url = _registry_with_scan(tmp_path / "reg.db")
+    proc = run_cli("flows", "check", str(FIXTURE), "--db", url, "--format", "json")
+    assert proc.returncode == 1, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    assert [v["category"] for v in data["violations"]] == ["user.health_and_medical"]
+    assert [(d["workload"], d["entity_type"]) for d in data["drift"]] == [("card-disputes", "CREDIT_CARD")]
+
+
+def test_cli_table_and_clean_exit(tmp_path):
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(
+        "workloads:\n  - name: w\n    hosting: self_hosted\n    data_flows:\n      - {source: EHR notes, categories: [user.health_and_medical]}\n"
+    )
+    proc = run_cli("flows", "check", str(clean), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "1 flow(s) checked: 0 violation(s), drift not checked" in proc.stdout.decode()
+    proc = run_cli("flows", "check", str(FIXTURE), cwd=tmp_path)
+    assert proc.returncode == 1 and "Flow violations" in proc.stdout.decode()
