@@ -1,0 +1,78 @@
+"""`audit scan` with several outputs, baselines and --since, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import jsonschema
+import pytest
+from junitparser import JUnitXml
+
+from tests.conftest import run_cli
+
+from .conftest import FIXTURES
+
+RAW = ("maria.lopez@example.org", "ops-team@example.net", "jane.roe@example.com")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def logs(tmp_path):
+    """The two fixture logs copied into a scratch working directory."""
+    for name in ("chat.jsonl", "notes.txt"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    return tmp_path
+
+
+def records(proc) -> list[dict]:
+    return [json.loads(line) for line in proc.stdout.decode().splitlines() if line.startswith("{")]
+
+
+def test_sarif_and_junit_in_one_run_validate(logs):
+    proc = run_cli("scan", ".", "--sarif", "out.sarif", "--junit", "out.xml", "--github-annotations", cwd=logs)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    sarif = json.loads((logs / "out.sarif").read_text())
+    jsonschema.validate(sarif, json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text()))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"chat.jsonl", "notes.txt"}
+    xml = JUnitXml.fromfile(str(logs / "out.xml"))
+    assert {s.name for s in xml} == {"chat.jsonl", "notes.txt"}
+    out = proc.stdout.decode()
+    assert "Scan summary" in out and "::notice file=notes.txt,line=2" in out
+    for raw in RAW:
+        assert raw not in out and raw not in (logs / "out.sarif").read_text() and raw not in (logs / "out.xml").read_text()
+
+
+def test_baseline_round_trip_hides_exactly_the_accepted_findings(logs):
+    created = run_cli("baseline", "create", "chat.jsonl", "-o", ".llm-audit-baseline.json", cwd=logs)
+    assert created.returncode == 0, created.stderr.decode()
+    text = (logs / ".llm-audit-baseline.json").read_text()
+    assert all(raw not in text for raw in RAW)
+
+    scanned = run_cli("scan", ".", "-o", "jsonl", "--baseline", ".llm-audit-baseline.json", cwd=logs)
+    assert scanned.returncode in (0, 1), scanned.stderr.decode()
+    assert {r["source"] for r in records(scanned)} == {"notes.txt"}  # chat.jsonl was fully accepted
+
+    with (logs / "chat.jsonl").open("a") as fh:
+        fh.write('{"id": "req-4", "messages": [{"role": "user", "content": "cc new.person@example.org"}]}\n')
+    again = run_cli("scan", "chat.jsonl", "-o", "jsonl", "--baseline", ".llm-audit-baseline.json", cwd=logs)
+    new = records(again)
+    assert [r["record"] for r in new] == ["req-4"]
+    assert "accepted findings hidden" in again.stderr.decode()
+
+
+def test_since_scans_only_changed_and_untracked_files(logs):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=logs, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "chat.jsonl", "notes.txt")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "logs")
+    with (logs / "notes.txt").open("a") as fh:
+        fh.write("Ping sam.smith@example.com tomorrow.\n")
+    (logs / "fresh.txt").write_text("write to lee.kim@example.com\n")
+    proc = run_cli("scan", ".", "-o", "jsonl", "--since", "HEAD", cwd=logs)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert {r["source"] for r in records(proc)} == {"notes.txt", "fresh.txt"}
