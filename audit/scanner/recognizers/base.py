@@ -1,0 +1,150 @@
+"""Building blocks for the regulated-identifier recognizers: patterns as data, one validation hook.
+
+`ValidatedRecognizer` runs bounded regexes, validates each candidate, and scores it
+by whether a context word sits within a character window around it (its own
+proximity check with word boundaries, not Presidio's substring matching over
+lemmas). `TermRecognizer` finds vocabulary phrases by n-gram lookup, which is
+linear in the text and cannot backtrack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]{0,40}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One regex. Its `value` group (else the whole match) is the reported span.
+
+    `score` applies without context, `context_score` when a context word is near.
+    """
+
+    name: str
+    regex: str
+    score: float
+    context_score: float = 0.85
+    flags: int = 0
+
+
+def compile_words(words: Iterable[str]) -> re.Pattern[str]:
+    """A case-insensitive regex matching any of `words` as whole words (spaces match any run of spaces)."""
+    parts = sorted((re.escape(w).replace(r"\ ", r"[\s_-]{1,3}") for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def has_context(text: str, start: int, end: int, words: re.Pattern[str] | None, window: tuple[int, int]) -> bool:
+    """True when one of `words` occurs within window[0] chars before or window[1] chars after the span."""
+    if words is None:
+        return False
+    before = text[max(0, start - window[0]) : start]
+    after = text[end : end + window[1]]
+    return bool(words.search(before) or words.search(after))
+
+
+def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
+    """A RecognizerResult that Presidio's own context enhancer will leave alone."""
+    return RecognizerResult(
+        entity_type=entity,
+        start=start,
+        end=end,
+        score=round(min(score, 1.0), 4),
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+        },
+    )
+
+
+class ValidatedRecognizer(EntityRecognizer):
+    """Regex rules + `validate` + a context window. Subclasses are mostly data."""
+
+    ENTITY: str = ""
+    RULES: tuple[Rule, ...] = ()
+    CONTEXT: tuple[str, ...] = ()
+    WINDOW: tuple[int, int] = (60, 25)
+    REQUIRE_CONTEXT: bool = False
+
+    def __init__(self) -> None:
+        self._rules = [(r, re.compile(r.regex, r.flags)) for r in self.RULES]
+        self._context = compile_words(self.CONTEXT) if self.CONTEXT else None
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        """Nothing to load: the rules compile in __init__."""
+
+    def validate(self, value: str) -> bool:
+        """True when the candidate passes the identifier's own rules (check digit, range, code list)."""
+        return True
+
+    def context_near(self, text: str, start: int, end: int) -> bool:
+        """True when a context word is near the span."""
+        return has_context(text, start, end, self._context, self.WINDOW)
+
+    def candidates(self, text: str) -> Iterator[tuple[Rule, int, int]]:
+        """(rule, start, end) for every regex match, using the `value` group when there is one."""
+        for rule, rx in self._rules:
+            for m in rx.finditer(text):
+                group = "value" if "value" in rx.groupindex and m.group("value") is not None else 0
+                yield rule, m.start(group), m.end(group)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Validated candidates, scored by context; weak ones without context score below the threshold."""
+        out: dict[tuple[int, int], RecognizerResult] = {}
+        for rule, start, end in self.candidates(text):
+            if not self.validate(text[start:end]):
+                continue
+            near = self.context_near(text, start, end)
+            if self.REQUIRE_CONTEXT and not near:
+                continue
+            score = rule.context_score if near else rule.score
+            prior = out.get((start, end))
+            if prior is None or prior.score < score:
+                out[(start, end)] = result(self, self.ENTITY, start, end, score)
+        return list(out.values())
+
+
+class TermRecognizer(EntityRecognizer):
+    """Vocabulary phrases (1-6 words), found by n-gram lookup over the text's words."""
+
+    ENTITY: str = ""
+    SCORE: float = 0.6
+    MAX_WORDS: int = 6
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._terms = frozenset(normalize(t) for t in terms if t.strip())
+        self._max = max((t.count(" ") + 1 for t in self._terms), default=1)
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        """Nothing to load: the vocabulary is given to __init__."""
+
+    def accept(self, text: str, start: int, end: int) -> bool:
+        """Hook: False drops a vocabulary hit (e.g. an ambiguous term without health context)."""
+        return True
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """The longest vocabulary phrase starting at each word, left to right, non-overlapping."""
+        words = [(m.start(), m.end(), normalize(m.group())) for m in WORD.finditer(text)]
+        out, i = [], 0
+        while i < len(words):
+            for n in range(min(self._max, len(words) - i), 0, -1):
+                phrase = " ".join(w[2] for w in words[i : i + n])
+                start, end = words[i][0], words[i + n - 1][1]
+                if phrase in self._terms and self.accept(text, start, end):
+                    out.append(result(self, self.ENTITY, start, end, self.SCORE))
+                    i += n - 1
+                    break
+            i += 1
+        return out
+
+
+def normalize(term: str) -> str:
+    """Lower-case, straight apostrophes, hyphens and runs of spaces as single spaces."""
+    return " ".join(term.lower().replace("’", "'").replace("-", " ").split())
