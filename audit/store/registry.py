@@ -1,0 +1,189 @@
+"""The registry's library API: open, import a manifest, waive, verify, record scans.
+
+The CLI (`audit registry ...`, `audit db ...`) and `audit scan` call these; the
+read side (list/show/history) lives in `audit.store.views`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload
+
+from audit.errors import ConfigError
+from audit.model import WorkloadProfile
+from audit.store import events
+from audit.store.db import make_engine, read_session, utcnow, write_session
+from audit.store.manifest import WorkloadSpec, load_manifest, profile_for
+from audit.store.migrate import ensure_schema
+from audit.store.models import Endpoint, Scan, Waiver, Workload
+
+
+@dataclass
+class ImportReport:
+    """What an import changed: workload names by outcome, and the fields that changed."""
+
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # in the registry, not in the manifest
+    removed: list[str] = field(default_factory=list)  # absent and pruned
+
+
+class Registry:
+    """A handle on one registry database (schema checked and migrated on open)."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @classmethod
+    def open(cls, url: str, create: bool = True) -> Registry:
+        """Open (creating a missing SQLite file when `create`) and bring the schema to head."""
+        engine = make_engine(url, create=create)
+        ensure_schema(engine, url)
+        return cls(engine, url)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def import_manifest(self, path: str | Path, root: str | Path | None = None, prune: bool = False) -> ImportReport:
+        """Upsert every workload of a manifest (idempotent) and report what changed."""
+        manifest = load_manifest(path, root)
+        report = ImportReport()
+        with write_session(self.engine) as session:
+            existing = {w.name: w for w in session.scalars(select(Workload).options(selectinload(Workload.endpoints)))}
+            for spec in manifest.workloads:
+                _upsert(session, existing.get(spec.name), spec, str(path), report)
+            report.absent = sorted(set(existing) - {w.name for w in manifest.workloads})
+            if prune:
+                for name in report.absent:
+                    session.delete(existing[name])
+                    events.append(session, "workload.removed", name, {"manifest": str(path)})
+                report.removed, report.absent = report.absent, []
+        return report
+
+    def profiles(self) -> dict[str, WorkloadProfile]:
+        """The policy engine's view of every registered workload."""
+        with read_session(self.engine) as session:
+            return load_workload_profiles(session)
+
+    def waive(
+        self,
+        workload: str,
+        owner: str,
+        reason: str,
+        expires: date,
+        rule: str | None = None,
+        fingerprint: str | None = None,
+    ) -> Waiver:
+        """Record a waiver of a rule or a fingerprint for a workload until `expires`."""
+        if (rule is None) == (fingerprint is None):
+            raise ConfigError("waive exactly one of --rule or --fingerprint")
+        if expires <= date.today():
+            raise ConfigError(f"--expires {expires} is not in the future")
+        if not owner.strip() or not reason.strip():
+            raise ConfigError("a waiver needs an --owner and a --reason")
+        with write_session(self.engine) as session:
+            target = _workload(session, workload)
+            waiver = Waiver(
+                workload=target, rule_id=rule, fingerprint=fingerprint, owner=owner, reason=reason,
+                expires=expires, created_at=utcnow(),
+            )  # fmt: skip
+            session.add(waiver)
+            session.flush()
+            payload = {"id": waiver.id, "rule": rule, "fingerprint": fingerprint, "owner": owner,
+                       "reason": reason, "expires": expires.isoformat()}  # fmt: skip
+            events.append(session, "waiver.added", workload, payload)
+        return waiver
+
+    def verify(self) -> events.ChainReport:
+        """Walk the event chain and report the first broken link."""
+        with read_session(self.engine) as session:
+            return events.verify_chain(session)
+
+    def reap_stale_scans(self) -> list[int]:
+        """Mark as failed the running scans of this host whose process is gone; returns their ids."""
+        host = socket.gethostname()
+        with write_session(self.engine) as session:
+            running = session.scalars(select(Scan).where(Scan.status == "running", Scan.host == host)).all()
+            dead = [s for s in running if not _alive(s.pid)]
+            for scan in dead:
+                mark_failed(session, scan, "the scanning process ended before the scan finished")
+        return [s.id for s in dead]
+
+
+def load_workload_profiles(session: Session) -> dict[str, WorkloadProfile]:
+    """Every registered workload's WorkloadProfile, built from its endpoints."""
+    rows = session.scalars(select(Workload).options(selectinload(Workload.endpoints))).all()
+    return {w.name: workload_profile(w) for w in rows}
+
+
+def workload_profile(w: Workload) -> WorkloadProfile:
+    """The profile of one stored workload (see manifest.profile_for for the agreement rule)."""
+    return profile_for(w.name, w.hipaa_entity, w.domain, [(e.hosting, e.agreements) for e in w.endpoints])
+
+
+def mark_failed(session: Session, scan: Scan, reason: str) -> None:
+    """Set a scan's status to failed (its findings were never written) and log it."""
+    scan.status, scan.finished_at, scan.error = "failed", utcnow(), reason
+    events.append(session, "scan.failed", f"scan {scan.id}", {"scan": scan.id, "error": reason})
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _workload(session: Session, name: str) -> Workload:
+    found = session.scalars(select(Workload).where(Workload.name == name)).first()
+    if found is None:
+        raise ConfigError(f"no workload named {name!r} in the registry (import a manifest first)")
+    return found
+
+
+def spec_hash(spec: dict) -> str:
+    """Content hash of a normalised workload spec, to tell changed from unchanged."""
+    return hashlib.sha256(events.canonical(spec).encode()).hexdigest()
+
+
+def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: str, report: ImportReport) -> None:
+    data = spec.model_dump(mode="json")
+    digest = spec_hash(data)
+    if row is not None and row.spec_hash == digest:
+        report.unchanged.append(spec.name)
+        return
+    now = utcnow()
+    if row is None:
+        row = Workload(name=spec.name, created_at=now)
+        session.add(row)
+        report.added.append(spec.name)
+        kind, changed = "workload.added", sorted(data)
+    else:
+        changed = sorted(k for k in data if data[k] != row.spec.get(k))
+        report.changed[spec.name] = changed
+        kind = "workload.changed"
+    row.owner, row.description, row.domain = spec.owner, spec.description, spec.domain
+    row.hipaa_entity, row.monthly_tokens = spec.hipaa_entity, spec.monthly_tokens
+    row.spec, row.spec_hash, row.manifest_path, row.updated_at = data, digest, path, now
+    row.endpoints.clear()
+    session.flush()  # old endpoints go before new ones with the same names arrive
+    row.endpoints = [
+        Endpoint(name=e.name, provider=e.provider, model=e.model, hosting=e.hosting, region=e.region,
+                 agreements=sorted(e.agreements))
+        for e in spec.endpoints
+    ]  # fmt: skip
+    session.flush()
+    events.append(session, kind, spec.name, {"spec_sha256": digest, "fields": changed, "manifest": path})

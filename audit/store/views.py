@@ -1,0 +1,177 @@
+"""The registry's read side: list, show and history, as plain dataclasses ready to render.
+
+Decisions are re-read under the rule waivers in force today, so a waiver
+granted after a scan changes what `list` and `show` say without a rescan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from audit.errors import ConfigError
+from audit.model import Tier
+from audit.store.db import as_utc, read_session, utcnow
+from audit.store.decide import effective_tier, is_violation
+from audit.store.models import Decision, Event, FindingRow, Scan, Waiver, Workload
+from audit.store.registry import Registry, workload_profile
+
+
+@dataclass
+class WorkloadStatus:
+    """One row of `audit registry list`."""
+
+    name: str
+    owner: str
+    domain: str | None
+    hipaa_entity: str
+    hosting: str | None
+    agreements: list[str]
+    decision: str | None  # None: never scanned
+    regulations: list[str]
+    last_scan: str | None
+    violation: bool
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass
+class WorkloadDetail:
+    """Everything `audit registry show` prints."""
+
+    status: WorkloadStatus
+    description: str
+    monthly_tokens: int | None
+    endpoints: list[dict]
+    data_sources: list[dict]
+    reasons: list[dict] = field(default_factory=list)
+    findings_by_type: dict[str, int] = field(default_factory=dict)
+    waivers: list[dict] = field(default_factory=list)
+    scan_id: int | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {**asdict(self), "status": self.status.as_dict()}
+
+
+def list_workloads(
+    registry: Registry,
+    decision: str | None = None,
+    regulation: str | None = None,
+    owner: str | None = None,
+    stale_days: int | None = None,
+) -> list[WorkloadStatus]:
+    """Registered workloads with their latest decision, filtered."""
+    with read_session(registry.engine) as session:
+        rows = [_status(session, w) for w in _workloads(session)]
+    if decision:
+        rows = [r for r in rows if (r.decision or "none") == decision]
+    if regulation:
+        rows = [r for r in rows if regulation.upper() in (x.upper() for x in r.regulations)]
+    if owner:
+        rows = [r for r in rows if r.owner == owner]
+    if stale_days is not None:
+        rows = [r for r in rows if _stale(r.last_scan, stale_days)]
+    return rows
+
+
+def show_workload(registry: Registry, name: str) -> WorkloadDetail:
+    """One workload in full: endpoints, latest decision and reasons, findings by type, waivers."""
+    with read_session(registry.engine) as session:
+        w = session.scalars(_workload_query().where(Workload.name == name)).first()
+        if w is None:
+            raise ConfigError(f"no workload named {name!r} in the registry")
+        latest = _latest_decision(session, name)
+        detail = WorkloadDetail(
+            status=_status(session, w, latest), description=w.description, monthly_tokens=w.monthly_tokens,
+            endpoints=[{"name": e.name, "provider": e.provider, "model": e.model, "hosting": e.hosting,
+                        "region": e.region, "agreements": e.agreements} for e in w.endpoints],
+            data_sources=w.spec.get("data_sources", []),
+            waivers=[_waiver(v) for v in w.waivers],
+        )  # fmt: skip
+        if latest:
+            detail.scan_id = latest.scan_id
+            detail.reasons = latest.rationale.get("top", [])
+            detail.findings_by_type = _findings_by_type(session, latest.scan_id, name)
+    return detail
+
+
+def history(registry: Registry, name: str) -> list[dict]:
+    """Every decision for a workload, newest first, plus its registry events."""
+    with read_session(registry.engine) as session:
+        rows = session.execute(
+            select(Decision, Scan).join(Scan).where(Decision.workload == name).order_by(Scan.started_at.desc())
+        ).all()
+        scans = [
+            {"type": "scan", "at": as_utc(s.started_at).isoformat(timespec="seconds"), "scan": s.id,
+             "status": s.status, "decision": d.tier, "violation": d.violation, "records": d.records,
+             "regulations": d.regulations, "policy": s.policy_identity}
+            for d, s in rows
+        ]  # fmt: skip
+        evs = session.scalars(select(Event).where(Event.subject == name).order_by(Event.seq.desc())).all()
+        changes = [{"type": e.kind, "at": e.at[:19], "event": e.seq} for e in evs]
+    if not scans and not changes:
+        raise ConfigError(f"no history for {name!r} in the registry")
+    return sorted(scans + changes, key=lambda r: r["at"], reverse=True)
+
+
+def _workload_query():
+    return select(Workload).options(selectinload(Workload.endpoints), selectinload(Workload.waivers))
+
+
+def _workloads(session: Session) -> list[Workload]:
+    return list(session.scalars(_workload_query().order_by(Workload.name)))
+
+
+def _latest_decision(session: Session, name: str) -> Decision | None:
+    stmt = (
+        select(Decision).join(Scan).where(Decision.workload == name, Scan.status == "completed")
+        .order_by(Scan.finished_at.desc(), Scan.id.desc()).limit(1)
+    )  # fmt: skip
+    return session.scalars(stmt).first()
+
+
+def _status(session: Session, w: Workload, latest: Decision | None = None) -> WorkloadStatus:
+    latest = latest or _latest_decision(session, w.name)
+    profile = workload_profile(w)
+    tier = _current_tier(w, latest) if latest else None
+    last = None
+    if latest:
+        last = as_utc(session.get(Scan, latest.scan_id).finished_at).isoformat(timespec="seconds")
+    return WorkloadStatus(
+        name=w.name, owner=w.owner, domain=w.domain, hipaa_entity=w.hipaa_entity, hosting=profile.hosting,
+        agreements=sorted(profile.agreements), decision=tier.value if tier else None,
+        regulations=latest.regulations if latest else [], last_scan=last,
+        violation=bool(tier and is_violation(profile.hosting, tier)),
+    )  # fmt: skip
+
+
+def _current_tier(w: Workload, latest: Decision) -> Tier:
+    today = date.today()
+    waived = {v.rule_id for v in w.waivers if v.rule_id and v.expires > today}
+    return effective_tier(latest.tier, latest.rationale.get("rules", []), waived)
+
+
+def _findings_by_type(session: Session, scan_id: int, name: str) -> dict[str, int]:
+    stmt = (
+        select(FindingRow.entity_type, func.count()).where(FindingRow.scan_id == scan_id, FindingRow.workload == name)
+        .group_by(FindingRow.entity_type)
+    )  # fmt: skip
+    return dict(Counter(dict(session.execute(stmt).all())).most_common())
+
+
+def _waiver(v: Waiver) -> dict:
+    return {"id": v.id, "rule": v.rule_id, "fingerprint": v.fingerprint, "owner": v.owner, "reason": v.reason,
+            "expires": v.expires.isoformat(), "active": v.expires > date.today()}  # fmt: skip
+
+
+def _stale(last_scan: str | None, days: int) -> bool:
+    if last_scan is None:
+        return True
+    return (utcnow() - datetime.fromisoformat(last_scan)).days >= days
