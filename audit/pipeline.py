@@ -7,14 +7,15 @@ It is what worker processes and Spark executors call.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from audit import policy
+from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text_key
 from audit.fingerprint import fingerprint, load_secret, mask
 from audit.model import Finding, ReadError, Record, RecordResult, Span, WorkloadProfile
+from audit.parallel import ParallelResolver, resolve_jobs
 from audit.readers import ReadOptions, read_paths
 from audit.scanner.analyze import analyze_texts
 from audit.scanner.engine import Engine, build_engine
@@ -23,7 +24,12 @@ from audit.settings import Settings
 
 @dataclass
 class ScanContext:
-    """Everything a scan needs, built once per process."""
+    """Everything a scan needs, built once per process.
+
+    `memo` (bounded, per run) and `cache` (persistent, optional) hold spans by
+    a keyed hash of each distinct text; a str value marks a text that could not
+    be analysed (the reason).
+    """
 
     settings: Settings
     engine: Engine
@@ -31,63 +37,102 @@ class ScanContext:
     secret: bytes
     workloads: dict[str, WorkloadProfile] = field(default_factory=dict)
     default_workload: str | None = None
-    memo: dict[bytes, tuple[Span, ...]] = field(default_factory=dict)
+    memo: SpanMemo = field(default_factory=SpanMemo)
+    cache: SpanCache | None = None
 
     def workload_for(self, record: Record) -> str | None:
         """The workload a record belongs to: the --workload option, else the record's own hint."""
         return self.default_workload or record.workload
 
+    def key(self, text: str) -> bytes:
+        """Content address of a message text (keyed with the install secret)."""
+        return text_key(self.secret, text)
+
+    def close(self) -> None:
+        """Write and close the persistent cache."""
+        if self.cache is not None:
+            self.cache.close()
+
 
 def build_context(
     settings: Settings, workloads: dict[str, WorkloadProfile] | None = None, default_workload: str | None = None
 ) -> ScanContext:
-    """Load the engine, the policies and the fingerprint secret."""
-    return ScanContext(
+    """Load the engine, the policies and the fingerprint secret; open the span cache unless disabled."""
+    engine = build_engine(settings)
+    policy_set = policy.load_policy_set(settings)
+    ctx = ScanContext(
         settings=settings,
-        engine=build_engine(settings),
-        policy_set=policy.load_policy_set(settings),
+        engine=engine,
+        policy_set=policy_set,
         secret=load_secret(settings.home_dir()),
         workloads=workloads or {},
         default_workload=default_workload,
     )
+    if settings.cache:
+        ctx.cache = SpanCache(cache_dir(settings), detection_identity(settings, engine, policy_set.identity))
+    return ctx
 
 
-def text_key(text: str) -> bytes:
-    """Content address of a message text."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+SpansOrReason = tuple[Span, ...] | str
+Unscanned = Callable[[Record, int, str], None]  # (record, message index, reason)
 
 
-MEMO_LIMIT = 200_000
-
-
-def analyze_unique(ctx: ScanContext, texts: Iterable[str]) -> dict[bytes, tuple[Span, ...]]:
-    """Spans for each distinct text, analysing each distinct text once per run."""
+def analyze_unique(ctx: ScanContext, texts: Iterable[str]) -> dict[bytes, SpansOrReason]:
+    """Spans for each distinct text of a batch, in this process: memo, then cache, then the analyzer."""
+    found: dict[bytes, SpansOrReason] = {}
     wanted: dict[bytes, str] = {}
     for text in texts:
-        key = text_key(text)
-        if key not in ctx.memo and key not in wanted:
+        key = ctx.key(text)
+        if key in found or key in wanted:
+            continue
+        known = ctx.memo.get(key)
+        if known is not None:
+            found[key] = known
+        else:
             wanted[key] = text
+    if wanted and ctx.cache is not None:
+        for key, spans in ctx.cache.get_many(wanted).items():
+            ctx.memo.put(key, spans)
+            found[key] = spans
+            del wanted[key]
     if wanted:
         keys = list(wanted)
-        for key, spans in zip(keys, analyze_texts(ctx.engine, ctx.settings, [wanted[k] for k in keys]), strict=True):
-            if len(ctx.memo) >= MEMO_LIMIT:
-                ctx.memo.clear()
-            ctx.memo[key] = spans
-    return ctx.memo
+        for key, spans in zip(keys, _analyze_each(ctx, [wanted[k] for k in keys]), strict=True):
+            ctx.memo.put(key, spans)
+            if ctx.cache is not None and not isinstance(spans, str):
+                ctx.cache.put(key, spans)
+            found[key] = spans
+    return found
 
 
-def scan_batch(ctx: ScanContext, records: list[Record]) -> list[RecordResult]:
-    """Results for a batch of records, in order."""
-    memo = analyze_unique(ctx, (m.text for r in records for m in r.messages))
-    return [_result(ctx, r, memo) for r in records]
+def _analyze_each(ctx: ScanContext, texts: list[str]) -> list[SpansOrReason]:
+    """Analyse `texts` together; if that raises, one by one, reporting the ones that still raise."""
+    try:
+        return list(analyze_texts(ctx.engine, ctx.settings, texts))
+    except Exception as exc:  # noqa: BLE001 - reported per text; never with its content
+        if len(texts) == 1:
+            return [f"analysis failed ({type(exc).__name__})"]
+    return [_analyze_each(ctx, [t])[0] for t in texts]
 
 
-def _result(ctx: ScanContext, record: Record, memo) -> RecordResult:
+def scan_batch(ctx: ScanContext, records: list[Record], on_unscanned: Unscanned | None = None) -> list[RecordResult]:
+    """Results for a batch of records, in order, analysed in this process."""
+    spans = analyze_unique(ctx, (m.text for r in records for m in r.messages))
+    return [_result(ctx, r, spans, on_unscanned) for r in records]
+
+
+def _result(ctx: ScanContext, record: Record, spans: dict, on_unscanned: Unscanned | None = None) -> RecordResult:
     findings = []
     for message in record.messages:
-        for span in memo[text_key(message.text)]:
+        found = spans[ctx.key(message.text)]
+        if isinstance(found, str):
+            if on_unscanned:
+                on_unscanned(record, message.index, found)
+            continue
+        for span in found:
             findings.append(_finding(ctx, message.index, message.role, message.text, span))
-    findings_t = tuple(findings)
+    # identifiers first, then context signals: the order the output contract lists them in
+    findings_t = tuple(sorted(findings, key=lambda f: f.kind != "identifier"))
     name = ctx.workload_for(record)
     profile = ctx.workloads.get(name) if name else None
     evaluation = policy.evaluate(ctx.policy_set, record, findings_t, profile)
@@ -123,6 +168,7 @@ class ScanSummary:
     by_regulation: Counter = field(default_factory=Counter)
     errors: list[ReadError] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    messages_unscanned: int = 0  # over the time budget or failed analysis; their records are incomplete
 
     def add(self, result: RecordResult) -> None:
         """Count one scanned record."""
@@ -138,6 +184,12 @@ class ScanSummary:
     def add_error(self, error: ReadError) -> None:
         """Count one unreadable record."""
         self.records_skipped += 1
+        if len(self.errors) < 1000:
+            self.errors.append(error)
+
+    def add_unscanned(self, error: ReadError) -> None:
+        """Count one message that could not be analysed (its record is still reported)."""
+        self.messages_unscanned += 1
         if len(self.errors) < 1000:
             self.errors.append(error)
 
@@ -160,23 +212,48 @@ def scan_records(
     summary: ScanSummary,
     on_error: Callable[[ReadError], None] | None = None,
 ) -> Iterator[RecordResult]:
-    """Stream results for a stream of records, counting errors in `summary` as they pass."""
+    """Stream results for a stream of records, in input order, counting errors in `summary` as they pass.
 
-    def records_only():
-        for item in items:
-            if isinstance(item, ReadError):
-                summary.add_error(item)
-                if on_error:
-                    on_error(item)
-            else:
-                if item.source not in summary.sources:
-                    summary.sources.append(item.source)
-                yield item
+    With more than one job, unseen texts are analysed by worker processes while
+    reading goes on; memory is bounded by a few batches whatever the input size.
+    """
 
-    for batch in batched(records_only(), ctx.settings.batch_size):
-        for result in scan_batch(ctx, batch):
-            summary.add(result)
-            yield result
+    def unscanned(record: Record, index: int, reason: str) -> None:
+        error = ReadError(record.source, record.line, f"message {index} not scanned: {reason}")
+        summary.add_unscanned(error)
+        if on_error:
+            on_error(error)
+
+    batches = batched(_records_only(items, summary, on_error), ctx.settings.batch_size)
+    try:
+        for records, spans in _resolve(ctx, batches):
+            for record in records:
+                result = _result(ctx, record, spans, unscanned)
+                summary.add(result)
+                yield result
+    finally:
+        if ctx.cache is not None:
+            ctx.cache.flush()
+
+
+def _records_only(items: Iterable[Record | ReadError], summary: ScanSummary, on_error) -> Iterator[Record]:
+    for item in items:
+        if isinstance(item, ReadError):
+            summary.add_error(item)
+            if on_error:
+                on_error(item)
+            continue
+        if (not summary.sources or summary.sources[-1] != item.source) and item.source not in summary.sources:
+            summary.sources.append(item.source)
+        yield item
+
+
+def _resolve(ctx: ScanContext, batches: Iterable[list[Record]]) -> Iterator[tuple[list[Record], dict]]:
+    """(records, spans by key) per batch: in this process for one job, else through a worker pool."""
+    jobs = resolve_jobs(ctx.settings.jobs)
+    if jobs > 1:
+        return ParallelResolver(ctx, jobs).run(batches)
+    return ((records, analyze_unique(ctx, (m.text for r in records for m in r.messages))) for records in batches)
 
 
 def scan_paths(

@@ -12,7 +12,17 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from audit.cli import baseline_cmd, db_cmd, eval_cmd, flows_cmd, policy_cmd, registry_cmd, report_cmd, route_cmd
+from audit.cli import (
+    baseline_cmd,
+    db_cmd,
+    eval_cmd,
+    flows_cmd,
+    policy_cmd,
+    registry_cmd,
+    report_cmd,
+    route_cmd,
+    spark_cmd,
+)
 from audit.cli import scan as scan_cmd
 from audit.errors import EXIT_INPUT, EXIT_USAGE, AuditError
 
@@ -26,7 +36,7 @@ app = typer.Typer(
 )
 app.command("scan")(scan_cmd.scan)
 # Each module adds its own commands or sub-apps; one line each, in help order.
-for _module in (eval_cmd, policy_cmd, registry_cmd, db_cmd, report_cmd, baseline_cmd, flows_cmd, route_cmd):
+for _module in (eval_cmd, policy_cmd, registry_cmd, db_cmd, report_cmd, baseline_cmd, flows_cmd, route_cmd, spark_cmd):
     _module.register(app)
 
 

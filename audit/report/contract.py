@@ -53,3 +53,41 @@ def record_to_dict(result: RecordResult) -> dict:
         "findings": [finding_to_dict(f) for f in result.findings if f.kind == "identifier"],
         "context": [finding_to_dict(f) for f in result.findings if f.kind != "identifier"],
     }
+
+
+def record_from_dict(data: dict) -> RecordResult:
+    """Rebuild a RecordResult from its contract object (the inverse of record_to_dict)."""
+    from audit.model import Evaluation, Tier
+
+    findings = [_finding_from_dict(f, "identifier") for f in data["findings"]]
+    findings += [_finding_from_dict(f, "context") for f in data.get("context", [])]
+    rules = tuple(
+        RuleHit(
+            policy=r["policy"],
+            rule=r["rule"],
+            regulation=r.get("regulation", ""),
+            citation=r.get("citation", ""),
+            decision=Tier(r["decision"]),
+            reason=r.get("reason", ""),
+            findings=tuple(r.get("findings", ())),
+        )
+        for r in data["rules"]
+    )
+    evaluation = Evaluation(Tier(data["decision"]), tuple(data["regulations"]), rules)
+    return RecordResult(data["source"], data["record"], data["line"], data["workload"], tuple(findings), evaluation)
+
+
+def _finding_from_dict(f: dict, kind: str) -> Finding:
+    return Finding(
+        message=f["message"],
+        role=f["role"],
+        start=f["start"],
+        end=f["end"],
+        entity_type=f["entity_type"],
+        score=f["score"],
+        recognizer=f["recognizer"],
+        masked=f["masked"],
+        fingerprint=f["fingerprint"],
+        kind=kind,
+        value=f.get("value"),
+    )

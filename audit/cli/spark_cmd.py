@@ -1,0 +1,77 @@
+"""`audit spark scan`: the same scan, run on Apache Spark (needs the `spark` extra)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit.errors import ConfigError
+
+spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit[spark]').", no_args_is_help=True)
+
+
+@spark_app.command("scan")
+def spark_scan(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories: local paths, s3a://, abfss://, gs://...")],
+    master: Annotated[
+        str | None, typer.Option(help="Spark master, e.g. local[2]; default: the active session or spark-submit's.")
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="Output format for the driver's stream.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the output here instead of standard output.")] = None,
+    parquet: Annotated[
+        str | None,
+        typer.Option(help="Also write the result rows as a Parquet table at this path (from the executors)."),
+    ] = None,
+    workload: Annotated[str | None, typer.Option(help="Attribute every record to this workload.")] = None,
+    glob: Annotated[
+        str | None, typer.Option(help="Only files whose name matches this glob (Spark pathGlobFilter).")
+    ] = None,
+    input_format: Annotated[str, typer.Option("--format", help="Force the input format.")] = "auto",
+    fail_on: Annotated[
+        str, typer.Option(help="Exit 1 when a decision is at least this strict.")
+    ] = "redact_then_closed",
+    config: Annotated[str | None, typer.Option(help="Config file.")] = None,
+) -> None:
+    """Scan logs on Spark; decisions, outputs and exit code are the same as `audit scan`."""
+    try:
+        from audit.distributed import runner
+    except ImportError as exc:  # pyspark missing
+        raise ConfigError(f"Spark support needs the spark extra: pip install 'llm-audit[spark]' ({exc.name})") from None
+    from audit.cli.scan import exit_code
+    from audit.readers import ReadOptions
+    from audit.report.formats import FORMATS
+    from audit.settings import load_settings
+
+    if output not in FORMATS:
+        raise ConfigError(f"unknown output format {output!r}; choose from {', '.join(FORMATS)}")
+    settings = load_settings(config)
+    options = ReadOptions(format=input_format)
+    with open(out, "w", encoding="utf-8") if out else _stdout() as sink:
+        outcome = runner.run_spark_scan(
+            paths,
+            settings,
+            options,
+            FORMATS[output],
+            sink,
+            master=master,
+            workload=workload,
+            glob=glob,
+            parquet=parquet,
+        )
+    raise typer.Exit(exit_code(outcome, fail_on))
+
+
+class _stdout:
+    def __enter__(self):
+        return sys.stdout
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+
+
+def register(app) -> None:
+    """Add `audit spark ...`."""
+    app.add_typer(spark_app, name="spark")

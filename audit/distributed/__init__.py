@@ -1,0 +1,1 @@
+"""Scale-out: run the scan core on distributed engines (Spark)."""
