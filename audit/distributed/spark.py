@@ -163,8 +163,10 @@ def iter_results(frame) -> Iterator[RecordResult | ReadError]:
 
 def build_payload(settings, secret: bytes, options: ReadOptions, workloads=None, default_workload=None) -> JobPayload:
     """The executor payload for a scan with these settings."""
+    # Executors are the parallelism: no worker pool inside them, and no per-executor cache files.
+    executor_settings = settings.model_copy(update={"jobs": 1, "cache": False})
     return JobPayload(
-        settings=settings.model_dump(),
+        settings=executor_settings.model_dump(),
         secret_hex=secret.hex(),
         read_options=asdict(options),
         workloads=dict(workloads or {}),
