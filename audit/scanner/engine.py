@@ -25,6 +25,9 @@ NER_MAPPING = {
     "TIME": "DATE_TIME",
     "NORP": "NRP",
 }
+# Presidio built-ins whose job a general_* recognizer does with less noise: the stock
+# driver's-licence recognizer fires on ordinary words and numbers without any context.
+REMOVED_BUILTINS = ("UsLicenseRecognizer",)
 NER_IGNORED = [
     "CARDINAL",
     "ORDINAL",
@@ -86,7 +89,7 @@ def build_engine(settings: Settings) -> Engine:
         raise ConfigError(f"cannot load spaCy model {settings.spacy_model!r}: {exc}") from None
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
-    for name in recognizer_registry.REPLACED_PREDEFINED:
+    for name in (*recognizer_registry.REPLACED_PREDEFINED, *REMOVED_BUILTINS):
         registry.remove_recognizer(name)
     for recognizer in recognizer_registry.build_recognizers(settings):
         registry.add_recognizer(recognizer)

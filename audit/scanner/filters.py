@@ -1,11 +1,15 @@
 """False-positive filters: plain predicates over (text, span), applied after Presidio.
 
 Each filter answers "is this span a known Presidio failure mode?"; `finalize`
-drops the spans any filter rejects, then resolves overlaps.
+drops the spans any filter rejects, then resolves overlaps: spans of one type
+that overlap are merged, and where identifiers of different types overlap the
+best one is kept (a validated pattern beats spaCy's NER, then the higher score,
+then the longer span).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from audit.model import Span
@@ -13,17 +17,126 @@ from audit.settings import Settings
 
 Filter = Callable[[str, Span], bool]  # True: drop the span
 
+NER_RECOGNIZERS = frozenset({"SpacyRecognizer"})
+NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+
+_CODE_LIKE = re.compile(
+    r"[_/\\=<>{}\[\]|#@$`~^*]|\w\.\w+\(|::|->|\(\)|[a-z][A-Z]|[A-Z]{2,}[a-z]+[A-Z]|\.(?:py|js|ts|json|ya?ml|txt|log|csv|md|sh|go|rs|java|cpp?|h)\b"
+)
+_FORM_ACRONYMS = frozenset(
+    "SSN IBAN ATM ASAP DOB MRN PIN CVV CVC ID NPI DEA EIN TIN ITIN BIC SWIFT ACH API URL FAQ PDF CSV JSON SQL HTML "
+    "HTTP HTTPS PHI PII HIPAA GDPR CCPA PCI EHR EMR ICU ER OR ED CT MRI ECG EKG BP HR RR CBC BMP CMP ICD CPT "
+    "USD EUR GBP ETA TBD FYI PTO CEO CFO CTO COO VP HR IT QA OK AM PM".split()
+)
+_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_WEEKDAY = r"mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun"
+_DATE_ANCHOR = re.compile(
+    rf"\b(?:{_MONTH})\b\.?|\b(?:{_WEEKDAY})(?:day)?\b|\d{{1,4}}\s?[/.-]\s?\d{{1,2}}(?:\s?[/.-]\s?\d{{1,4}})?"
+    r"|\b(?:1[6-9]|20)\d{2}\b|'\d{2}\b|\b\d{1,2}:\d{2}|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{8}\b",
+    re.I,
+)
+_DURATION = re.compile(
+    r"^(?:for\s+|about\s+|over\s+|nearly\s+|almost\s+|around\s+|approximately\s+|the\s+(?:last|past|next|first)\s+)?"
+    r"(?:\d+(?:\.\d+)?\+?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|several|"
+    r"a\s+couple\s+of|couple\s+of|many)\s*-?\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?|decades?)"
+    r"(?:\s+(?:old|ago|later|earlier|long|prior|before|after))?$",
+    re.I,
+)
+
+
+def _text(text: str, span: Span) -> str:
+    return text[span.start : span.end]
+
+
+def ner_name_not_a_name(text: str, span: Span) -> bool:
+    """spaCy PERSON/ORG/LOCATION/NRP that is a number, a code identifier, a log token or an abbreviation."""
+    if span.recognizer not in NER_RECOGNIZERS or span.entity_type not in NAME_TYPES:
+        return False
+    value = _text(text, span).strip()
+    letters = [c for c in value if c.isalpha()]
+    if len(letters) < 2 or sum(c.isdigit() for c in value) > 0:
+        return True
+    if _CODE_LIKE.search(value):
+        return True
+    words = value.split()
+    if len(words) == 1 and value.isupper():
+        # CV, O2, NEURO: all-caps single words are abbreviations far more often than names;
+        # a place in capitals ("HORTEN") is still reported by the location recognizers from context.
+        return span.entity_type in {"PERSON", "NRP"} or value in _FORM_ACRONYMS or len(letters) <= 3
+    return False
+
+
+def vague_date(text: str, span: Span) -> bool:
+    """DATE_TIME that names no calendar date or time: durations ("3 days"), "next week", "this morning"."""
+    if span.entity_type != "DATE_TIME":
+        return False
+    value = _text(text, span)
+    if _DURATION.match(value.strip()):
+        return True
+    if re.fullmatch(r"\s*\d+\s*", value):
+        return not re.fullmatch(r"\s*(?:1[6-9]|20)\d{2}\s*|\s*\d{8}\s*", value)
+    return not _DATE_ANCHOR.search(value)
+
+
+def phone_in_digit_run(text: str, span: Span) -> bool:
+    """A phone number that is part of a longer run of digits (an ID, a card, a timestamp)."""
+    if span.entity_type != "PHONE_NUMBER":
+        return False
+    before = text[max(0, span.start - 2) : span.start]
+    after = text[span.end : span.end + 2]
+    return bool(re.search(r"\d[-.]?$|\w$", before) or re.match(r"^[-.]?\d|^[^\W\d_]", after))
+
+
+def url_in_email(text: str, span: Span) -> bool:
+    """A URL that is the domain part of an email address."""
+    if span.entity_type != "URL":
+        return False
+    return text[max(0, span.start - 1) : span.start] == "@" or "@" in _text(text, span)
+
+
+FILTERS: list[Filter] = [ner_name_not_a_name, vague_date, phone_in_digit_run, url_in_email]
+
 
 def _allow_listed(settings: Settings) -> Filter:
-    allowed = {v.casefold() for v in settings.allow_list}
-    return lambda text, span: text[span.start : span.end].casefold() in allowed
+    allowed = {v.casefold().strip() for v in settings.allow_list}
+
+    def drop(text: str, span: Span) -> bool:
+        value = _text(text, span).casefold().strip()
+        return value in allowed or re.sub(r"(?:'s|’s)$|^\W+|\W+$", "", value) in allowed
+
+    return drop
 
 
-FILTERS: list[Filter] = []
+def _rank(span: Span) -> tuple:
+    return (span.recognizer not in NER_RECOGNIZERS, span.score, span.end - span.start)
+
+
+def merge_same_type(spans: list[Span]) -> list[Span]:
+    """Overlapping spans of one type become one span covering both (the better one's score and recognizer)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.entity_type, s.kind, s.start, s.end)):
+        last = out[-1] if out else None
+        if last and last.entity_type == s.entity_type and last.kind == s.kind and s.start < last.end:
+            best = max(last, s, key=_rank)
+            out[-1] = Span(last.start, max(last.end, s.end), s.entity_type, best.score, best.recognizer, s.kind)
+        else:
+            out.append(s)
+    return out
+
+
+def resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Non-overlapping identifiers (best first wins) plus every context span, in text order."""
+    merged = merge_same_type(spans)
+    kept: list[Span] = [s for s in merged if s.kind != "identifier"]
+    chosen: list[Span] = []
+    for s in sorted((s for s in merged if s.kind == "identifier"), key=_rank, reverse=True):
+        if not any(s.start < c.end and c.start < s.end for c in chosen):
+            chosen.append(s)
+    return sorted(kept + chosen, key=lambda s: (s.start, s.end, s.entity_type))
 
 
 def finalize(text: str, spans: list[Span], settings: Settings) -> tuple[Span, ...]:
     """Apply every filter, then keep the best span where identifiers of different types overlap."""
     active = [*FILTERS, _allow_listed(settings)] if settings.allow_list else FILTERS
     kept = [s for s in spans if not any(f(text, s) for f in active)]
-    return tuple(kept)
+    return tuple(resolve_overlaps(kept))

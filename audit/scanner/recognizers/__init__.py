@@ -15,12 +15,33 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from audit.scanner.entities import CONTEXT_TYPES
 from audit.scanner.recognizers import labelled_ids
-from audit.scanner.recognizers.email import OfflineEmailRecognizer
+from audit.scanner.recognizers.general_age import AgeRecognizer
+from audit.scanner.recognizers.general_driver_license import DriverLicenseRecognizer
+from audit.scanner.recognizers.general_email import EmailAddressRecognizer
+from audit.scanner.recognizers.general_location import (
+    ContextualPlaceRecognizer,
+    FacilityRecognizer,
+    StreetAddressRecognizer,
+    ZipCodeRecognizer,
+)
+from audit.scanner.recognizers.general_org import OrganizationRecognizer
+from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
+from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
 from audit.settings import Settings
 
 # --- general PII quality (names, places, ages, phones, dates) -------------
 GENERAL: list[Callable[[], EntityRecognizer]] = [
-    OfflineEmailRecognizer,
+    EmailAddressRecognizer,
+    AgeRecognizer,
+    StreetAddressRecognizer,
+    ZipCodeRecognizer,
+    FacilityRecognizer,
+    ContextualPlaceRecognizer,
+    TitledNameRecognizer,
+    NameSlotRecognizer,
+    OrganizationRecognizer,
+    PhoneNumberRecognizer,
+    DriverLicenseRecognizer,
 ]
 
 # --- regulated identifiers and context (healthcare, finance, legal, credentials, quasi-ids)

@@ -1,0 +1,44 @@
+"""Ages: "45-year-old", "45 yo", "aged 45", "age: 45", "turned 45". Ages of 90 or more are AGE_OVER_89."""
+
+from __future__ import annotations
+
+import re
+
+from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+
+_N = r"(?P<n>\d{1,3})"
+_UNIT = r"(?:years?|yrs?|y)"
+
+
+class AgeRecognizer(RegexRecognizer):
+    """An age in years, from the phrase around the number (never a bare number)."""
+
+    ENTITY = "AGE"
+    RULES = (
+        Rule(rx(rf"\b{_N} \s? (?:-\s?)? {_UNIT} (?:\s?-\s?|\s) old\b", re.I), 0.9, "n"),
+        Rule(rx(rf"\b{_N} \s? (?:yo|y/o|y\.o\.?|yrs?\.?\s?old)(?!\w)", re.I), 0.85, "n"),
+        Rule(rx(rf"\b{_N} [- ]{_UNIT}[- ]of[- ]age\b", re.I), 0.85, "n"),
+        Rule(rx(rf"\b(?:aged?|age\s?:|age\s+of|ages?\s+is)\s+{_N}(?![\d/.,:]\d)\b", re.I), 0.85, "n"),
+        Rule(
+            rx(
+                rf"\b(?:turn(?:ed|s|ing)?|will\s+be)\s+{_N}(?:\s+(?:years?\s+old|this|next|today|on|in)\b|\s*[.!,;]|$)",
+                re.I,
+            ),
+            0.7,
+            "n",
+        ),
+        Rule(rx(rf"\bwhen\s+(?:he|she|they|I)\s+(?:was|were)\s+{_N}(?:\s+years?\s+old)?\s*[.!,;]", re.I), 0.7, "n"),
+        Rule(rx(rf"\b{_N}\s?(?P<sex>[MF])\b(?=\s+(?:with|w/|presenting|presents|pt|patient|s/p|c/o|hx)\b)"), 0.75, "n"),
+    )
+
+    def validate(self, text: str, start: int, end: int) -> bool:
+        """Plausible human ages only."""
+        return 0 < int(text[start:end]) <= 125
+
+    def supported(self) -> list[str]:
+        """AGE, and AGE_OVER_89 for 90 and over."""
+        return ["AGE", "AGE_OVER_89"]
+
+    def entity_for(self, text: str, start: int, end: int) -> str:
+        """AGE_OVER_89 for ages Safe Harbor requires aggregating."""
+        return "AGE_OVER_89" if int(text[start:end]) >= 90 else "AGE"

@@ -1,0 +1,44 @@
+"""Organisations: names ending in a company or institution word ("Smith Ltd.", "Acme Corporation"),
+and capitalised names in an employer slot ("I work for X", "X is a design agency").
+"""
+
+from __future__ import annotations
+
+import re
+
+from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
+
+_CAP = rf"{UP}[\w'’&.-]*"
+_SUFFIX = (
+    r"Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Company|Co|GmbH|AG|SA|S\.A|NV|BV|PLC|Pty|"
+    r"Group|Holdings|Partners|Associates|Agency|Bank|Solutions|Technologies|Systems|Labs|Consulting|Ventures|"
+    r"Enterprises|Industries|Insurance|Capital|Foundation|Institute|Orchestra|Media|Studios|Software|Analytics"
+)
+_EMPLOYER_SLOT = (
+    r"\b(?:work(?:s|ed|ing)?\s+(?:for|at)|employed\s+(?:by|at)|employer\s*(?:is|:)|job\s+at|hired\s+by|"
+    r"(?:join(?:ed|ing)?|left|quit|spent\s+(?:a|one|two|\w+)\s+years?\s+at|year\s+at|CEO\s+of|CTO\s+of|"
+    r"founder\s+of|president\s+of|(?:an?\s+)?(?:engineer|manager|director|analyst|intern)\s+at)|brainchild\s+of)\s+"
+)
+
+
+class OrganizationRecognizer(RegexRecognizer):
+    """Company-suffixed names, and capitalised names in an employer slot."""
+
+    ENTITY = "ORGANIZATION"
+    RULES = (
+        Rule(rx(rf"\b(?P<v>{_CAP}(?:[ ]+(?:&[ ]+|and[ ]+|of[ ]+)?{_CAP}){{0,4}},?[ ]+(?:{_SUFFIX}))\b\.?"), 0.85, "v"),
+        Rule(rx(rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})"), 0.8, "v"),
+        Rule(
+            rx(
+                rf"(?:^|(?<=[.!?]\s))(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:company|agency|firm|startup|start-up|business|nonprofit|non-profit|501\(c\)3|organi[sz]ation|brand|manufacturer|retailer|bank|provider|vendor))",
+                re.M,
+            ),
+            0.8,
+            "v",
+        ),
+    )
+
+    def validate(self, text: str, start: int, end: int) -> bool:
+        """Not a lone suffix word or a sentence opener."""
+        words = text[start:end].split()
+        return words[0] not in {"The", "A", "An", "This", "That", "Our", "My", "Your", "It", "We", "They"}

@@ -1,0 +1,87 @@
+"""People's names from their slot: after a title ("Dr. Patel", "Mr. James T."), after "patient",
+"named", "my name is", "Name:", and spaCy entities of other types that sit in such a slot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
+
+_NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
+_INITIAL = rf"{UP}\."
+_NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
+_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Nurse|Judge)\.?[ ]+"
+_SLOT = (
+    r"\b(?:patient|pt\.?|named|my[ ]name[ ]is|name[ ]is|name[ ]?:|surname[ ]?:?|last[ ]name[ ]?\??:?|"
+    r"first[ ]name[ ]?\??:?|maiden[ ]name[ ]is|called|call[ ]me|i'm|i[ ]am|this[ ]is|directed[ ]by:?|"
+    r"written[ ]by|attn:?|dear|hi|hello|regards,|sincerely,|thanks,|cc:?|signed|son|daughter|wife|husband|"
+    r"mother|father|brother|sister)[ \t]+"
+)
+_NOT_NAMES = frozenset(
+    "The A An This That These Those It He She They We You I My Your Our His Her Their Patient Doctor Nurse "
+    "Please Thanks Thank Hello Hi Dear Yes No Not Just Also Here There Now Today Tomorrow Yesterday".split()
+)
+
+
+class TitledNameRecognizer(RegexRecognizer):
+    """A name after a title or in a name slot; the slot decides, the words only need to look like a name."""
+
+    ENTITY = "PERSON"
+    RULES = (
+        Rule(rx(rf"{_TITLE}{_NAME}"), 0.9, "v"),
+        Rule(rx(rf"(?i:{_SLOT}){_NAME}"), 0.8, "v"),
+    )
+
+    def validate(self, text: str, start: int, end: int) -> bool:
+        """Not a pronoun, a greeting or a sentence-like phrase."""
+        words = text[start:end].split()
+        return words[0] not in _NOT_NAMES and not any(w.isupper() and len(w) > 1 for w in words[:1])
+
+
+_PERSON_SLOT = re.compile(
+    r"\b(?:with|by|to|contact|ask|tell|told|call|called|met|meet|email|thank|thanks|dear|hi|hello|cc|"
+    r"follow[ ]up[ ]with|spoke[ ]to|talked[ ]to|it[ ]to|signed[ ]by|founders?:?|name[ ]in[ ]the[ ]account)[ \t]+$",
+    re.I,
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:Inc|LLC|Ltd|Corp|Corporation|Company|Co|Group|Bank|University|College|Institute|School|Hospital|"
+    r"Clinic|Center|Centre|Agency|Partners|Associates|Foundation|Society|Association|Department|Office|"
+    r"Weekly|Daily|News|Times|Magazine|Records|Orchestra|Band|Club|Church|Council|Committee|Services)\b"
+)
+
+
+class NameSlotRecognizer(EntityRecognizer):
+    """spaCy ORG/GPE/LOC entities of two or three capitalised words in a person slot ("follow up with X Y")."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="NameSlotRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """PERSON for name-shaped entities spaCy typed otherwise, when the words before them expect a person."""
+        if "PERSON" not in entities:
+            return []
+        out = []
+        for ent in getattr(nlp_artifacts, "entities", None) or []:
+            if ent.label_ not in {"ORG", "GPE", "LOC", "NORP", "PRODUCT", "WORK_OF_ART"}:
+                continue
+            value = ent.text
+            words = value.split()
+            if (
+                not 1 <= len(words) <= 3
+                or _ORG_WORDS.search(value)
+                or not all(w[:1].isupper() and not w.isupper() for w in words)
+            ):
+                continue
+            if _PERSON_SLOT.search(text[max(0, ent.start_char - 40) : ent.start_char]):
+                meta = {
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                }
+                out.append(RecognizerResult("PERSON", ent.start_char, ent.end_char, 0.86, recognition_metadata=meta))
+        return out

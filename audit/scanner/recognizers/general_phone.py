@@ -1,0 +1,52 @@
+"""Telephone and fax numbers in the many ways people write them.
+
+Presidio's PhoneRecognizer (libphonenumber) misses local numbers ("450 0840"),
+European groupings ("699 956 915", "60-56-85-91") and "+44 (0)..." forms. Numbers
+with a "+" country code or US punctuation are reported on their own; other digit
+groups need a phone word nearby (phone, call, fax, mobile, office, reach...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+
+_SEP = r"[ .\-\u00a0]"
+
+
+class PhoneNumberRecognizer(RegexRecognizer):
+    """Phone numbers: international, North American, and context-confirmed local groupings."""
+
+    ENTITY = "PHONE_NUMBER"
+    RULES = (
+        Rule(
+            rx(
+                rf"(?<![\w+])\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{2,5}}){{1,5}}(?!\d)"
+            ),
+            0.8,
+        ),
+        Rule(rx(rf"(?<![\w+])(?:1{_SEP}?)?\(\d{{3}}\){_SEP}?\d{{3}}{_SEP}\d{{4}}(?![\d])"), 0.75),
+        Rule(
+            rx(rf"(?<![\w.+/-])(?:1{_SEP})?\d{{3}}([.\-])\d{{3}}\1\d{{4}}(?:\s*(?:x|ext\.?)\s*\d{{1,5}})?(?![\w/-])"),
+            0.7,
+        ),
+        Rule(rx(rf"(?<![\w.+/-])\d{{2,5}}(?:{_SEP}\d{{2,5}}){{1,4}}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
+        Rule(rx(r"(?<![\w.+/-])\d{7,12}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
+    )
+    CONTEXT = re.compile(
+        r"\b(?:phone|ph|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|callback|reach|text|sms|"
+        r"whatsapp|office|desk|home|work|contact|number|no\.|answering|dial|ring|voicemail|messages)\b",
+        re.I,
+    )
+    WINDOW = (40, 16)
+
+    def validate(self, text: str, start: int, end: int) -> bool:
+        """Seven to fifteen digits, not a date, a time or a decimal number."""
+        value = text[start:end]
+        digits = sum(c.isdigit() for c in value)
+        if not 7 <= digits <= 15:
+            return False
+        if re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)?\d{2}", value):
+            return False
+        return not re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+\.\d{1,2}", value)
