@@ -1,0 +1,35 @@
+"""The loaded packs, flattened into the ordered rule list the engine walks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audit.policy.schema import Pack, Rule
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One enabled rule with the pack it belongs to."""
+
+    pack: str
+    regulation: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """The loaded packs. `identity` names their ids, versions and content hashes (for caches and scans)."""
+
+    packs: tuple[Pack, ...] = ()
+    identity: str = "none"
+    entries: tuple[RuleEntry, ...] = ()
+    disabled: frozenset[str] = frozenset()
+    sources: dict[str, str] = field(default_factory=dict)  # pack id -> file it was loaded from
+
+    def pack(self, pack_id: str) -> Pack | None:
+        """The pack with this id, or None."""
+        return next((p for p in self.packs if p.id == pack_id), None)
+
+    def entry(self, rule_id: str) -> RuleEntry | None:
+        """The enabled rule with this id, or None."""
+        return next((e for e in self.entries if e.rule.id == rule_id), None)
