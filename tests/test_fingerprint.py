@@ -1,0 +1,54 @@
+"""Masked previews and keyed fingerprints: what we keep instead of raw values."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from audit.fingerprint import fingerprint, load_secret, mask, normalise
+
+
+def test_secret_is_created_once_with_owner_only_permissions(tmp_path):
+    first = load_secret(tmp_path / "home")
+    second = load_secret(tmp_path / "home")
+    assert first == second and len(first) == 32
+    mode = stat.S_IMODE((tmp_path / "home" / "secret.key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_fingerprint_is_keyed_stable_and_separator_insensitive(tmp_path):
+    a, b = load_secret(tmp_path / "a"), load_secret(tmp_path / "b")
+    assert fingerprint(a, "US_SSN", "123-45-6789") == fingerprint(a, "US_SSN", "123 45 6789")
+    assert fingerprint(a, "US_SSN", "123-45-6789") != fingerprint(b, "US_SSN", "123-45-6789")
+    assert fingerprint(a, "US_SSN", "123-45-6789") != fingerprint(a, "PHONE_NUMBER", "123-45-6789")
+    assert "6789" not in fingerprint(a, "US_SSN", "123-45-6789")
+
+
+def test_normalise_folds_case_and_separators():
+    assert normalise("John  DOE") == normalise("john doe")
+    assert normalise("(212) 555-0143") == "2125550143"
+
+
+@pytest.mark.parametrize(
+    ("entity", "value", "expected"),
+    [
+        ("PERSON", "John Doe", "J*** D**"),
+        ("CREDIT_CARD", "4111 1111 1111 1111", "**** **** **** 1111"),
+        ("PHONE_NUMBER", "212-555-0143", "***-***-0143"),
+        ("API_KEY", "sk-proj-abcdefghijklmnop", "********"),
+        ("CARD_SECURITY_CODE", "123", "***"),
+    ],
+)
+def test_mask_shows_shape_not_value(entity, value, expected):
+    assert mask(entity, value) == expected
+
+
+def test_unreadable_secret_is_a_config_error(tmp_path):
+    from audit.errors import ConfigError
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secret.key").write_text("not hex\n")
+    with pytest.raises(ConfigError, match="secret"):
+        load_secret(home)
