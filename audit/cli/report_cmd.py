@@ -1,7 +1,61 @@
-"""CLI commands (placeholder until implemented)."""
+"""`audit report`: the audit report (HTML, Markdown or JSON) from the registry or a JSON scan file."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit import __version__, api
+from audit.baseline import write_atomic
+from audit.cli.common import console_err
+from audit.errors import ConfigError
+from audit.report import html, json_report, markdown, registry_report
+
+RENDERERS = {"html": html.render, "markdown": markdown.render, "json": json_report.render}
+
+
+def report(
+    report_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(RENDERERS)}.")
+    ] = "html",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (default: stdout).")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Registry database URL or SQLite path (default: AUDIT_DB, config, ./llm-audit.db)."),
+    ] = None,
+    from_scan: Annotated[
+        Path | None,
+        typer.Option("--from-scan", help="Build the report from an `audit scan -o json` file instead of the registry."),
+    ] = None,
+    show_values: Annotated[
+        bool,
+        typer.Option(
+            "--show-values", help="Show raw values where the source has them (only a --show-values JSON scan does)."
+        ),
+    ] = False,
+    config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml or pyproject.toml).")] = None,
+) -> None:
+    """Write the audit report: executive summary, charts, and per-workload decisions with citations."""
+    if report_format not in RENDERERS:
+        raise ConfigError(f"unknown report format {report_format!r}; choose from {', '.join(RENDERERS)}")
+    if from_scan is not None:
+        data = registry_report.from_scan_json(from_scan, show_values=show_values, tool_version=__version__)
+    else:
+        url = api.settings_from(config, db=db).db_url()
+        data = registry_report.from_registry(url, tool_version=__version__)
+    text = RENDERERS[report_format](data)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    console_err().print(f"wrote {report_format} report to {output}: {len(data.workloads)} workloads")
+
 
 def register(app) -> None:
-    """Add this module's commands to the root app."""
+    """Add `audit report` to the root app."""
+    app.command("report")(report)

@@ -49,14 +49,18 @@ def make_results() -> list[RecordResult]:
         (ssn, name, diagnosis),
         Evaluation(Tier.SELF_HOSTED, ("HIPAA",), (hit("phi-closed-api", Tier.SELF_HOSTED, (0, 2)),)),
     )
-    email = RecordResult("logs/notes.txt", "2", 2, None, (finding("EMAIL_ADDRESS", "j***.d**@e******.c**", "e", 10, 30),))
+    email = RecordResult(
+        "logs/notes.txt", "2", 2, None, (finding("EMAIL_ADDRESS", "j***.d**@e******.c**", "e", 10, 30),)
+    )
     ruled = RecordResult(
         "logs/chat.jsonl",
         "req-2",
         4,
         "billing",
         (),
-        Evaluation(Tier.CLOSED_WITH_AGREEMENT, ("GDPR",), (hit("gdpr-art9", Tier.CLOSED_WITH_AGREEMENT, (), "GDPR", "gdpr"),)),
+        Evaluation(
+            Tier.CLOSED_WITH_AGREEMENT, ("GDPR",), (hit("gdpr-art9", Tier.CLOSED_WITH_AGREEMENT, (), "GDPR", "gdpr"),)
+        ),
     )
     hostile = RecordResult(
         "logs/chat.jsonl",
@@ -64,7 +68,9 @@ def make_results() -> list[RecordResult]:
         5,
         f"wl{IMG}",
         (finding("CREDIT_CARD", "************1111", "f", 0, 16),),
-        Evaluation(Tier.REDACT_THEN_CLOSED, ("PCI-DSS",), (hit("pan", Tier.REDACT_THEN_CLOSED, (0,), "PCI-DSS", "pci"),)),
+        Evaluation(
+            Tier.REDACT_THEN_CLOSED, ("PCI-DSS",), (hit("pan", Tier.REDACT_THEN_CLOSED, (0,), "PCI-DSS", "pci"),)
+        ),
     )
     clean = RecordResult("logs/notes.txt", "1", 1, None, ())
     return [phi, email, ruled, hostile, clean]

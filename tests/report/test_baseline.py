@@ -77,7 +77,9 @@ def test_same_value_in_another_workload_is_new():
 def test_expired_entries_count_again():
     results = make_results()
     b = baseline_of(results[:1])
-    b.entries = {k: bl.Entry(k, e.entity_type, e.workload, "ana", "test data", "2020-01-31") for k, e in b.entries.items()}
+    b.entries = {
+        k: bl.Entry(k, e.entity_type, e.workload, "ana", "test data", "2020-01-31") for k, e in b.entries.items()
+    }
     b.today = dt.date(2020, 2, 1)
     assert b.filter(results[0]) is results[0]
     assert len(b.expired_entries()) == 3
@@ -98,7 +100,7 @@ def test_file_is_sorted_one_entry_per_line_and_value_free(tmp_path):
     assert ids == sorted(ids) and len(ids) == 5
     entry_lines = [line for line in text.splitlines() if line.strip().startswith('{"id"')]
     assert len(entry_lines) == 5
-    for token in (*RAW_VALUES, "***-**-6789", "line", "fingerprint\":\"a", "logs/chat.jsonl"):
+    for token in (*RAW_VALUES, "***-**-6789", "line", 'fingerprint":"a', "logs/chat.jsonl"):
         assert token not in "\n".join(entry_lines)
     assert list(tmp_path.iterdir()) == [path]  # no temp file left behind
 

@@ -42,7 +42,9 @@ def test_sarif_and_junit_in_one_run_validate(logs):
     out = proc.stdout.decode()
     assert "Scan summary" in out and "::notice file=notes.txt,line=2" in out
     for raw in RAW:
-        assert raw not in out and raw not in (logs / "out.sarif").read_text() and raw not in (logs / "out.xml").read_text()
+        assert (
+            raw not in out and raw not in (logs / "out.sarif").read_text() and raw not in (logs / "out.xml").read_text()
+        )
 
 
 def test_baseline_round_trip_hides_exactly_the_accepted_findings(logs):
