@@ -1,7 +1,226 @@
-"""CLI commands (placeholder until implemented)."""
+"""`audit registry import|list|show|history|waive|verify`: the workload registry."""
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from datetime import date
+from typing import Annotated
 
-def register(app) -> None:
-    """Add this module's commands to the root app."""
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from audit import api
+from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from audit.store import views
+from audit.store.registry import Registry
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
+ConfigOption = Annotated[str | None, typer.Option("--config", help="Config file (its `db` key names the registry).")]
+LIST_FORMATS = ("table", "json", "csv")
+
+app = typer.Typer(help="The workload registry: manifests, scan history, decisions, waivers.", no_args_is_help=True)
+
+
+def register(root) -> None:
+    """Add `audit registry` to the root app."""
+    root.add_typer(app, name="registry")
+
+
+def open_registry(db: str | None, config: str | None, create: bool = False) -> Registry:
+    """The registry named by --db, AUDIT_DB, the config file or ./llm-audit.db."""
+    return Registry.open(api.settings_from(config, db=db).db_url(), create=create)
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+
+
+@app.command("import")
+def import_(
+    manifest: Annotated[str, typer.Argument(help="Workload manifest (YAML).")],
+    root: Annotated[str | None, typer.Option(help="Log locations must stay under this directory.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove registered workloads the manifest lacks.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Import a workload manifest (idempotent) and report what was added, changed or unchanged."""
+    report = open_registry(db, config, create=True).import_manifest(manifest, root=root, prune=prune)
+    for name in report.added:
+        print(f"added      {name}")
+    for name, fields in report.changed.items():
+        print(f"changed    {name} ({', '.join(fields)})")
+    for name in report.unchanged:
+        print(f"unchanged  {name}")
+    for name in report.removed:
+        print(f"removed    {name}")
+    for name in report.absent:
+        print(f"absent     {name} (registered, not in this manifest; --prune removes it)")
+    counts = f"{len(report.added)} added, {len(report.changed)} changed, {len(report.unchanged)} unchanged"
+    print(counts + (f", {len(report.removed)} removed" if report.removed else ""))
+
+
+@app.command("list")
+def list_(
+    decision: Annotated[
+        str | None, typer.Option(help="Only workloads whose latest decision is this tier ('none': never scanned).")
+    ] = None,
+    regulation: Annotated[
+        str | None, typer.Option(help="Only workloads whose latest scan triggered this regulation.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option(help="Only workloads with this owner.")] = None,
+    stale: Annotated[
+        int | None, typer.Option(help="Only workloads not scanned for DAYS days (or never).", metavar="DAYS")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fail_on_violation: Annotated[
+        bool, typer.Option("--fail-on-violation", help="Exit 1 if a listed workload is in violation.")
+    ] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List registered workloads with their latest decision and violation flag."""
+    if output_format not in LIST_FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(LIST_FORMATS)}")
+    rows = views.list_workloads(open_registry(db, config), decision, regulation, owner, stale)
+    {"table": _list_table, "json": _list_json, "csv": _list_csv}[output_format](rows)
+    raise typer.Exit(EXIT_FINDINGS if fail_on_violation and any(r.violation for r in rows) else EXIT_OK)
+
+
+def _list_table(rows: list[views.WorkloadStatus]) -> None:
+    table = Table(
+        "workload", "owner", "hipaa", "hosting", "agreements", "decision", "regulations", "last scan", "violation"
+    )
+    for r in rows:
+        table.add_row(
+            escape(r.name), escape(r.owner), r.hipaa_entity, r.hosting or "-", ", ".join(r.agreements) or "-",
+            r.decision or "not scanned", ", ".join(r.regulations) or "-", r.last_scan or "-",
+            "[bold red]VIOLATION[/]" if r.violation else "",
+        )  # fmt: skip
+    _out().print(table)
+
+
+def _list_json(rows: list[views.WorkloadStatus]) -> None:
+    print(json.dumps([r.as_dict() for r in rows], indent=2))
+
+
+def _list_csv(rows: list[views.WorkloadStatus]) -> None:
+    fields = list(views.WorkloadStatus.__dataclass_fields__)
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        d = r.as_dict()
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="Workload name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show a workload: endpoints, latest decision and reasons, findings by type, waivers, violation."""
+    detail = views.show_workload(open_registry(db, config), name)
+    if as_json:
+        print(json.dumps(detail.as_dict(), indent=2))
+        return
+    _print_detail(detail)
+
+
+def _print_detail(d: views.WorkloadDetail) -> None:
+    s, out = d.status, _out()
+    out.print(
+        f"[bold]{escape(s.name)}[/]  owner {escape(s.owner)}  domain {s.domain or '-'}  hipaa_entity {s.hipaa_entity}"
+    )
+    if d.description:
+        out.print(escape(d.description))
+    out.print(f"hosting {s.hosting or '-'}; agreements common to closed endpoints: {', '.join(s.agreements) or 'none'}")
+    for e in d.endpoints:
+        out.print(f"  endpoint {escape(e['name'])}: {escape(e['provider'])} {escape(e['model'])} ({e['hosting']}) "
+                  f"region {e['region'] or '-'} agreements {', '.join(e['agreements']) or 'none'}")  # fmt: skip
+    if s.decision is None:
+        out.print("decision: not scanned yet")
+    else:
+        out.print(
+            f"decision: [bold]{s.decision}[/] (scan {d.scan_id}, {s.last_scan}); regulations: {', '.join(s.regulations) or '-'}"
+        )
+    if s.violation:
+        out.print(f"[bold red]VIOLATION[/]: declared on a closed API, but its data requires {s.decision}")
+    for r in d.reasons:
+        out.print(
+            f"  {r['decision']:<22} {escape(r['rule'])} ({escape(r['regulation'])}; {escape(r['citation'])}) x{r['records']}"
+        )
+    if d.findings_by_type:
+        out.print("findings: " + ", ".join(f"{k} {v}" for k, v in d.findings_by_type.items()))
+    for w in d.waivers:
+        what = f"rule {w['rule']}" if w["rule"] else f"fingerprint {w['fingerprint']}"
+        state = "active" if w["active"] else "expired"
+        out.print(
+            f"  waiver {w['id']}: {escape(what)} by {escape(w['owner'])} until {w['expires']} ({state}): {escape(w['reason'])}"
+        )
+
+
+@app.command("history")
+def history(
+    name: Annotated[str, typer.Argument(help="Workload name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """A workload's decisions per scan and its registry changes, newest first."""
+    rows = views.history(open_registry(db, config), name)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        if r["type"] == "scan":
+            flag = "  VIOLATION" if r["violation"] else ""
+            print(f"{r['at']}  scan {r['scan']:<5} {r['status']:<9} {r['decision']:<22} {r['records']} records{flag}")
+        else:
+            print(f"{r['at']}  {r['type']} (event {r['event']})")
+
+
+@app.command("waive")
+def waive(
+    workload: Annotated[str, typer.Option(help="Workload the waiver applies to.")],
+    owner: Annotated[str, typer.Option(help="Who accepts the risk.")],
+    reason: Annotated[str, typer.Option(help="Why the finding or rule is acceptable.")],
+    expires: Annotated[str, typer.Option(help="Last day the waiver holds is the day before this date (YYYY-MM-DD).")],
+    rule: Annotated[str | None, typer.Option(help="Rule id to waive (as shown by `show`).")] = None,
+    fingerprint: Annotated[str | None, typer.Option(help="Finding fingerprint to waive.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Waive a rule or a finding fingerprint for a workload until a date."""
+    try:
+        until = date.fromisoformat(expires)
+    except ValueError:
+        raise ConfigError(f"--expires {expires!r} is not a YYYY-MM-DD date") from None
+    w = open_registry(db, config).waive(workload, owner, reason, until, rule=rule, fingerprint=fingerprint)
+    print(f"waiver {w.id}: {workload}: {'rule ' + rule if rule else 'fingerprint ' + str(fingerprint)} until {until}")
+
+
+@app.command("verify")
+def verify(
+    expect_head: Annotated[
+        str | None, typer.Option(help="Fail unless the chain's head hash is this (recorded earlier).")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Check the event log's hash chain; exit 3 at the first broken link."""
+    report = open_registry(db, config).verify()
+    if not report.ok:
+        print(f"audit: event log BROKEN after {report.events} good events: {report.problem}", file=sys.stderr)
+        raise typer.Exit(EXIT_INPUT)
+    if expect_head and expect_head != report.head_hash:
+        print(
+            f"audit: event log head {report.head_hash} (event {report.head_seq}) is not the expected {expect_head}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    print(f"event log intact: {report.events} events, head {report.head_seq} {report.head_hash}")

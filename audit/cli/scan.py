@@ -16,6 +16,7 @@ from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import Tier
 from audit.readers import FORMAT_CHOICES, ReadOptions
 from audit.report.formats import FORMATS, Fanout, Target
+from audit.store import scanning
 
 FAIL_ON_CHOICES = [t.value for t in Tier if t is not Tier.UNRESTRICTED] + ["never"]
 
@@ -64,6 +65,17 @@ def scan(
     since: Annotated[
         str | None, typer.Option("--since", help="Scan only files under PATHS changed since this git revision.")
     ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")] = None,
+    registry: Annotated[
+        bool | None,
+        typer.Option(
+            "--registry/--no-registry",
+            help="Record the scan in the registry. Default: when --db/AUDIT_DB is set or ./llm-audit.db exists.",
+        ),
+    ] = None,
+    manifest: Annotated[
+        str | None, typer.Option("--manifest", help="Workload manifest to take workload profiles from.")
+    ] = None,
 ) -> None:
     """Scan prompt logs for PII and regulated content, and decide where each record may be sent."""
     if output not in FORMATS:
@@ -76,7 +88,11 @@ def scan(
         score_threshold=score_threshold,
         show_values=show_values or None,
         strict=strict or None,
+        db=db,
     )
+    store = scanning.open_for_scan(settings, registry)
+    profiles = scanning.scan_profiles(store, manifest)
+    recorder = scanning.recorder_for_scan(store, settings, workload, profiles)
     options = ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or [])
     if since is not None:
         paths = baseline_cmd.changed_paths(since, paths, quiet)
@@ -93,9 +109,13 @@ def scan(
         fanout = Fanout(targets, accepted.filter if accepted else None, fail_on=fail_on)
         on_error = None if quiet else write_error_lines
         progress = stack.enter_context(progress_for(quiet))
+        if recorder:
+            stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
         outcome = api.scan_to(
-            paths, settings, options, fanout, sink, workload=workload, on_error=on_error, progress=progress
-        )
+            paths, settings, options, fanout, sink, workload=workload, on_error=on_error, progress=progress,
+            workloads=profiles, observers=[recorder] if recorder else [],
+        )  # fmt: skip
+        decisions = recorder.finish(outcome.summary) if recorder else []
     outcome.strictest = fanout.strictest  # what the outputs saw: baselined findings do not gate
     baseline_cmd.report_hidden(accepted, quiet)
     summary = outcome.summary
@@ -103,7 +123,11 @@ def scan(
         console_err().print(
             f"wrote {output} to {out}: {summary.records_read} records, {summary.records_with_findings} with findings, {summary.records_skipped} skipped"
         )
-    raise typer.Exit(exit_code(outcome, fail_on))
+    violations = scanning.violation_lines(decisions)
+    for line in [] if quiet else violations:
+        print(line, file=sys.stderr)
+    code = exit_code(outcome, fail_on)
+    raise typer.Exit(code or (EXIT_FINDINGS if violations and fail_on != "never" else EXIT_OK))
 
 
 def exit_code(outcome, fail_on: str) -> int:

@@ -18,20 +18,25 @@ VIOLATING_TIERS = frozenset({Tier.STRIP, Tier.SELF_HOSTED})
 
 
 def rule_id(hit: RuleHit) -> str:
-    """The id a waiver names: `policy/rule`."""
-    return f"{hit.policy}/{hit.rule}"
+    """The id a waiver names: the rule's id, unique across packs (as in `audit policy` and SARIF)."""
+    return hit.rule
+
+
+def bare(rule: str) -> str:
+    """A waiver's rule id without an optional `pack/` prefix."""
+    return rule.split("/", 1)[-1]
 
 
 @dataclass(frozen=True)
 class ActiveWaivers:
-    """The waivers in force for one workload: rule ids (bare or policy/rule) and fingerprints."""
+    """The waivers in force for one workload: rule ids (bare, see `bare`) and fingerprints."""
 
     rules: frozenset[str] = frozenset()
     fingerprints: frozenset[str] = frozenset()
 
     def covers_rule(self, hit: RuleHit) -> bool:
         """True when the rule itself is waived."""
-        return hit.rule in self.rules or rule_id(hit) in self.rules
+        return hit.rule in self.rules
 
 
 @dataclass
@@ -70,7 +75,7 @@ class WorkloadTally:
     def _count(self, hit: RuleHit) -> None:
         entry = self.rules.setdefault(
             rule_id(hit),
-            {"rule": rule_id(hit), "regulation": hit.regulation, "citation": hit.citation,
+            {"rule": rule_id(hit), "policy": hit.policy, "regulation": hit.regulation, "citation": hit.citation,
              "decision": hit.decision.value, "description": hit.description, "records": 0},
         )  # fmt: skip
         entry["records"] += 1
@@ -86,13 +91,8 @@ def effective_tier(stored_tier: str, rules: list[dict], waived_rules: set[str]) 
     """A stored decision re-read under today's rule waivers (fingerprint waivers apply from the next scan)."""
     if not rules:
         return Tier(stored_tier)
-    return strictest(
-        Tier(r["decision"]) for r in rules if r["rule"] not in waived_rules and _bare(r) not in waived_rules
-    )
-
-
-def _bare(rule: dict) -> str:
-    return rule["rule"].split("/", 1)[-1]
+    waived = {bare(r) for r in waived_rules}
+    return strictest(Tier(r["decision"]) for r in rules if bare(r["rule"]) not in waived)
 
 
 def is_violation(hosting: str | None, tier: Tier) -> bool:

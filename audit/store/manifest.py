@@ -11,16 +11,34 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from audit.errors import ConfigError
 from audit.model import WorkloadProfile
 
 Hosting = Literal["self_hosted", "closed_api"]
 HipaaEntity = Literal["covered_entity", "business_associate", "none"]
-Agreement = Literal["BAA", "DPA", "PCI_AOC", "ZDR", "NO_TRAINING", "QSOA", "GLBA_CONTRACT", "CLIENT_CONSENT"]
-AGREEMENTS: tuple[str, ...] = Agreement.__args__
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
+ISSUE_AGREEMENTS = ("BAA", "DPA", "PCI_AOC", "ZDR", "NO_TRAINING", "QSOA", "GLBA_CONTRACT", "CLIENT_CONSENT")
+
+
+def known_agreements() -> tuple[str, ...]:
+    """The agreement vocabulary: the policy packs' (audit.policy.schema), else the registry's own list."""
+    try:
+        from audit.policy.schema import AGREEMENTS
+    except ImportError:  # policy schema not present: fall back to the registry's list
+        return ISSUE_AGREEMENTS
+    return tuple(dict.fromkeys((*ISSUE_AGREEMENTS, *AGREEMENTS)))
+
+
+def _agreement(value: str) -> str:
+    known = known_agreements()
+    if value not in known:
+        raise ValueError(f"unknown agreement {value!r}; known: {', '.join(known)}")
+    return value
+
+
+Agreement = Annotated[str, AfterValidator(_agreement)]
 
 
 class _Strict(BaseModel):
@@ -36,6 +54,10 @@ class EndpointSpec(_Strict):
     hosting: Hosting
     region: str | None = None
     agreements: list[Agreement] = []
+    # Used by routing and cost estimates (audit.flows); stored, not interpreted here.
+    api_base: str | None = None
+    input_per_million: float | None = Field(default=None, ge=0)
+    output_per_million: float | None = Field(default=None, ge=0)
 
 
 class DataSourceSpec(_Strict):
@@ -51,9 +73,11 @@ class DataFlowSpec(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
+    name: str | None = None
     source: str
     categories: list[str] = []
-    endpoint: str
+    endpoint: str | dict | None = None
+    redaction: bool = False
 
 
 class WorkloadSpec(_Strict):
@@ -68,14 +92,11 @@ class WorkloadSpec(_Strict):
     data_sources: list[DataSourceSpec] = []
     endpoints: list[EndpointSpec] = []
     data_flows: list[DataFlowSpec] = []
+    traffic: dict | None = None  # request volumes for cost estimates (audit.flows)
 
     @model_validator(mode="after")
-    def _references(self) -> WorkloadSpec:
+    def _unique_endpoints(self) -> WorkloadSpec:
         _unique([e.name for e in self.endpoints], "endpoint")
-        endpoints = {e.name for e in self.endpoints}
-        for flow in self.data_flows:
-            if flow.endpoint not in endpoints:
-                raise ValueError(f"data flow to unknown endpoint {flow.endpoint!r}")
         return self
 
     def profile(self) -> WorkloadProfile:
@@ -90,10 +111,17 @@ class Manifest(_Strict):
 
     version: Literal[1] = 1
     workloads: list[WorkloadSpec]
+    endpoints: list[EndpointSpec] = []  # shared endpoints that data flows may name
 
     @model_validator(mode="after")
-    def _unique_names(self) -> Manifest:
+    def _references(self) -> Manifest:
         _unique([w.name for w in self.workloads], "workload")
+        shared = {e.name for e in self.endpoints}
+        for w in self.workloads:
+            names = shared | {e.name for e in w.endpoints}
+            for flow in w.data_flows:
+                if isinstance(flow.endpoint, str) and flow.endpoint not in names:
+                    raise ValueError(f"workload {w.name!r}: data flow to unknown endpoint {flow.endpoint!r}")
         return self
 
 

@@ -22,7 +22,7 @@ from audit import __version__
 from audit.model import RecordResult, WorkloadProfile
 from audit.store import events
 from audit.store.db import read_session, utcnow, write_session
-from audit.store.decide import ActiveWaivers, WorkloadTally, is_violation, rule_id
+from audit.store.decide import ActiveWaivers, WorkloadTally, bare, is_violation, rule_id
 from audit.store.models import Decision, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, load_workload_profiles, mark_failed
 
@@ -147,7 +147,7 @@ def _active_waivers(session) -> dict[str, ActiveWaivers]:
     out: dict[str, tuple[set, set]] = {}
     for name, rule, fp in rows:
         rules, prints = out.setdefault(name, (set(), set()))
-        (rules if rule else prints).add(rule or fp)
+        (rules if rule else prints).add(bare(rule) if rule else fp)
     return {n: ActiveWaivers(frozenset(r), frozenset(p)) for n, (r, p) in out.items()}
 
 

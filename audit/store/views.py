@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -109,13 +109,13 @@ def history(registry: Registry, name: str) -> list[dict]:
             select(Decision, Scan).join(Scan).where(Decision.workload == name).order_by(Scan.started_at.desc())
         ).all()
         scans = [
-            {"type": "scan", "at": as_utc(s.started_at).isoformat(timespec="seconds"), "scan": s.id,
+            {"type": "scan", "at": _stamp(s.started_at), "scan": s.id,
              "status": s.status, "decision": d.tier, "violation": d.violation, "records": d.records,
              "regulations": d.regulations, "policy": s.policy_identity}
             for d, s in rows
         ]  # fmt: skip
         evs = session.scalars(select(Event).where(Event.subject == name).order_by(Event.seq.desc())).all()
-        changes = [{"type": e.kind, "at": e.at[:19], "event": e.seq} for e in evs]
+        changes = [{"type": e.kind, "at": _stamp(datetime.fromisoformat(e.at)), "event": e.seq} for e in evs]
     if not scans and not changes:
         raise ConfigError(f"no history for {name!r} in the registry")
     return sorted(scans + changes, key=lambda r: r["at"], reverse=True)
@@ -143,7 +143,7 @@ def _status(session: Session, w: Workload, latest: Decision | None = None) -> Wo
     tier = _current_tier(w, latest) if latest else None
     last = None
     if latest:
-        last = as_utc(session.get(Scan, latest.scan_id).finished_at).isoformat(timespec="seconds")
+        last = _stamp(session.get(Scan, latest.scan_id).finished_at)
     return WorkloadStatus(
         name=w.name, owner=w.owner, domain=w.domain, hipaa_entity=w.hipaa_entity, hosting=profile.hosting,
         agreements=sorted(profile.agreements), decision=tier.value if tier else None,
@@ -171,7 +171,11 @@ def _waiver(v: Waiver) -> dict:
             "expires": v.expires.isoformat(), "active": v.expires > date.today()}  # fmt: skip
 
 
+def _stamp(value: datetime) -> str:
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _stale(last_scan: str | None, days: int) -> bool:
     if last_scan is None:
         return True
-    return (utcnow() - datetime.fromisoformat(last_scan)).days >= days
+    return (utcnow() - datetime.strptime(last_scan, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)).days >= days

@@ -1,0 +1,58 @@
+"""What `audit scan` needs from the registry: whether to record, the workload profiles, a recorder.
+
+Recording is opt-in by presence: a scan records when a database is configured
+(--db, AUDIT_DB, `db` in the config file) or ./llm-audit.db already exists
+(e.g. after `audit registry import`). `--registry` forces it (creating the
+default file), `--no-registry` turns it off. One-off scans leave no file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from audit.model import WorkloadProfile
+from audit.settings import DEFAULT_DB_FILE, Settings
+from audit.store.manifest import profiles_from_manifest
+from audit.store.recorder import ScanRecorder
+from audit.store.registry import Registry
+
+
+def wants_registry(settings: Settings, choice: bool | None) -> bool:
+    """True when this scan should be recorded (see the module docstring)."""
+    if choice is not None:
+        return choice
+    return bool(settings.db or os.environ.get("AUDIT_DB") or Path(DEFAULT_DB_FILE).exists())
+
+
+def open_for_scan(settings: Settings, choice: bool | None) -> Registry | None:
+    """The registry to record into, or None."""
+    return Registry.open(settings.db_url()) if wants_registry(settings, choice) else None
+
+
+def scan_profiles(registry: Registry | None, manifest: str | None) -> dict[str, WorkloadProfile]:
+    """Workload profiles for the policy engine: from --manifest if given, else the registry's."""
+    if manifest:
+        return profiles_from_manifest(manifest)
+    return registry.profiles() if registry else {}
+
+
+def recorder_for_scan(
+    registry: Registry | None, settings: Settings, workload: str | None, profiles: dict[str, WorkloadProfile]
+) -> ScanRecorder | None:
+    """A ScanRecorder bound to this scan's policy set, or None without a registry."""
+    if registry is None:
+        return None
+    from audit import policy
+
+    identity = policy.load_policy_set(settings).identity
+    return ScanRecorder(registry, policy_identity=identity, workload=workload, profiles=profiles)
+
+
+def violation_lines(decisions) -> list[str]:
+    """One line per workload whose closed-API deployment its data does not allow."""
+    return [
+        f"registry: violation: workload {d.workload!r} runs on a closed API but its data requires {d.tier}"
+        for d in decisions
+        if d.violation
+    ]
