@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -45,7 +46,8 @@ def check(
     if url:
         from audit.flows.observed import observed_entities
 
-        report.drift = check_drift(parsed, taxonomy, observed_entities(url), workload, min_count)
+        names = workload or [w.name for w in parsed.workloads]
+        report.drift = check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count)
         report.drift_checked = True
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
@@ -57,8 +59,6 @@ def check(
 def _registry_url(db: str | None, config: str | None) -> str | None:
     """The registry to read drift from: --db or AUDIT_DB/config when set, else ./llm-audit.db if it exists."""
     settings = api.settings_from(config, db=db)
-    import os
-
     if db or settings.db or os.environ.get("AUDIT_DB") or Path(DEFAULT_DB_FILE).exists():
         return settings.db_url()
     return None

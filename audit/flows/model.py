@@ -1,8 +1,9 @@
 """Declared data flows: what each workload sends, from where, to which endpoint.
 
-Parsed from the workload manifest (the `data_flows` list of each workload and an
-optional top-level `endpoints` list). Unknown manifest keys are left to the
-registry's own models; only the keys used here are validated.
+The registry's loader (audit.store.manifest) validates the file; this module
+keeps the parts flows, routing and cost use (each workload's endpoints, data
+flows and traffic, plus shared top-level endpoints) and resolves which endpoint
+each flow reaches.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audit.errors import ConfigError
 
 HOSTINGS = ("self_hosted", "closed_api")
 # Agreements with the data subjects or clients, not with a vendor: they follow the workload to any endpoint.
-SUBJECT_CONSENTS = frozenset({"INFORMED_CONSENT", "PATIENT_CONSENT", "PATIENT_AUTHORIZATION", "BIPA_RELEASE"})
+SUBJECT_CONSENTS = frozenset({"CLIENT_CONSENT", "PART2_CONSENT", "BIOMETRIC_RELEASE", "ORDER_PERMITS"})
 
 
 class Endpoint(BaseModel):
@@ -162,12 +162,8 @@ def parse_manifest(data: Any, where: str = "manifest") -> FlowManifest:
 
 
 def load_manifest(path: str | Path) -> FlowManifest:
-    """Read and parse a workload manifest file."""
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read manifest: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: invalid YAML: {exc}") from None
-    return parse_manifest(data, str(p))
+    """Read a workload manifest, validated by the registry's loader (audit.store.manifest), as a FlowManifest."""
+    from audit.store.manifest import load_manifest as load_registry_manifest
+
+    validated = load_registry_manifest(path)
+    return parse_manifest(validated.model_dump(mode="python"), str(path))

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 
-def observed_entities(db_url: str) -> dict[str, dict[str, int]]:
-    """workload -> {entity type: findings} from the latest completed scan that covered the workload.
+
+def observed_entities(db_url: str, workloads: Iterable[str]) -> dict[str, dict[str, int]]:
+    """workload -> {entity type: findings} from its latest completed scan; workloads never scanned are left out.
 
     Raises StoreError when the registry cannot be opened (or does not exist).
     """
-    from sqlalchemy import func, select
+    from audit.errors import ConfigError
+    from audit.store.registry import Registry
+    from audit.store.views import show_workload
 
-    from audit.store.db import make_engine, read_session
-    from audit.store.models import FindingRow, Scan
-
-    engine = make_engine(db_url, create=False)
-    latest = (
-        select(FindingRow.workload, func.max(FindingRow.scan_id).label("scan_id"))
-        .join(Scan, Scan.id == FindingRow.scan_id)
-        .where(Scan.status == "completed", FindingRow.workload.is_not(None))
-        .group_by(FindingRow.workload)
-        .subquery()
-    )
-    query = (
-        select(FindingRow.workload, FindingRow.entity_type, func.count())
-        .join(latest, (FindingRow.workload == latest.c.workload) & (FindingRow.scan_id == latest.c.scan_id))
-        .group_by(FindingRow.workload, FindingRow.entity_type)
-    )
+    registry = Registry.open(db_url, create=False)
     out: dict[str, dict[str, int]] = {}
-    with read_session(engine) as session:
-        for workload, entity, count in session.execute(query):
-            out.setdefault(workload, {})[entity] = count
-    engine.dispose()
+    try:
+        for name in workloads:
+            try:
+                detail = show_workload(registry, name)
+            except ConfigError:  # not imported into this registry: nothing observed
+                continue
+            if detail.scan_id is not None:
+                out[name] = dict(detail.findings_by_type)
+    finally:
+        registry.close()
     return out

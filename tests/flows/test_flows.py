@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -102,71 +101,33 @@ def test_drift_flags_undeclared_regulated_data_only(taxonomy):
         "user.financial.credit_card",
         3,
     )
-    assert drift.required is Tier.SELF_HOSTED and "PCI_TPSP" in drift.explanation
+    assert drift.required is Tier.SELF_HOSTED and "PCI_AOC" in drift.explanation
     assert check_drift(load_manifest(FIXTURE), taxonomy, observed, min_count=4) == []
 
 
-def _registry_with_scan(path: Path) -> str:
-    from audit.store.db import make_engine, write_session
-    from audit.store.models import Base, FindingRow, Scan
-
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    now = datetime.now(UTC)
-    with write_session(engine) as s:
-        for scan_id, entity in ((1, "US_SSN"), (2, "CREDIT_CARD")):  # only the latest scan counts
-            s.add(
-                Scan(
-                    id=scan_id,
-                    status="completed",
-                    started_at=now,
-                    tool_version="t",
-                    policy_identity="p",
-                    inputs=[],
-                    host="h",
-                    pid=1,
-                    by_entity={},
-                    by_decision={},
-                )
-            )
-            s.add(
-                FindingRow(
-                    scan_id=scan_id,
-                    workload="card-disputes",
-                    source="x.jsonl",
-                    record_id="1",
-                    line=1,
-                    message=0,
-                    role="user",
-                    start=0,
-                    end=4,
-                    entity_type=entity,
-                    kind="identifier",
-                    score=1.0,
-                    recognizer="r",
-                    masked="****",
-                    fingerprint="f" * 64,
-                    rule_ids=[],
-                )
-            )
-    engine.dispose()
-    return url
-
-
 def test_cli_exits_1_with_a_violation_and_a_drift_finding(tmp_path):
-    url = _registry_with_scan(tmp_path / "reg.db")
-    proc = run_cli("flows", "check", str(FIXTURE), "--db", url, "--format", "json")
+    """End to end: import the manifest, record a real scan of card-dispute logs, then check flows."""
+    db = str(tmp_path / "reg.db")
+    logs = tmp_path / "disputes.jsonl"
+    prompt = "Customer disputes a charge on card 4111 1111 1111 1111 from last Tuesday."
+    logs.write_text(json.dumps({"messages": [{"role": "user", "content": prompt}]}) + "\n")
+    assert run_cli("registry", "import", str(FIXTURE), "--db", db).returncode == 0
+    scan = run_cli("scan", str(logs), "--workload", "card-disputes", "--db", db, "--registry", "--fail-on", "never")
+    assert scan.returncode == 0, scan.stderr.decode()
+    proc = run_cli("flows", "check", str(FIXTURE), "--db", db, "--format", "json")
     assert proc.returncode == 1, proc.stderr.decode()
     data = json.loads(proc.stdout)
     assert [v["category"] for v in data["violations"]] == ["user.health_and_medical"]
     assert [(d["workload"], d["entity_type"]) for d in data["drift"]] == [("card-disputes", "CREDIT_CARD")]
+    assert prompt not in proc.stdout.decode() and "4111" not in proc.stdout.decode()
 
 
 def test_cli_table_and_clean_exit(tmp_path):
     clean = tmp_path / "clean.yaml"
     clean.write_text(
-        "workloads:\n  - name: w\n    hosting: self_hosted\n    data_flows:\n      - {source: EHR notes, categories: [user.health_and_medical]}\n"
+        "workloads:\n  - name: w\n    owner: me\n"
+        "    endpoints: [{name: vllm, provider: hosted_vllm, model: llama, hosting: self_hosted}]\n"
+        "    data_flows:\n      - {source: EHR notes, categories: [user.health_and_medical], endpoint: vllm}\n"
     )
     proc = run_cli("flows", "check", str(clean), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr.decode()
