@@ -14,16 +14,17 @@ from collections.abc import Callable
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from audit.scanner.entities import CONTEXT_TYPES
+from audit.scanner.recognizers import care_context, dates, health_terms, healthcare_ids, labelled_ids
 from audit.scanner.recognizers import labelled_ids
 from audit.scanner.recognizers.general_age import AgeRecognizer
 from audit.scanner.recognizers.general_driver_license import DriverLicenseRecognizer
 from audit.scanner.recognizers.general_email import EmailAddressRecognizer
-from audit.scanner.recognizers.general_location import (
     ContextualPlaceRecognizer,
     FacilityRecognizer,
     StreetAddressRecognizer,
     ZipCodeRecognizer,
 )
+from audit.scanner.recognizers.general_location import (
 from audit.scanner.recognizers.general_org import OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
@@ -47,11 +48,15 @@ GENERAL: list[Callable[[], EntityRecognizer]] = [
 # --- regulated identifiers and context (healthcare, finance, legal, credentials, quasi-ids)
 REGULATED: list[Callable[[], EntityRecognizer]] = [
     *labelled_ids.RECOGNIZERS,
+    *healthcare_ids.RECOGNIZERS,
+    *dates.RECOGNIZERS,
+    *health_terms.RECOGNIZERS,
+    *care_context.RECOGNIZERS,
 ]
 
 RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
 
-REPLACED_PREDEFINED: frozenset[str] = frozenset({"EmailRecognizer"})
+REPLACED_PREDEFINED: frozenset[str] = frozenset({"EmailRecognizer", *healthcare_ids.REPLACES})
 
 CONTEXT_ENTITIES: frozenset[str] = CONTEXT_TYPES
 

@@ -68,7 +68,7 @@ class ValidatedRecognizer(EntityRecognizer):
     ENTITY: str = ""
     RULES: tuple[Rule, ...] = ()
     CONTEXT: tuple[str, ...] = ()
-    WINDOW: tuple[int, int] = (60, 25)
+    WINDOW: tuple[int, int] = (35, 20)
     REQUIRE_CONTEXT: bool = False
 
     def __init__(self) -> None:

@@ -1,0 +1,114 @@
+"""Dates tied to a person (Safe Harbor C): DATE_OF_BIRTH and DATE_OF_SERVICE.
+
+A date is reported only when birth, admission, discharge, death or visit words
+sit just before it (or right after, as in "04/05/1950 (DOB)"), and only if it
+is a real calendar date. Other dates stay DATE_TIME from spaCy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_words, result
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+         "sep sept september", "oct october", "nov november", "dec december")
+    )
+    for m in names.split()
+}  # fmt: skip
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_DATE_RULES = (
+    Rule("numeric", r"(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/-]|\.\d)", 0.0),
+    Rule("iso", r"(?<![\d/.-])\d{4}-\d{1,2}-\d{1,2}(?![\d/-])", 0.0),
+    Rule("month-day-year", rf"(?<![A-Za-z]){_MONTH}\s{{1,3}}\d{{1,2}}{_ORD},?(?:\s{{1,3}}'?\d{{2,4}})?(?!\d)", 0.0),
+    Rule(
+        "day-month-year", rf"(?<!\d)\d{{1,2}}{_ORD}\s{{1,3}}(?:of\s{{1,3}})?{_MONTH},?(?:\s{{1,3}}\d{{4}})?(?!\d)", 0.0
+    ),
+)
+
+
+def real_date(value: str) -> bool:
+    """True when `value` names a calendar date (month/day order tried both ways for numeric dates)."""
+    v = value.lower().replace(",", " ").replace("'", " ")
+    nums = [int(n) for n in re.findall(r"\d+", v)]
+    words = [w.rstrip(".") for w in re.findall(r"[a-z]+\.?", v) if w.rstrip(".") in _MONTHS]
+    if words:
+        day = next((n for n in nums if n <= 31), None)
+        year = next((n for n in nums if n > 31 or (n != day and len(nums) > 1)), 2000)
+        return day is not None and _exists(_year(year), _MONTHS[words[0]], day)
+    if len(nums) != 3:
+        return False
+    a, b, c = nums
+    if a > 31:  # ISO
+        return _exists(a, b, c)
+    return _exists(_year(c), a, b) or _exists(_year(c), b, a)
+
+
+def _year(y: int) -> int:
+    return y if y > 99 else (1900 + y if y > 30 else 2000 + y)
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return 1850 <= year <= 2100
+
+
+_BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "birthday", "b.")
+_SERVICE = (
+    "admitted", "admission", "admit", "discharged", "discharge", "died", "death", "deceased", "expired",
+    "passed away", "date of service", "dos", "visit", "visited", "seen", "appointment", "encounter",
+    "surgery", "procedure", "operated", "hospitalized", "presented", "treated", "follow-up", "follow up",
+    "transferred", "readmitted", "consult", "consultation", "evaluated", "examined", "diagnosed",
+)  # fmt: skip
+# Something date-like between a cue and a date means the cue belongs to that other date.
+_OTHER_DATE = re.compile(r"\d[/.-]\d|\d{4}|\d(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+class PersonalDateRecognizer(ValidatedRecognizer):
+    """DATE_OF_BIRTH or DATE_OF_SERVICE, by the nearest birth or service cue before the date (or just after it)."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    RULES = tuple(Rule(r.name, r.regex, 0.85, 0.85, re.IGNORECASE) for r in _DATE_RULES)
+    WINDOW = (45, 12)
+    _cues = ((compile_words(_BIRTH), "DATE_OF_BIRTH"), (compile_words(_SERVICE), "DATE_OF_SERVICE"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.supported_entities = ["DATE_OF_BIRTH", "DATE_OF_SERVICE"]
+
+    def validate(self, value: str) -> bool:
+        """A real calendar date."""
+        return real_date(value)
+
+    def entity_for(self, text: str, start: int, end: int) -> str | None:
+        """The entity the closest cue implies, or None when no cue is close enough."""
+        before = text[max(0, start - self.WINDOW[0]) : start]
+        best: tuple[int, str] | None = None
+        for words, entity in self._cues:
+            for m in words.finditer(before):
+                if not _OTHER_DATE.search(before[m.end() :]) and (best is None or m.end() > best[0]):
+                    best = (m.end(), entity)
+        if best:
+            return best[1]
+        after = text[end : end + self.WINDOW[1]]
+        return next((entity for words, entity in self._cues if words.search(after)), None)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        """Calendar dates with a birth or service cue, typed by the nearest cue."""
+        out = {}
+        for _rule, start, end in self.candidates(text):
+            entity = self.entity_for(text, start, end) if self.validate(text[start:end]) else None
+            if entity in entities and (start, end) not in out:
+                out[(start, end)] = result(self, entity, start, end, 0.85)
+        return list(out.values())
+
+
+RECOGNIZERS = [PersonalDateRecognizer]
