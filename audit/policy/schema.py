@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from audit.model import Tier
+from audit.model import Tier, WorkloadProfile
 from audit.policy.shapes import SHAPES
 
 # Agreements a workload's endpoints may hold (WorkloadProfile.agreements).
@@ -122,12 +122,30 @@ class WorkloadDecision(_Strict):
     note: str = ""
 
 
+class ExampleWorkload(_Strict):
+    """The workload profile an example runs under (audit.model.WorkloadProfile fields)."""
+
+    hipaa_entity: Literal["covered_entity", "business_associate", "none"] = "none"
+    hosting: Literal["self_hosted", "closed_api"] | None = None
+    agreements: tuple[str, ...] = ()
+    domain: str | None = None
+
+    @field_validator("agreements")
+    @classmethod
+    def _known_agreements(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_agreements(value)
+
+    def profile(self) -> WorkloadProfile:
+        """The profile the engine sees."""
+        return WorkloadProfile("example", self.hipaa_entity, self.hosting, frozenset(self.agreements), self.domain)
+
+
 class Example(_Strict):
     """A text (or conversation) run through the real scanner, optionally under a workload."""
 
     text: str | None = None
     messages: tuple[str, ...] | None = None
-    workload: dict | None = None
+    workload: ExampleWorkload | None = None
     decision: TierName | None = None  # the record decision expected, when given
 
     @model_validator(mode="before")
@@ -140,6 +158,10 @@ class Example(_Strict):
         if (self.text is None) == (self.messages is None):
             raise ValueError("give exactly one of text or messages")
         return self
+
+    def texts(self) -> tuple[str, ...]:
+        """The example's messages, in order."""
+        return (self.text,) if self.text is not None else tuple(self.messages or ())
 
 
 class Examples(_Strict):

@@ -28,7 +28,11 @@ _SHAPES: dict[str, tuple[str, re.Pattern[str]]] = {
         "a number followed by unit words ('55-year-old', '6 months', '3 days ago') or 'age 60'",
         re.compile(r"^(?:\d\**(?:[\s-]+[ymwdhoa]\**)+|[aA]\*{2}\s+\d\**)$"),
     ),
-    "bare_number": ("a number of one to three digits ('35')", re.compile(r"^\d\*{0,2}$")),
+    "bare_number": (
+        "a number of one to three digits, maybe with decimals ('35', '9.1')",
+        re.compile(r"^\d\*{0,2}(?:[.,]\d\**)?$"),
+    ),
+    "single_word": ("one word, no space ('Chaddock', 'Smith'): a surname alone or an eponym", re.compile(r"^\S+$")),
     "time_of_day": ("a clock time ('10:30 am')", re.compile(r"^\d\**:\d\**(?:\s*[aApP]\**\.?[mM]?\**\.?)?$")),
 }
 
