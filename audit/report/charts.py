@@ -98,12 +98,15 @@ def trend_chart(title: str, points: list[tuple[str, int]], width: int = 560, hei
     return _svg(title, width, height, "".join(parts))
 
 
-def legend() -> str:
-    """The decision tier colours, as inline SVG."""
+def legend(width: int = 480) -> str:
+    """The decision tier colours, as inline SVG, wrapping onto a second row when needed."""
     parts = []
-    x = 0
+    x, y = 0, 0
     for tier, colour in TIER_COLOURS.items():
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="14" {FONT} fill="#111827">{tier.value}</text>')
-        x += 30 + 7 * len(tier.value)
-    return _svg("Decision tiers", x, 20, "".join(parts))
+        item_w = 30 + 7 * len(tier.value)
+        if x and x + item_w > width:
+            x, y = 0, y + 20
+        parts.append(f'<rect x="{x}" y="{y + 4}" width="12" height="12" rx="2" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 14}" {FONT} fill="#111827">{tier.value}</text>')
+        x += item_w
+    return _svg("Decision tiers", width, y + 20, "".join(parts))

@@ -6,6 +6,7 @@ Content-Security-Policy meta tag forbids scripts as a second line of defence.
 
 from __future__ import annotations
 
+import re
 from html import escape as e
 
 from audit.report import charts
@@ -29,7 +30,14 @@ th{color:#374151;background:#f9fafb}
 .bad{color:#b91c1c;font-weight:600}.ok{color:#15803d}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f4f6;padding:0 3px;border-radius:3px}
 ul{margin:4px 0;padding-left:20px}
+td code{word-break:break-word}.nowrap{white-space:nowrap}
 """
+
+
+def policy_cell(identity: str) -> str:
+    """A policy identity without its content hashes (the full one on hover)."""
+    short = re.sub(r"#[0-9a-f]{6,}", "", identity).replace(";", "; ")
+    return f'<code title="{e(identity)}">{e(short)}</code>'
 
 
 def tier_badge(tier) -> str:
@@ -134,10 +142,10 @@ def _workload(w: WorkloadReport) -> str:
     rows = [
         [
             f"#{s.id}",
-            e(s.started_at),
+            _when(s.started_at),
             tier_badge(s.decision) if s.decision else "-",
             str(s.records_with_findings),
-            f"<code>{e(s.policy)}</code>",
+            policy_cell(s.policy),
         ]
         for s in w.history
     ]
@@ -150,12 +158,12 @@ def render(data: ReportData) -> str:
     scans = [
         [
             f"#{s.id}",
-            e(s.started_at),
+            _when(s.started_at),
             e(s.status),
             str(s.records_read),
             str(s.records_with_findings),
             str(s.findings),
-            f"<code>{e(s.policy)}</code>",
+            policy_cell(s.policy),
             e(s.tool_version),
         ]
         for s in reversed(data.scans)
@@ -186,3 +194,7 @@ def render(data: ReportData) -> str:
         + "\n".join(body)
         + "</main></body></html>\n"
     )
+
+
+def _when(started_at: str) -> str:
+    return f'<span class="nowrap">{e(started_at)}</span>'

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from audit.errors import InputError
 from audit.model import Tier, strictest
+from audit.report.formats.sarif import rule_id
 
 EXPIRING_DAYS = 30
 EXAMPLES_PER_TYPE = 3
@@ -298,7 +299,7 @@ def _registered(session, row, decisions, points, today, name=None) -> WorkloadRe
     report.regulations = list(latest.regulations or [])
     report.reasons = [
         Reason(
-            r["rule"],
+            rule_id(r.get("policy", ""), r["rule"]),
             r.get("regulation", ""),
             r.get("citation", ""),
             Tier(r["decision"]),
@@ -320,7 +321,13 @@ def _effective(tier: str, rules: list[dict], waived: set[str]) -> Tier:
 
 
 def _with_decision(point: ScanPoint, decision) -> ScanPoint:
-    return ScanPoint(**{**point.__dict__, "decision": Tier(decision.tier)})
+    """The scan as seen by one workload: its records and its decision in that scan."""
+    fields = {
+        **point.__dict__,
+        "records_read": decision.records,
+        "records_with_findings": decision.records_with_findings,
+    }
+    return ScanPoint(**{**fields, "decision": Tier(decision.tier)})
 
 
 def _entity_counts(session, scan_id: int, workload: str) -> list[EntityCount]:
