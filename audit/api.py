@@ -35,9 +35,12 @@ def scan_texts(
 ) -> list[RecordResult]:
     """Scan plain texts, one single-message record each (ids are 1-based positions)."""
     ctx = context or build_context(settings or Settings())
-    records = [Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1)]
-    summary = ScanSummary()
-    return list(scan_records(ctx, records, summary))
+    records = (Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1))
+    try:
+        return list(scan_records(ctx, records, ScanSummary()))
+    finally:
+        if context is None:
+            ctx.close()
 
 
 def scan_file(
@@ -46,8 +49,11 @@ def scan_file(
     """Scan one file or directory and keep every result in memory (for small inputs and tests)."""
     ctx = build_context(settings or Settings(), default_workload=workload)
     summary = ScanSummary()
-    results = list(scan_paths(ctx, [path], options or ReadOptions(), summary))
-    return ScanOutcome(summary, strictest(r.decision for r in results), results=results)
+    try:
+        results = list(scan_paths(ctx, [path], options or ReadOptions(), summary))
+    finally:
+        ctx.close()
+    return ScanOutcome(summary, strictest(r.decision for r in results), bool(summary.messages_unscanned), results)
 
 
 def scan_to(
@@ -68,14 +74,18 @@ def scan_to(
     fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=ctx.policy_set))
     outcome = ScanOutcome(summary)
     started = time.monotonic()
-    for result in scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)):
-        fmt.add(result)
-        for obs in observers:
-            obs.add(result)
-        if result.decision.stricter_than(outcome.strictest):
-            outcome.strictest = result.decision
-        if progress and summary.records_read % 200 == 0:
-            progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
+    try:
+        for result in scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)):
+            fmt.add(result)
+            for obs in observers:
+                obs.add(result)
+            if result.decision.stricter_than(outcome.strictest):
+                outcome.strictest = result.decision
+            if progress and summary.records_read % 200 == 0:
+                progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
+    finally:
+        ctx.close()
+    outcome.failed = outcome.failed or bool(summary.messages_unscanned)  # an incomplete scan never passes as clean
     fmt.finish(summary)
     return outcome
 
