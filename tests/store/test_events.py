@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from audit.store import events
-from tests.conftest import run_cli
 from audit.store.db import sqlite_path, write_session
+from tests.conftest import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
 
