@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from audit.errors import ConfigError
 
 HOSTINGS = ("self_hosted", "closed_api")
+LITELLM_PROVIDERS = frozenset(
+    {"openai", "anthropic", "azure", "bedrock", "vertex_ai", "gemini", "mistral", "cohere", "groq",
+     "together_ai", "fireworks_ai", "hosted_vllm", "ollama", "huggingface", "deepseek", "xai"}
+)  # fmt: skip
 # Agreements with the data subjects or clients, not with a vendor: they follow the workload to any endpoint.
 SUBJECT_CONSENTS = frozenset({"CLIENT_CONSENT", "PART2_CONSENT", "BIOMETRIC_RELEASE", "ORDER_PERMITS"})
 
@@ -48,11 +52,13 @@ class Endpoint(BaseModel):
 
     @property
     def litellm_model(self) -> str:
-        """The model string LiteLLM expects: provider/model (the name when no model is given)."""
+        """The model string LiteLLM expects: provider/model; an OpenAI-compatible server for self-hosted ones."""
         model = self.model or self.name
-        if "/" in model or not self.provider:
-            return model
-        return f"{self.provider}/{model}"
+        if self.provider in LITELLM_PROVIDERS:
+            return model if model.startswith(f"{self.provider}/") else f"{self.provider}/{model}"
+        if not self.closed:  # vLLM, TGI, llama.cpp... all speak the OpenAI API at api_base
+            return f"openai/{model}"
+        return f"{self.provider}/{model}" if self.provider else model
 
 
 class DataFlow(BaseModel):
