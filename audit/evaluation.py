@@ -331,12 +331,15 @@ def score(gold: list[dict], predicted: dict[str, Predicted]) -> dict:
 # ------------------------------------------------------------------ running
 
 
-def scan_gold(gold: list[dict], settings) -> dict[str, Predicted]:
-    """Scan each gold text as a one-message record through the real pipeline, in-process."""
+def scan_gold(gold: list[dict], settings, context=None) -> dict[str, Predicted]:
+    """Scan each gold text as a one-message record through the real pipeline, in-process.
+
+    `context` is a ready ScanContext (tests share one); by default one is built from `settings`.
+    """
     from audit.model import Message, Record
     from audit.pipeline import ScanSummary, build_context, scan_records
 
-    ctx = build_context(settings)
+    ctx = context or build_context(settings)
     records = [Record("<gold>", r["id"], n, (Message(0, "user", r["text"]),)) for n, r in enumerate(gold, 1)]
     out: dict[str, Predicted] = {}
     for result in scan_records(ctx, records, ScanSummary()):
@@ -349,10 +352,10 @@ def scan_gold(gold: list[dict], settings) -> dict[str, Predicted]:
     return out
 
 
-def evaluate(paths: list[str], settings) -> dict:
-    """Load gold files, scan their texts with `settings`, and score the findings."""
+def evaluate(paths: list[str], settings, context=None) -> dict:
+    """Load gold files, scan their texts with `settings` (or a ready `context`), and score the findings."""
     gold = load_gold(paths)
-    return score(gold, scan_gold(gold, settings))
+    return score(gold, scan_gold(gold, settings, context))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,13 @@ _FORM_ACRONYMS = frozenset(
     "HTTP HTTPS PHI PII HIPAA GDPR CCPA PCI EHR EMR ICU ER OR ED CT MRI ECG EKG BP HR RR CBC BMP CMP ICD CPT "
     "USD EUR GBP ETA TBD FYI PTO CEO CFO CTO COO VP HR IT QA OK AM PM".split()
 )
+# "Crohn disease", "Graves' disease", "Gleason score": a name that is part of a medical term.
+_EPONYM_NOUN = re.compile(
+    r"(?:'s|’s|'|’)?[ -]+(?:disease|syndrome|sign|score|reflex|palsy|phenomenon|test|criteria|classification|"
+    r"scale|esophagus|ulcer|lymphoma|sarcoma|tumou?r|procedure|maneuver|manoeuvre|law|effect|equation|method|"
+    r"algorithm|distribution|theorem|index|fracture|cyst|node|triad|maneuvre|block|operation)\b",
+    re.I,
+)
 _MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 _WEEKDAY = r"mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun"
 _DATE_ANCHOR = re.compile(
@@ -58,6 +65,8 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
         return True
     if _CODE_LIKE.search(value):
         return True
+    if _EPONYM_NOUN.match(text, span.end):
+        return True
     words = value.split()
     if len(words) == 1 and value.isupper():
         # CV, O2, NEURO: all-caps single words are abbreviations far more often than names;
@@ -82,6 +91,10 @@ def phone_in_digit_run(text: str, span: Span) -> bool:
     """A phone number that is part of a longer run of digits (an ID, a card, a timestamp)."""
     if span.entity_type != "PHONE_NUMBER":
         return False
+    value = _text(text, span)
+    groups = re.findall(r"\d+", value)
+    if not value.startswith("+") and len(groups) > 1 and max(len(g) for g in groups[1:]) > 4:
+        return True  # "555-123-456712": an ID with dashes, not a grouping any numbering plan uses
     before = text[max(0, span.start - 2) : span.start]
     after = text[span.end : span.end + 2]
     return bool(re.search(r"\d[-.]?$|\w$", before) or re.match(r"^[-.]?\d|^[^\W\d_]", after))

@@ -167,6 +167,11 @@ class FacilityRecognizer(RegexRecognizer):
         return len(words) >= 2 or words[0][:2] in {"St", "Mt"}
 
 
+_CALENDAR = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b",
+    re.I,
+)
 _VISIT = re.compile(
     r"\b(?:seen|admitted|treated|evaluated|followed|diagnosed|operated|hospitali[sz]ed|discharged|transferred|"
     r"checked\s+in|presented|presenting|referred|visited|visit(?:ing)?|examined|managed|delivered|born|"
@@ -206,7 +211,7 @@ class ContextualPlaceRecognizer(EntityRecognizer):
         spans = [
             (e.start_char, e.end_char)
             for e in getattr(nlp_artifacts, "entities", None) or []
-            if e.label_ in {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP"}
+            if e.label_ in {"ORGANIZATION", "PERSON", "LOCATION", "NRP"}
         ]
         spans += [m.span("v") for m in self._SLOT.finditer(text)]
         seen = set()
@@ -216,6 +221,8 @@ class ContextualPlaceRecognizer(EntityRecognizer):
                 continue
             seen.add((start, end))
             value = text[start:end]
+            if _CALENDAR.match(value):
+                continue
             if _VISIT.search(before) and not re.match(r"(?:Dr|Mr|Mrs|Ms)\b", value):
                 out.append(self._result(start, end, 0.88))
             elif _GEO.search(before) and (value[:1].isupper()) and not re.search(r"\d", value):

@@ -18,7 +18,7 @@ _SLOT = (
     r"\b(?:patient|pt\.?|named|my[ ]name[ ]is|name[ ]is|name[ ]?:|surname[ ]?:?|last[ ]name[ ]?\??:?|"
     r"first[ ]name[ ]?\??:?|maiden[ ]name[ ]is|called|call[ ]me|i'm|i[ ]am|this[ ]is|directed[ ]by:?|"
     r"written[ ]by|attn:?|dear|hi|hello|regards,|sincerely,|thanks,|cc:?|signed|son|daughter|wife|husband|"
-    r"mother|father|brother|sister)[ \t]+"
+    r"mother|father|brother|sister)[ \t]+['\"‘“]?"
 )
 _NOT_NAMES = frozenset(
     "The A An This That These Those It He She They We You I My Your Our His Her Their Patient Doctor Nurse "
@@ -68,7 +68,7 @@ class NameSlotRecognizer(EntityRecognizer):
             return []
         out = []
         for ent in getattr(nlp_artifacts, "entities", None) or []:
-            if ent.label_ not in {"ORG", "GPE", "LOC", "NORP", "PRODUCT", "WORK_OF_ART"}:
+            if ent.label_ not in {"ORGANIZATION", "LOCATION", "NRP"}:
                 continue
             value = ent.text
             words = value.split()

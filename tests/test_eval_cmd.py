@@ -1,0 +1,148 @@
+"""`audit eval` and audit.evaluation: the shared scorer's metrics, thresholds and exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from audit import evaluation
+from audit.errors import InputError
+from audit.scanner.entities import ENTITY_TYPES
+from tests.conftest import SHARED, run_cli
+
+GOLD = [
+    {
+        "id": "g-1",
+        "text": "Patient Maria Gonzalez, 72-year-old, seen at Elm Clinic on March 5th, 2021.",
+        "spans": [
+            {"start": 8, "end": 22, "label": "PERSON", "orig": "PERSON"},
+            {"start": 24, "end": 26, "label": "AGE", "orig": "AGE"},
+            {"start": 45, "end": 55, "label": "LOCATION", "orig": "GPE"},
+        ],
+        "values": None,
+        "phi": None,
+        "source": "spans-src",
+    },
+    {"id": "g-2", "text": "What are my options?", "spans": [], "values": None, "phi": None, "source": "spans-src"},
+    {
+        "id": "g-3",
+        "text": "Call Dr. Okafor at (312) 555-0198 about MRN 5583920.",
+        "spans": None,
+        "values": [
+            {"value": "Okafor", "label": "PERSON", "orig": "NAME"},
+            {"value": "(312) 555-0198", "label": "PHONE", "orig": "PHONE_NUMBER"},
+            {"value": "not in the text", "label": "ID", "orig": "UNIQUE_IDENTIFIER"},
+        ],
+        "phi": True,
+        "source": "values-src",
+    },
+    {
+        "id": "g-4",
+        "text": "Dosing of metformin in CKD stage 3?",
+        "spans": None,
+        "values": [],
+        "phi": False,
+        "source": "values-src",
+    },
+]
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in GOLD), encoding="utf-8")
+    return path
+
+
+def test_score_counts_by_hand():
+    predicted = {
+        "g-1": evaluation.Predicted(findings=((8, 22, "PERSON"), (45, 55, "ORGANIZATION"), (60, 70, "DATE_TIME"))),
+        "g-3": evaluation.Predicted(findings=((9, 15, "PERSON"),), regulations=frozenset({"HIPAA"})),
+    }
+    res = evaluation.score(GOLD, predicted)
+    span = res["span"]["ALL"]
+    assert (span["gold_spans"], span["caught"], span["findings"], span["false_positives"]) == (3, 2, 3, 1)
+    assert span["by_label"]["LOCATION"]["recall_any_type"] == 1.0
+    assert span["by_label"]["LOCATION"]["recall"] == 0.0
+    value = res["value"]["values-src"]
+    assert (value["findable"], value["unfindable"], value["caught"]) == (2, 1, 1)
+    record = res["record"]["ALL"]
+    assert (record["tp"], record["fp"], record["fn"], record["tn"]) == (1, 0, 0, 1)
+
+
+def _shared_scorer():
+    path = SHARED / "eval" / "score.py"
+    if not path.is_file():
+        pytest.skip("shared/eval/score.py is not beside the repo")
+    spec = importlib.util.spec_from_file_location("shared_score", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coarse_labels_agree_with_the_shared_scorer():
+    shared = _shared_scorer()
+    for entity in ENTITY_TYPES:
+        assert evaluation.coarse_of(entity.name) == shared.coarse_of(entity.name), entity.name
+
+
+def test_metrics_equal_the_shared_scorer(tmp_path, gold_file):
+    shared = _shared_scorer()
+    predicted = {
+        "g-1": evaluation.Predicted(findings=((0, 7, "PERSON"), (8, 22, "PERSON"), (45, 55, "LOCATION"))),
+        "g-3": evaluation.Predicted(findings=((19, 33, "PHONE_NUMBER"),), decision="strip"),
+    }
+    findings = tmp_path / "findings.jsonl"
+    lines = [
+        {"record": rid, "decision": p.decision, "regulations": sorted(p.regulations), "findings": [
+            {"message": 0, "start": s, "end": e, "entity_type": t} for s, e, t in p.findings
+        ]}
+        for rid, p in predicted.items()
+    ]  # fmt: skip
+    findings.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    by_record, stats = shared.load_findings(str(findings))
+    expected = shared.score(shared.load_gold([str(gold_file)]), by_record, stats)
+    ours = evaluation.score(evaluation.load_gold([str(gold_file)]), predicted)
+    for key in ("span", "value", "record", "coverage"):
+        assert ours[key] == expected[key], key
+
+
+def test_evaluate_scans_with_the_real_engine(context, settings, gold_file):
+    res = evaluation.evaluate([str(gold_file)], settings, context)
+    assert res["span"]["ALL"]["recall"] == 1.0
+    assert res["span"]["ALL"]["by_label"]["AGE"]["recall"] == 1.0
+    assert res["value"]["ALL"]["recall"] == 1.0
+
+
+def test_thresholds():
+    res = {"span": {"ALL": {"f2": 0.8, "recall": 0.9}}, "value": {"ALL": {"recall": 0.7}}, "record": {}}
+    assert evaluation.threshold_failures(res, evaluation.Thresholds()) == []
+    failures = evaluation.threshold_failures(
+        res, evaluation.Thresholds(min_f2=0.85, min_recall=0.8, min_hipaa_recall=0.5)
+    )
+    assert failures == ["span F2 0.800 is below 0.850", "value recall 0.700 is below 0.800"]
+
+
+def test_malformed_gold_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "text": "x", "source": "s"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.jsonl:2"):
+        evaluation.load_gold([str(path)])
+
+
+def test_cli_prints_tables_json_and_exit_codes(gold_file):
+    ok = run_cli("eval", str(gold_file), "--min-f2", "0.5")
+    assert ok.returncode == 0, ok.stderr
+    out = ok.stdout.decode()
+    assert "Span level, type-agnostic" in out and "Value level" in out and "Record level" in out
+    strict = run_cli("eval", str(gold_file), "--json", "--min-hipaa-recall", "1.01")
+    assert strict.returncode == 1
+    data = json.loads(strict.stdout)
+    assert data["span"]["ALL"]["gold_spans"] == 3
+    assert data["threshold_failures"] and "HIPAA" in data["threshold_failures"][0]
+    missing = run_cli("eval", "no-such-gold.jsonl")
+    assert missing.returncode == 3 and b"no-such-gold.jsonl" in missing.stderr
