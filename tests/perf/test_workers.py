@@ -1,0 +1,153 @@
+"""Worker processes: identical results with 1 or N jobs, cache or not; input order; the time budget."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from audit.model import Message, Record
+from audit.parallel import Chunk, ParallelResolver, WorkerPool, resolve_jobs
+from audit.pipeline import ScanSummary, scan_records
+
+from .conftest import contract_lines
+
+
+def test_one_or_two_jobs_with_or_without_cache_give_identical_contract_output(make_ctx, corpus):
+    baseline = contract_lines(make_ctx(jobs=1), corpus)
+    assert len(baseline) == 60 and any('"findings": [{' in line for line in baseline)
+    assert contract_lines(make_ctx(jobs=2), corpus) == baseline
+    assert contract_lines(make_ctx(cache_identity="t", jobs=2), corpus) == baseline  # cold cache
+    assert contract_lines(make_ctx(cache_identity="t", jobs=2), corpus) == baseline  # warm cache
+    assert contract_lines(make_ctx(cache_identity="t", jobs=1), corpus) == baseline  # warm, in process
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_both_start_methods_agree_with_in_process_analysis(make_ctx, method):
+    from audit.scanner.analyze import analyze_texts
+
+    ctx = make_ctx(jobs=2)
+    texts = ["Call John Smith at 212-555-0187.", "Nothing here.", "SSN 123-45-6789 for Ann Lee"]
+    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine, method=method)
+    try:
+        chunk = Chunk(list(texts))
+        pool.submit(chunk)
+        done = _pump_until(pool, [chunk], timeout=120)
+    finally:
+        pool.close()
+    assert done[0].results == analyze_texts(ctx.engine, ctx.settings, texts)
+
+
+def test_results_come_back_in_input_order(make_ctx):
+    ctx = make_ctx(jobs=2, batch_size=4)
+    texts = [f"Message {i} from user{i}@example.com" if i % 3 else "Hello there" for i in range(40)]
+    records = [Record("mem", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts)]
+    results = list(scan_records(ctx, records, ScanSummary()))
+    assert [r.record_id for r in results] == [str(i) for i in range(40)]
+    assert [bool(r.findings) for r in results] == [bool(i % 3) for i in range(40)]
+
+
+def test_reading_runs_only_a_bounded_window_ahead_of_output(make_ctx):
+    ctx = make_ctx(jobs=2, batch_size=2)
+    resolver = ParallelResolver(ctx, jobs=2)
+    pulled = 0
+
+    def batches():
+        nonlocal pulled
+        for i in range(200):
+            pulled += 1
+            yield [Record("mem", str(i), i, (Message(0, "user", f"Text number {i} for Bob"),))]
+
+    emitted = 0
+    for _records, _spans in resolver.run(batches()):
+        emitted += 1
+        assert pulled - emitted <= resolver.max_window + 1
+    assert emitted == 200
+
+
+def test_memo_stays_bounded_over_a_long_input(make_ctx):
+    from audit.cache import SpanMemo
+
+    ctx = make_ctx(jobs=1)
+    ctx.memo = SpanMemo(limit=50)
+    records = (Record("mem", str(i), i, (Message(0, "user", f"note {i}"),)) for i in range(300))
+    assert sum(1 for _ in scan_records(ctx, records, ScanSummary())) == 300
+    assert len(ctx.memo) == 50
+
+
+def test_an_over_budget_message_is_reported_and_the_rest_is_scanned(make_ctx):
+    # ~400k characters of prose: seconds of spaCy time, far over a 1s budget; normal messages take milliseconds.
+    huge = "The patient John Smith reported mild headaches after lunch. " * 7000
+    ctx = make_ctx(jobs=2, message_time_budget=1.0)
+    texts = ["Email bob@example.com", huge, "Call 212-555-0187", "Plain text"]
+    records = [Record("mem", str(i), i + 1, (Message(0, "user", t),)) for i, t in enumerate(texts)]
+    summary, errors = ScanSummary(), []
+    started = time.monotonic()
+    results = list(scan_records(ctx, records, summary, on_error=errors.append))
+    assert time.monotonic() - started < 90
+    assert [r.record_id for r in results] == ["0", "1", "2", "3"]
+    assert summary.messages_unscanned == 1
+    assert len(errors) == 1 and errors[0].line == 2 and "time budget" in errors[0].reason
+    assert huge[:20] not in errors[0].reason
+    assert results[0].findings and results[2].findings and not results[1].findings
+
+
+def test_a_worker_killed_mid_chunk_is_replaced_and_its_texts_analysed(make_ctx):
+    ctx = make_ctx(jobs=2)
+    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine)
+    try:
+        chunks = [Chunk([f"Mail {i}@example.com for Ann"] * 1 + [f"text {i}"]) for i in range(6)]
+        for chunk in chunks:
+            pool.submit(chunk)
+        _pump_until(pool, [], timeout=60, until=lambda: any(w.assigned for w in pool.workers if w.ready))
+        victim = next(w for w in pool.workers if w.assigned)
+        os.kill(victim.process.pid, signal.SIGKILL)
+        _pump_until(pool, chunks, timeout=180)
+    finally:
+        pool.close()
+    assert pool.restarts >= 1
+    assert all(c.done and not c.failures for c in chunks)
+    assert all(any(s.entity_type == "EMAIL_ADDRESS" for s in c.results[0]) for c in chunks)
+
+
+def test_jobs_zero_means_every_usable_core():
+    assert resolve_jobs(0) == len(os.sched_getaffinity(0))
+    assert resolve_jobs(3) == 3
+
+
+def test_scan_to_reports_unscanned_messages_as_a_failed_outcome(tmp_path, monkeypatch):
+    import io
+
+    from audit import api
+    from audit.readers import ReadOptions
+    from audit.report.formats import FORMATS
+
+    log = tmp_path / "log.txt"
+    log.write_text("hello Bob\nsecond line\n")
+    monkeypatch.setattr("audit.pipeline.analyze_texts", _fail_on_second)
+    settings = api.settings_from(None, jobs=1, cache=False)
+    errors = []
+    outcome = api.scan_to([str(log)], settings, ReadOptions(), FORMATS["jsonl"], io.StringIO(), on_error=errors.append)
+    assert outcome.failed and outcome.summary.messages_unscanned == 1 and outcome.summary.records_read == 2
+    assert "analysis failed (ValueError)" in errors[0].reason
+
+
+def _fail_on_second(engine, settings, texts):
+    from audit.scanner.analyze import analyze_texts
+
+    if "second line" in texts:
+        raise ValueError("boom")
+    return analyze_texts(engine, settings, texts)
+
+
+def _pump_until(pool, chunks, timeout, until=None):
+    deadline = time.monotonic() + timeout
+    done = []
+    while time.monotonic() < deadline:
+        done.extend(pool.pump(0.5))
+        if (until and until()) or (chunks and all(c.done for c in chunks)):
+            return done
+    raise AssertionError("the pool made no progress in time")
