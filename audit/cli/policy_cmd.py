@@ -118,7 +118,7 @@ def lint(
 
 
 def _scanner(settings):
-    """A function from message texts to findings, on one engine built now."""
+    """A function from message texts to findings on one engine built now, and the types it can emit."""
     from audit.pipeline import build_context, scan_batch
 
     ctx = build_context(settings)
@@ -127,7 +127,7 @@ def _scanner(settings):
         messages = tuple(Message(i, "user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts))
         return scan_batch(ctx, [Record("<example>", "example", 1, messages)])[0].findings
 
-    return findings_for
+    return findings_for, frozenset(ctx.engine.analyzer.get_supported_entities())
 
 
 @policy_app.command("test")
@@ -136,6 +136,9 @@ def test(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also show what each passing example fired.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail, not skip, examples of rules needing types no recognizer emits.")
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Run every rule's examples through the real scanner; exit 1 if any fails."""
@@ -143,15 +146,19 @@ def test(
     unknown = [p for p in packs or [] if ps.pack(p) is None]
     if unknown:
         raise ConfigError(f"no pack named {unknown[0]!r}; see `audit policy list`")
-    results = run_examples(ps, _scanner(settings), tuple(packs or ()))
+    findings_for, supported = _scanner(settings)
+    results = run_examples(ps, findings_for, tuple(packs or ()), None if strict else supported)
     for r in results:
-        mark = "PASS" if r.passed else "FAIL"
+        mark = "SKIP" if r.skipped else "PASS" if r.passed else "FAIL"
         line = f"{mark} {r.pack}/{r.rule} {r.kind}#{r.number}: {r.preview}"
-        if not r.passed or verbose:
+        if not r.passed or r.skipped or verbose:
             line += f"\n     {r.detail}"
         typer.echo(line)
     failed = sum(not r.passed for r in results)
-    typer.echo(f"{len(results) - failed} passed, {failed} failed ({len(results)} examples)")
+    skipped = sum(r.skipped for r in results)
+    typer.echo(
+        f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped ({len(results)} examples)"
+    )
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 

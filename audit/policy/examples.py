@@ -13,7 +13,7 @@ from audit.model import Finding
 from audit.policy import evaluate_findings
 from audit.policy.engine import evaluate_rule
 from audit.policy.explain import reason, why_not
-from audit.policy.policyset import PolicySet
+from audit.policy.policyset import PolicySet, RuleEntry
 from audit.policy.schema import Example
 
 FindingsFor = Callable[[tuple[str, ...]], tuple[Finding, ...]]
@@ -30,6 +30,7 @@ class ExampleResult:
     passed: bool
     detail: str
     preview: str  # the example's first words: examples are pack data, never user data
+    skipped: bool = False  # no registered recognizer emits a type the rule requires
 
 
 def _preview(example: Example) -> str:
@@ -54,14 +55,37 @@ def check_example(policy_set: PolicySet, rule_id: str, kind: str, example: Examp
     return True, reason(outcome, findings) if outcome.fired else "silent"
 
 
-def run_examples(policy_set: PolicySet, findings_for: FindingsFor, packs: tuple[str, ...] = ()) -> list[ExampleResult]:
-    """Every example of every enabled rule (of `packs`, when given), in pack order."""
+def unsupported(entry: RuleEntry, supported: frozenset[str] | None) -> list[str]:
+    """Required groups no registered recognizer can satisfy, by label (none when `supported` is None)."""
+    if supported is None:
+        return []
+    return [g.name() for g in entry.rule.trigger.require if not set(g.types()) & supported]
+
+
+def run_examples(
+    policy_set: PolicySet,
+    findings_for: FindingsFor,
+    packs: tuple[str, ...] = (),
+    supported: frozenset[str] | None = None,
+) -> list[ExampleResult]:
+    """Every example of every enabled rule (of `packs`, when given), in pack order.
+
+    With `supported` (the entity types the engine's recognizers emit), a rule that
+    requires a type no recognizer emits yet is reported as skipped, not failed.
+    """
     results = []
     for entry in policy_set.entries:
         if packs and entry.pack not in packs:
             continue
+        missing = unsupported(entry, supported)
         for kind in ("fires", "silent"):
             for n, example in enumerate(getattr(entry.rule.examples, kind), 1):
+                if missing:
+                    detail = f"no registered recognizer emits {', '.join(missing)}"
+                    results.append(
+                        ExampleResult(entry.pack, entry.rule.id, kind, n, True, detail, _preview(example), True)
+                    )
+                    continue
                 passed, detail = check_example(policy_set, entry.rule.id, kind, example, findings_for)
                 results.append(ExampleResult(entry.pack, entry.rule.id, kind, n, passed, detail, _preview(example)))
     return results

@@ -73,7 +73,9 @@ def _tier_line(tier: Tier, outcomes: list[RuleOutcome], findings: tuple[Finding,
         for o in outcomes
         if o.fired and o.entry.rule.tier is tier and o.decision is not tier
     ]
-    missed = [why_not(o, findings) for o in outcomes if not o.fired and o.entry.rule.tier is tier]
+    candidates = [o for o in outcomes if not o.fired and o.entry.rule.tier is tier]
+    candidates.sort(key=lambda o: -sum(g.ok for g in o.groups))  # nearly-fired rules first: the useful ones
+    missed = [why_not(o, findings) for o in candidates]
     parts = relaxed + missed
     if not parts:
         return f"not {tier.value}: no enabled rule decides {tier.value} by default"

@@ -68,22 +68,36 @@ def read_raw(path: Path) -> tuple[dict, bytes]:
 
 
 def _field(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc) or "(top level)"
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
+
+
+def _line(where: str, loc: tuple, msg: str) -> str:
+    return f"{where}: {_field(loc)}: {msg}" if loc else f"{where}: {msg}"
+
+
+def _leaf_errors(exc: ValidationError) -> list[dict]:
+    """Errors minus the follow-on ones pydantic adds for a container whose item already failed."""
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    return [e for e, loc in zip(errors, locs, strict=True) if not any(o[: len(loc)] == loc and o != loc for o in locs)]
 
 
 def explain_errors(where: str, data: dict, exc: ValidationError, rules_key: str = "rules") -> list[str]:
     """One line per validation error: file, rule id (for rule errors) and field."""
     lines = []
-    for err in exc.errors():
+    for err in _leaf_errors(exc):
         loc = tuple(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if len(loc) >= 2 and loc[0] == rules_key and isinstance(loc[1], int):
             raw = data.get(rules_key) or []
             rule = raw[loc[1]] if loc[1] < len(raw) else None
             rid = rule.get("id") if isinstance(rule, dict) and isinstance(rule.get("id"), str) else f"#{loc[1] + 1}"
-            lines.append(f"{where}: rule {rid}: {_field(loc[2:])}: {msg}")
+            lines.append(_line(f"{where}: rule {rid}", loc[2:], msg))
         else:
-            lines.append(f"{where}: {_field(loc)}: {msg}")
+            lines.append(_line(where, loc, msg))
     return lines
 
 
@@ -145,8 +159,8 @@ def apply_overrides(packs: dict[str, Pack], sources: dict[str, str]) -> dict[str
                 replaced[rid] = Rule.model_validate({**base, **raw})
             except ValidationError as exc:
                 problems.extend(
-                    f"{sources[pid]}: override {rid}: {_field(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-                    for e in exc.errors()
+                    _line(f"{sources[pid]}: override {rid}", tuple(e["loc"]), e["msg"].removeprefix("Value error, "))
+                    for e in _leaf_errors(exc)
                 )
     if problems:
         raise PolicyError(problems)
