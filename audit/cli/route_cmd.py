@@ -137,7 +137,9 @@ def _render_replay(report, prices: Pricing, console: Console) -> None:
     )
     off = report.requests - report.by_target["closed"]
     costs.add_row(
-        "all closed API", f"{report.costs['all_closed']:,.0f}", f"{off} request(s) would break policy" if off else ""
+        "all closed API",
+        f"{report.costs['all_closed']:,.0f}",
+        f"{off} request(s) need redaction or a stricter tier" if off else "",
     )
     costs.add_row("all self-hosted", f"{report.costs['all_self_hosted']:,.0f}", prices.self_hosted.description)
     console.print(costs)

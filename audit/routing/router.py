@@ -73,11 +73,16 @@ class Router:
 
     def route(self, messages, workload: str | None = None) -> RouteDecision:
         """The decision for one request (OpenAI-style messages, or plain strings)."""
-        started = time.perf_counter()
         parsed = normalise(messages)
         record = Record(
             "<route>", "request", 0, tuple(Message(i, role, text) for i, (role, text) in enumerate(parsed)), workload
         )
+        return self.route_record(record)
+
+    def route_record(self, record: Record) -> RouteDecision:
+        """The decision for one logged record (its workload hint names the workload)."""
+        started = time.perf_counter()
+        parsed = [(m.role, m.text) for m in record.messages]
         result = scan_batch(self.context, [record])[0]
         wr = self.workload_route(result.workload)
         tier, rules, reasons = self._tier(result.evaluation, result.findings, wr)

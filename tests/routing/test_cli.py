@@ -1,0 +1,102 @@
+"""`audit recommend`, `audit route export` and `audit route replay` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from tests.conftest import run_cli
+
+FIXTURE = Path(__file__).parent.parent / "flows" / "fixtures" / "workloads.yaml"
+
+
+class LitellmParams(BaseModel):
+    """The documented litellm_params keys we emit (docs.litellm.ai/docs/proxy/configs, /proxy/tag_routing)."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    api_base: str | None = None
+    api_key: str | None = None
+    tags: list[str]
+
+
+class Deployment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model_name: str
+    litellm_params: LitellmParams
+    model_info: dict = {}
+
+
+class RouterSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    enable_tag_filtering: bool
+
+
+class LitellmConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model_list: list[Deployment]
+    router_settings: RouterSettings
+    general_settings: dict = {}
+
+
+def test_recommend_table_and_json():
+    proc = run_cli("recommend", "--manifest", str(FIXTURE))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "Break-even at defaults: 77M tokens/month" in out and "Sensitivity" in out
+    assert "clinical-notes -> self_hosted" in out and "would become possible with: BAA" in out
+    data = json.loads(
+        run_cli("recommend", "card-disputes", "--manifest", str(FIXTURE), "--volume", "10", "--format", "json").stdout
+    )
+    [rec] = data["recommendations"]
+    assert rec["choice"] == "closed" and rec["monthly_tokens"] == 10_000_000
+
+
+def test_litellm_export_matches_the_documented_structure(tmp_path):
+    out = tmp_path / "litellm_config.yaml"
+    proc = run_cli("route", "export", "--target", "litellm", "--manifest", str(FIXTURE), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()
+    config = LitellmConfig.model_validate(yaml.safe_load(out.read_text()))
+    assert config.router_settings.enable_tag_filtering is True
+    tagged = {(d.model_name, t) for d in config.model_list for t in d.litellm_params.tags}
+    assert ("self_hosted", "clinical-notes") in tagged and ("closed", "clinical-notes") not in tagged  # PHI, no BAA
+    assert ("closed", "card-disputes") in tagged and ("self_hosted", "card-disputes") in tagged
+    assert "clinical-notes: self-hosted only" in proc.stderr.decode()
+
+
+def test_replay_reports_shares_drivers_and_costs(tmp_path):
+    logs = tmp_path / "logs.jsonl"
+    rows = [
+        "Summarise our refund policy in two sentences.",
+        "Refund the charge on card 4111 1111 1111 1111 for Jane Doe.",
+        "Patient John Smith, MRN 00482913, was admitted with pneumonia.",
+        "Draft a friendly reminder about the team offsite.",
+    ]
+    logs.write_text("".join(json.dumps({"messages": [{"role": "user", "content": r}]}) + "\n" for r in rows))
+    proc = run_cli(
+        "route",
+        "replay",
+        str(logs),
+        "--manifest",
+        str(FIXTURE),
+        "--workload",
+        "clinical-notes",
+        "--monthly-requests",
+        "40000",
+        "--format",
+        "json",
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    assert data["requests"] == 4 and data["monthly_scale"] == 10000
+    assert data["by_target"]["self_hosted"] >= 1 and data["by_target"]["closed"] == 2
+    assert any(r.startswith("hipaa/") for r in data["rules"])
+    assert set(data["monthly_cost_usd"]) == {"routed", "all_closed", "all_self_hosted"}
+    assert "4111" not in proc.stdout.decode() and "John Smith" not in proc.stdout.decode()
+    table = run_cli(
+        "route", "replay", str(logs), "--manifest", str(FIXTURE), "--workload", "clinical-notes"
+    ).stdout.decode()
+    assert "Routing of 4 request(s)" in table and "all self-hosted" in table
