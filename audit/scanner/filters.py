@@ -97,7 +97,7 @@ def phone_in_digit_run(text: str, span: Span) -> bool:
         return True  # "555-123-456712": an ID with dashes, not a grouping any numbering plan uses
     before = text[max(0, span.start - 2) : span.start]
     after = text[span.end : span.end + 2]
-    return bool(re.search(r"\d[-.]?$|\w$", before) or re.match(r"^[-.]?\d|^[^\W\d_]", after))
+    return bool(re.search(r"(?:\d[-.]?|\w)\Z", before) or re.match(r"[-.]?\d|[^\W\d_]", after))
 
 
 def url_in_email(text: str, span: Span) -> bool:

@@ -13,6 +13,7 @@ import re
 from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
 _SEP = r"[ .\-\u00a0]"
+_EXT = r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?"
 
 
 class PhoneNumberRecognizer(RegexRecognizer):
@@ -20,23 +21,28 @@ class PhoneNumberRecognizer(RegexRecognizer):
 
     ENTITY = "PHONE_NUMBER"
     RULES = (
+        # +CC, optional (0) trunk and (area), groups, optional extension
         Rule(
             rx(
-                rf"(?<![\w+])\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{2,5}}){{1,5}}(?!\d)"
+                rf"(?<![\w+])\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{2,5}}){{1,5}}{_EXT}(?!\d)"
             ),
             0.8,
         ),
-        Rule(rx(rf"(?<![\w+])(?:1{_SEP}?)?\(\d{{3}}\){_SEP}?\d{{3}}{_SEP}\d{{4}}(?![\d])"), 0.75),
+        # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 001-555-123-4567
+        Rule(rx(rf"(?<![\w+])(?:(?:00)?1{_SEP}?)?\(\d{{3}}\){_SEP}?\d{{3}}{_SEP}\d{{4}}{_EXT}(?!\d)"), 0.75),
+        Rule(rx(rf"(?<![\w.+/-])(?:(?:00)?1{_SEP})?\d{{3}}([.\-])\d{{3}}\1\d{{4}}{_EXT}(?![\w/-])"), 0.7),
+        # other groupings need a phone word nearby: (37) 788-063, 699 956 915, 0393 1144137, 60-56-85-91
         Rule(
-            rx(rf"(?<![\w.+/-])(?:1{_SEP})?\d{{3}}([.\-])\d{{3}}\1\d{{4}}(?:\s*(?:x|ext\.?)\s*\d{{1,5}})?(?![\w/-])"),
-            0.7,
+            rx(rf"(?<![\w.+/-])(?:\(\d{{1,4}}\){_SEP}?)?\d{{2,5}}(?:{_SEP}\d{{2,8}}){{1,4}}{_EXT}(?![\w/]|[.\-]\d)"),
+            0.6,
+            0,
+            needs_context=True,
         ),
-        Rule(rx(rf"(?<![\w.+/-])\d{{2,5}}(?:{_SEP}\d{{2,5}}){{1,4}}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
         Rule(rx(r"(?<![\w.+/-])\d{7,12}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
     )
     CONTEXT = re.compile(
         r"\b(?:phone|ph|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|callback|reach|text|sms|"
-        r"whatsapp|office|desk|home|work|contact|number|no\.|answering|dial|ring|voicemail|messages)\b",
+        r"whatsapp|office|desk|home|work|contact|number|no\.|answering|dial|ring|voicemail|messages?|registered)\b",
         re.I,
     )
     WINDOW = (40, 16)
