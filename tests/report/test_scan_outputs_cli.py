@@ -64,6 +64,21 @@ def test_baseline_round_trip_hides_exactly_the_accepted_findings(logs):
     assert [r["record"] for r in new] == ["req-4"]
     assert "accepted findings hidden" in again.stderr.decode()
 
+    # accept everything: nothing is reported and nothing gates, whatever the policy decided
+    assert run_cli("baseline", "create", ".", "-o", ".llm-audit-baseline.json", cwd=logs).returncode == 0
+    quiet = run_cli(
+        "scan",
+        ".",
+        "-o",
+        "jsonl",
+        "--baseline",
+        ".llm-audit-baseline.json",
+        "--fail-on",
+        "redact_then_closed",
+        cwd=logs,
+    )
+    assert quiet.returncode == 0 and records(quiet) == [], quiet.stderr.decode()
+
 
 def test_since_scans_only_changed_and_untracked_files(logs):
     def git(*args):
