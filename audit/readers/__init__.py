@@ -68,12 +68,16 @@ class ReadOptions:
     exclude: list[str] = field(default_factory=list)
     max_line_bytes: int = field(default_factory=default_max_line_bytes)
 
+    def __post_init__(self) -> None:
+        if self.format not in FORMAT_CHOICES:
+            raise ConfigError(f"unknown format {self.format!r}; choose from {', '.join(FORMAT_CHOICES)}")
+        if self.max_line_bytes < 1:
+            raise ConfigError(f"the line-length limit must be positive, not {self.max_line_bytes}")
+
 
 def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator[Record | ReadError]:
     """Every record of every input under `paths`, in order, with errors in place of bad records."""
     options = options or ReadOptions()
-    if options.format not in FORMAT_CHOICES:
-        raise ConfigError(f"unknown format {options.format!r}; choose from {', '.join(FORMAT_CHOICES)}")
     for item in expand_paths(paths, options.include, options.exclude):
         yield from read_source(item, options)
 
