@@ -163,3 +163,18 @@ def test_fanout_feeds_every_target_the_same_stream(results, summary):
     assert json.loads(sarif.getvalue())["runs"][0]["results"]
     assert JUnitXml.fromstring(junit.getvalue().encode()).failures == 0
     assert fanout.strictest is Tier.SELF_HOSTED
+
+
+def test_fanout_with_a_filter_counts_what_the_formats_saw(results, summary):
+    from dataclasses import replace
+
+    out = io.StringIO()
+    fanout = Fanout([Target("json")], lambda r: replace(r, findings=(), evaluation=type(r.evaluation)()))
+    fmt = fanout(out, FormatOptions())
+    for r in results:
+        fmt.add(r)
+    fmt.finish(summary)
+    doc = json.loads(out.getvalue())
+    assert doc["records"] == [] and doc["summary"]["records_with_findings"] == 0
+    assert doc["summary"]["records_read"] == 5 and doc["summary"]["records_skipped"] == 1
+    assert fanout.strictest is Tier.UNRESTRICTED

@@ -117,9 +117,11 @@ def _fresh_summary():
 
 
 def _filtered_summary(seen, original):
-    """Counts of the filtered results, with the reading counts of the original scan."""
-    seen.records_read = original.records_read
-    seen.records_skipped = original.records_skipped
-    seen.errors = original.errors
-    seen.sources = original.sources
-    return seen
+    """The original summary with the finding counts of the filtered results (reading counts kept)."""
+    return replace(
+        original,
+        records_with_findings=seen.records_with_findings,
+        by_entity=seen.by_entity,
+        by_decision=seen.by_decision,
+        by_regulation=seen.by_regulation,
+    )
