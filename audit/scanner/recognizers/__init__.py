@@ -52,11 +52,21 @@ REGULATED: list[Callable[[], EntityRecognizer]] = [
     *dates.RECOGNIZERS,
     *health_terms.RECOGNIZERS,
     *care_context.RECOGNIZERS,
+    *cards.RECOGNIZERS,
+    *banking.RECOGNIZERS,
+    *securities.RECOGNIZERS,
+    *credentials.RECOGNIZERS,
+    *legal.RECOGNIZERS,
+    *vehicles_devices.RECOGNIZERS,
+    *geo.RECOGNIZERS,
+    *context_signals.RECOGNIZERS,
 ]
 
 RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
 
-REPLACED_PREDEFINED: frozenset[str] = frozenset({"EmailRecognizer", *healthcare_ids.REPLACES})
+REPLACED_PREDEFINED: frozenset[str] = frozenset(
+    {"EmailRecognizer", *healthcare_ids.REPLACES, *banking.REPLACES, *cards.REPLACES}
+)
 
 CONTEXT_ENTITIES: frozenset[str] = CONTEXT_TYPES
 

@@ -111,15 +111,15 @@ class ValidatedRecognizer(EntityRecognizer):
 
 
 class TermRecognizer(EntityRecognizer):
-    """Vocabulary phrases (1-6 words), found by n-gram lookup over the text's words."""
+    """Vocabulary phrases (up to MAX_WORDS words), found by n-gram lookup over the text's words."""
 
     ENTITY: str = ""
     SCORE: float = 0.6
-    MAX_WORDS: int = 6
+    MAX_WORDS: int = 8
 
     def __init__(self, terms: Iterable[str]) -> None:
         self._terms = frozenset(normalize(t) for t in terms if t.strip())
-        self._max = max((t.count(" ") + 1 for t in self._terms), default=1)
+        self._prefixes = frozenset(" ".join(t.split()[:n]) for t in self._terms for n in range(1, t.count(" ") + 2))
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
 
     def load(self) -> None:
@@ -131,18 +131,27 @@ class TermRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """The longest vocabulary phrase starting at each word, left to right, non-overlapping."""
-        words = [(m.start(), m.end(), normalize(m.group())) for m in WORD.finditer(text)]
+        words = [(m.start(), m.end(), _norm_word(m.group())) for m in WORD.finditer(text)]
         out, i = [], 0
         while i < len(words):
-            for n in range(min(self._max, len(words) - i), 0, -1):
-                phrase = " ".join(w[2] for w in words[i : i + n])
-                start, end = words[i][0], words[i + n - 1][1]
-                if phrase in self._terms and self.accept(text, start, end):
-                    out.append(result(self, self.ENTITY, start, end, self.SCORE))
-                    i += n - 1
+            j, phrase, best = i, words[i][2], None
+            while phrase in self._prefixes:
+                if phrase in self._terms and self.accept(text, words[i][0], words[j][1]):
+                    best = j
+                j += 1
+                if j == len(words) or j - i >= self.MAX_WORDS:
                     break
+                phrase = f"{phrase} {words[j][2]}"
+            if best is not None:
+                out.append(result(self, self.ENTITY, words[i][0], words[best][1], self.SCORE))
+                i = best
             i += 1
         return out
+
+
+def _norm_word(word: str) -> str:
+    low = word.lower()
+    return normalize(low) if "-" in low or "’" in low else low
 
 
 def normalize(term: str) -> str:
