@@ -14,17 +14,30 @@ from collections.abc import Callable
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from audit.scanner.entities import CONTEXT_TYPES
-from audit.scanner.recognizers import care_context, dates, health_terms, healthcare_ids, labelled_ids
-from audit.scanner.recognizers import labelled_ids
+from audit.scanner.recognizers import (
+    banking,
+    cards,
+    care_context,
+    context_signals,
+    credentials,
+    dates,
+    geo,
+    health_terms,
+    healthcare_ids,
+    labelled_ids,
+    legal,
+    securities,
+    vehicles_devices,
+)
 from audit.scanner.recognizers.general_age import AgeRecognizer
 from audit.scanner.recognizers.general_driver_license import DriverLicenseRecognizer
 from audit.scanner.recognizers.general_email import EmailAddressRecognizer
+from audit.scanner.recognizers.general_location import (
     ContextualPlaceRecognizer,
     FacilityRecognizer,
     StreetAddressRecognizer,
     ZipCodeRecognizer,
 )
-from audit.scanner.recognizers.general_location import (
 from audit.scanner.recognizers.general_org import OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
