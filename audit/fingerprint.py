@@ -25,8 +25,24 @@ OPAQUE_TYPES = frozenset(
 )
 
 
+MIN_SECRET_BYTES = 32
+
+
 def load_secret(home: Path) -> bytes:
-    """Return the per-install secret, creating it (mode 0600) on first use."""
+    """Return the fingerprint secret, creating the per-install one (mode 0600) on first use.
+
+    A team that shares baselines in git must share the key: `AUDIT_SECRET`
+    (hex) or `AUDIT_SECRET_FILE` (a file holding the hex) take precedence over
+    the per-install file, so CI can inject the key from its secret store.
+    """
+    if os.environ.get("AUDIT_SECRET"):
+        return _parse_secret(os.environ["AUDIT_SECRET"], "AUDIT_SECRET")
+    if os.environ.get("AUDIT_SECRET_FILE"):
+        source = Path(os.environ["AUDIT_SECRET_FILE"])
+        try:
+            return _parse_secret(source.read_text(), str(source))
+        except OSError as exc:
+            raise ConfigError(f"{source}: cannot read fingerprint secret: {exc.strerror}") from None
     path = home / SECRET_FILE
     try:
         return bytes.fromhex(path.read_text().strip())
@@ -43,6 +59,18 @@ def load_secret(home: Path) -> bytes:
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return bytes.fromhex(key)
+
+
+def _parse_secret(text: str, where: str) -> bytes:
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        raise ConfigError(f"{where}: fingerprint secret must be hex") from None
+    if len(key) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"{where}: fingerprint secret must be at least {MIN_SECRET_BYTES} bytes ({MIN_SECRET_BYTES * 2} hex digits)"
+        )
+    return key
 
 
 def normalise(value: str) -> str:

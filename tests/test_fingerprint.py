@@ -52,3 +52,21 @@ def test_unreadable_secret_is_a_config_error(tmp_path):
     (home / "secret.key").write_text("not hex\n")
     with pytest.raises(ConfigError, match="secret"):
         load_secret(home)
+
+
+def test_shared_secret_from_environment_wins(tmp_path, monkeypatch):
+    key = "ab" * 32
+    monkeypatch.setenv("AUDIT_SECRET", key)
+    assert load_secret(tmp_path / "home") == bytes.fromhex(key)
+    assert not (tmp_path / "home" / "secret.key").exists()
+
+
+def test_shared_secret_file_and_short_keys(tmp_path, monkeypatch):
+    from audit.errors import ConfigError
+
+    (tmp_path / "team.key").write_text("cd" * 32 + "\n")
+    monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "team.key"))
+    assert load_secret(tmp_path / "home") == bytes.fromhex("cd" * 32)
+    monkeypatch.setenv("AUDIT_SECRET", "abcd")
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        load_secret(tmp_path / "home")
