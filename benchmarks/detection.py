@@ -83,6 +83,9 @@ def ordinary_prompts(n: int, seed: int = 7) -> list[str]:
         def random(self) -> float:
             return 0.99
 
+        def getrandbits(self, k: int) -> int:  # keeps choice() seeded (it would otherwise use random())
+            return super().getrandbits(k)
+
     rng = Ordinary(seed)
     fake = module.Faker("en_US")
     fake.seed_instance(seed)

@@ -30,9 +30,33 @@ _FORM_ACRONYMS = frozenset(
 )
 # "Crohn disease", "Graves' disease", "Gleason score": a name that is part of a medical term.
 _EPONYM_NOUN = re.compile(
-    r"(?:'s|’s|'|’)?[ -]+(?:disease|syndrome|sign|score|reflex|palsy|phenomenon|test|criteria|classification|"
+    r"(?:'s|’s|'|’)?(?:[ -]+(?:(?-i:[A-Z][\w-]*)|risk|heart|cell|type|like)){0,2}[ -]+(?:disease|syndrome|sign|score|trial|study|reflex|palsy|phenomenon|test|criteria|classification|"
     r"scale|esophagus|ulcer|lymphoma|sarcoma|tumou?r|procedure|maneuver|manoeuvre|law|effect|equation|method|"
     r"algorithm|distribution|theorem|index|fracture|cyst|node|triad|maneuvre|block|operation)\b",
+    re.I,
+)
+_INSTRUMENT = re.compile(
+    r"\b(?:score|scale|study|trial|examination|exam|criteria|index|classification|questionnaire|inventory|"
+    r"protocol|guidelines?|assessment|registry)\b",
+    re.I,
+)
+_TITLE_ONLY = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Lady|Lord)\.?", re.I)
+_LANGUAGE_SLOT = re.compile(
+    r"(?:\b(?:translat\w*|interpret\w*)\b[^.\n]{0,40}\b(?:to|into|from)|"
+    r"\b(?:respond|reply|answer|write|written|speak|speaks|spoken|fluent)\s+(?:\w+\s+)?in)\s*:?\s*$",
+    re.I,
+)
+_POPULATION = re.compile(
+    r"[ -]+(?:males?|females?|m[ae]n|wom[ae]n|patients?|adults?|children|kids|populations?|individuals?|"
+    r"descent|ancestry|people|persons|subjects|participants|cohorts?)\b",
+    re.I,
+)
+_PUBLICATION_AFTER = re.compile(
+    r"\s+(?:[A-Z][\w/&-]*\s+){0,3}(?:guidelines?|criteria|recommendations?|update|consensus|statement|standards?|edition)\b",
+    re.I,
+)
+_PUBLICATION_BEFORE = re.compile(
+    r"\b(?:guidelines?|criteria|recommendations?|updates?|consensus|statement|standards?)\s+(?:from|of|in)\s+(?:the\s+)?$",
     re.I,
 )
 _MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -65,14 +89,39 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
         return True
     if _CODE_LIKE.search(value):
         return True
-    if _EPONYM_NOUN.match(text, span.end):
-        return True
+    if span.entity_type != "PERSON" and value == value.lower():
+        return True  # "bariatric", "anesthesia": the small model's lower-case places and groups are words
     words = value.split()
-    if len(words) == 1 and value.isupper():
-        # CV, O2, NEURO: all-caps single words are abbreviations far more often than names;
-        # a place in capitals ("HORTEN") is still reported by the location recognizers from context.
-        return span.entity_type in {"PERSON", "NRP"} or value in _FORM_ACRONYMS or len(letters) <= 3
+    if span.entity_type == "PERSON" and all(_TITLE_ONLY.fullmatch(w) for w in words[-1:]):
+        return True  # "Mrs", "Little Mrs": a title with no name after it
+    if len(words) == 1 and re.fullmatch(r"[A-Z0-9]{2,}s?", value):
+        # CV, O2, NEURO, COPD, NSAIDs: all-caps single words are abbreviations far more often than names;
+        # a place in capitals ("HORTEN") or an employer ("work at IBM") still comes from the slot recognizers.
+        return span.entity_type != "LOCATION" or value in _FORM_ACRONYMS or len(letters) <= 3
     return False
+
+
+def medical_term(text: str, span: Span) -> bool:
+    """A name that is part of a medical or research term: "Crohn disease", "Framingham Risk Score", "ALLHAT trial"."""
+    if span.entity_type not in NAME_TYPES or span.recognizer.startswith("DenyList"):
+        return False
+    return bool(_EPONYM_NOUN.match(text, span.end) or _INSTRUMENT.search(_text(text, span)))
+
+
+def nrp_not_about_a_person(text: str, span: Span) -> bool:
+    """NRP naming a language to translate into, or describing a population ("African American patients")."""
+    if span.entity_type != "NRP" or span.recognizer.startswith("DenyList"):
+        return False
+    before = text[max(0, span.start - 48) : span.start]
+    return bool(_LANGUAGE_SLOT.search(before) or _POPULATION.match(text, span.end))
+
+
+def publication_year(text: str, span: Span) -> bool:
+    """A bare year that dates guidelines or a study ("the 2023 ADA guidelines"), not an event in someone's life."""
+    if span.entity_type != "DATE_TIME" or not re.fullmatch(r"(?:19|20)\d{2}", _text(text, span).strip()):
+        return False
+    before = text[max(0, span.start - 40) : span.start]
+    return bool(_PUBLICATION_AFTER.match(text, span.end) or _PUBLICATION_BEFORE.search(before))
 
 
 def vague_date(text: str, span: Span) -> bool:
@@ -107,7 +156,15 @@ def url_in_email(text: str, span: Span) -> bool:
     return text[max(0, span.start - 1) : span.start] == "@" or "@" in _text(text, span)
 
 
-FILTERS: list[Filter] = [ner_name_not_a_name, vague_date, phone_in_digit_run, url_in_email]
+FILTERS: list[Filter] = [
+    ner_name_not_a_name,
+    medical_term,
+    nrp_not_about_a_person,
+    vague_date,
+    publication_year,
+    phone_in_digit_run,
+    url_in_email,
+]
 
 
 def _allow_listed(settings: Settings) -> Filter:

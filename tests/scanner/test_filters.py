@@ -28,11 +28,50 @@ def ner(text: str, value: str, entity: str) -> Span:
         ("ref 4471", "4471", "PERSON"),
         ("my SSN is", "SSN", "ORGANIZATION"),
         ("the IBAN field", "IBAN", "ORGANIZATION"),
-        ("a history of Crohn disease", "Crohn", "PERSON"),
     ],
 )
 def test_ner_names_that_are_not_names_are_dropped(text, value, entity):
     assert filters.ner_name_not_a_name(text, ner(text, value, entity))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("a history of Crohn disease", "Crohn", "PERSON"),
+        ("a high Framingham risk score", "Framingham", "LOCATION"),
+        ("enrolled in the ALLHAT trial", "ALLHAT", "ORGANIZATION"),
+        ("the Mini-Mental State Examination", "Mini-Mental State Examination", "ORGANIZATION"),
+    ],
+)
+def test_names_inside_medical_terms_are_dropped(text, value, entity):
+    assert filters.medical_term(text, ner(text, value, entity))
+
+
+def test_a_person_with_a_disease_is_kept():
+    text = "Maria Gonzalez has a disease of the liver"
+    assert not filters.medical_term(text, ner(text, "Maria Gonzalez", "PERSON"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "dropped"),
+    [
+        ("Translate to Spanish: good morning", "Spanish", True),
+        ("Please answer in French", "French", True),
+        ("in African American patients", "African American", True),
+        ("She is Icelandic and lives abroad", "Icelandic", False),
+    ],
+)
+def test_nrp_filter(text, value, dropped):
+    assert filters.nrp_not_about_a_person(text, ner(text, value, "NRP")) is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [("per the 2023 ADA guidelines", True), ("the KDIGO guidelines from 2019.", True), ("founded in 1977.", False)],
+)
+def test_publication_years(text, dropped):
+    year = next(w.strip(".") for w in text.split() if w.strip(".").isdigit())
+    assert filters.publication_year(text, ner(text, year, "DATE_TIME")) is dropped
 
 
 @pytest.mark.parametrize(

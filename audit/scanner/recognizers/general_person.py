@@ -13,7 +13,8 @@ from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
 _NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
 _INITIAL = rf"{UP}\."
 _NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
-_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Nurse|Judge)\.?[ ]+"
+_TITLE_WORD = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Judge)\.?"
+_TITLE = rf"\b{_TITLE_WORD}[ ]+"
 _SLOT = (
     r"\b(?:patient|pt\.?|named|my[ ]name[ ]is|name[ ]is|name[ ]?:|surname[ ]?:?|last[ ]name[ ]?\??:?|"
     r"first[ ]name[ ]?\??:?|maiden[ ]name[ ]is|called|call[ ]me|i'm|i[ ]am|this[ ]is|directed[ ]by:?|"
@@ -31,14 +32,17 @@ class TitledNameRecognizer(RegexRecognizer):
 
     ENTITY = "PERSON"
     RULES = (
-        Rule(rx(rf"{_TITLE}{_NAME}"), 0.9, "v"),
+        # the title is part of the mention: "Dr. Kyle Kuefer" is reported whole
+        Rule(rx(rf"{_TITLE}{_NAME}"), 0.9),
         Rule(rx(rf"(?i:{_SLOT}){_NAME}"), 0.8, "v"),
     )
 
     def validate(self, text: str, start: int, end: int) -> bool:
         """Not a pronoun, a greeting or a sentence-like phrase."""
         words = text[start:end].split()
-        return words[0] not in _NOT_NAMES and not any(w.isupper() and len(w) > 1 for w in words[:1])
+        if re.fullmatch(_TITLE_WORD, words[0]):
+            words = words[1:]
+        return bool(words) and words[0] not in _NOT_NAMES and not any(w.isupper() and len(w) > 1 for w in words[:1])
 
 
 _PERSON_SLOT = re.compile(
@@ -68,7 +72,7 @@ class NameSlotRecognizer(EntityRecognizer):
             return []
         out = []
         for ent in getattr(nlp_artifacts, "entities", None) or []:
-            if ent.label_ not in {"ORGANIZATION", "LOCATION", "NRP"}:
+            if ent.label_ not in {"ORGANIZATION", "LOCATION"}:
                 continue
             value = ent.text
             words = value.split()
