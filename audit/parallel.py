@@ -14,6 +14,7 @@ reported as unanalysed instead of stalling the scan.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -260,6 +261,49 @@ def _analyze(analyze_texts, engine, settings, texts: Sequence[str]) -> tuple[str
 
 
 _MISSING = object()
+_ASSEMBLY_CONTEXT = None  # set once in each assembly worker process by its initializer
+
+
+def assemble_in_pool(ctx, jobs: int, resolved, method: str | None = None):
+    """(records, results, missed) per resolved batch, built by `jobs` processes, in input order.
+
+    Building results (fingerprints, policy evaluation) costs more than a
+    cache hit, so on a warm cache this is where the time goes. At most
+    `2 * jobs + 2` batches are out at once.
+    """
+    from audit.cache import SpanMemo
+
+    mp = multiprocessing.get_context(method or default_start_method())
+    light = dataclasses.replace(ctx, engine=None, memo=SpanMemo(limit=1), cache=None)
+    pool = None
+    pending: deque = deque()
+    try:
+        for records, spans in resolved:
+            if pool is None:
+                pool = mp.Pool(jobs, initializer=_init_assembly, initargs=(light,))
+            pending.append((records, pool.apply_async(_assemble_batch, (records, spans))))
+            while pending and (len(pending) > 2 * jobs + 2 or pending[0][1].ready()):
+                records, result = pending.popleft()
+                yield (records, *result.get())
+        while pending:
+            records, result = pending.popleft()
+            yield (records, *result.get())
+    finally:
+        if pool is not None:
+            pool.terminate() if pending else pool.close()
+            pool.join()
+
+
+def _init_assembly(ctx) -> None:
+    global _ASSEMBLY_CONTEXT
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ASSEMBLY_CONTEXT = ctx
+
+
+def _assemble_batch(records, spans):
+    from audit.pipeline import assemble_batch
+
+    return assemble_batch(_ASSEMBLY_CONTEXT, records, spans)
 
 
 @dataclass(eq=False)

