@@ -3,7 +3,8 @@
 Each event stores hash = sha256(prev_hash + canonical JSON of {seq, at, kind,
 subject, payload}). `verify_chain` walks the log in order and reports the first
 broken link: a changed row (hash mismatch), a re-linked row (prev_hash
-mismatch) or a deleted one (a gap in seq). Deleting the newest events leaves
+mismatch) or a deleted one (a gap in seq); then it rechecks each completed
+scan's findings rows against the digest in its `scan.completed` event. Deleting the newest events leaves
 no gap; compare the reported head with one recorded elsewhere (`--expect-head`).
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from audit.store.db import utcnow
-from audit.store.models import Event
+from audit.store.models import Event, FindingRow
 
 GENESIS = "0" * 64
 
@@ -51,6 +52,15 @@ def append(session: Session, kind: str, subject: str, payload: dict) -> Event:
     return event
 
 
+FINDING_KEYS = ("workload", "source", "record_id", "message", "start", "end", "entity_type", "fingerprint", "masked")
+
+
+def findings_digest(findings: list[dict]) -> str:
+    """Order-independent sha256 of a scan's findings, kept in its event so `verify` can recheck the rows."""
+    lines = sorted(canonical([f[k] for k in FINDING_KEYS]) for f in findings)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     """The outcome of a walk: events checked, the head, and the first problem (None when intact)."""
@@ -74,7 +84,18 @@ def verify_chain(session: Session) -> ChainReport:
         if problem:
             return ChainReport(count, expected - 1, prev, problem)
         prev, expected, count = ev.hash, ev.seq + 1, count + 1
-    return ChainReport(count, expected - 1, prev)
+    return ChainReport(count, expected - 1, prev, _check_findings(session))
+
+
+def _check_findings(session: Session) -> str | None:
+    """Each completed scan's findings rows against the digest its event recorded."""
+    for ev in session.scalars(select(Event).where(Event.kind == "scan.completed").order_by(Event.seq)):
+        payload = json.loads(ev.payload)
+        rows = session.scalars(select(FindingRow).where(FindingRow.scan_id == payload["scan"])).all()
+        found = findings_digest([{k: getattr(r, k) for k in FINDING_KEYS} for r in rows])
+        if found != payload.get("findings_sha256", found):
+            return f"scan {payload['scan']}: findings rows do not match event {ev.seq} (altered or deleted?)"
+    return None
 
 
 def _check(ev: Event, prev: str, expected: int) -> str | None:

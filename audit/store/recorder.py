@@ -124,18 +124,9 @@ class ScanRecorder:
         return {
             "scan": scan.id, "inputs": scan.inputs, "policy": scan.policy_identity,
             "records": scan.records_read, "skipped": scan.records_skipped, "findings": scan.findings_count,
-            "findings_sha256": findings_digest(self.findings),
+            "findings_sha256": events.findings_digest(self.findings),
             "decisions": {d.workload: {"tier": d.tier, "violation": d.violation} for d in decisions},
         }  # fmt: skip
-
-
-FINDING_KEYS = ("workload", "source", "record_id", "message", "start", "end", "entity_type", "fingerprint", "masked")
-
-
-def findings_digest(findings: list[dict]) -> str:
-    """Order-independent sha256 of a scan's findings, kept in its event so `verify` can recheck the rows."""
-    lines = sorted(events.canonical([f[k] for k in FINDING_KEYS]) for f in findings)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def _active_waivers(session) -> dict[str, ActiveWaivers]:

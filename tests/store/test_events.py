@@ -99,3 +99,24 @@ def test_cli_verify_reports_the_broken_link(registry, tmp_path):
     tamper(registry, "DELETE FROM events WHERE seq = 3")  # the newest: no gap, but the head moved
     moved = run_cli("registry", "verify", "--db", registry.url, "--expect-head", head)
     assert moved.returncode == 3 and b"is not the expected" in moved.stderr
+
+
+def test_altered_or_deleted_findings_are_detected(registry):
+    from audit.model import Evaluation, Finding, RecordResult
+    from audit.pipeline import ScanSummary
+    from audit.store.recorder import ScanRecorder
+
+    found = (
+        Finding(0, "user", 0, 5, "US_SSN", 0.9, "t", "***-**-6789", "fp1"),
+        Finding(0, "user", 9, 14, "PERSON", 0.8, "t", "J***", "fp2"),
+    )
+    result = RecordResult("x.jsonl", "1", 1, "w", found, Evaluation())
+    summary = ScanSummary()
+    summary.add(result)
+    with ScanRecorder(registry) as rec:
+        rec.add(result)
+        rec.finish(summary)
+    assert registry.verify().ok
+    with registry.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM findings WHERE entity_type = 'PERSON'")
+    assert registry.verify().problem == "scan 1: findings rows do not match event 2 (altered or deleted?)"
