@@ -39,6 +39,8 @@ def covered(found: list[str], value: str) -> bool:
         ("admitted to Mount Sinai Hospital on 06/01/2023", ["Mount Sinai Hospital"]),
         ("Mr. Rangel flew to HORTEN on Monday morning.", ["HORTEN"]),
         ("Mr. Nekrasov is a 22 year old man who grew up in Poznan.", ["Poznan"]),
+        ("initially diagnosed by Dr. Nguyen at UCSF on March 15th, 2023", ["UCSF"]),
+        ("I will be travelling to Sweden next week, so I need my passport", ["Sweden"]),
     ],
 )
 def test_places_are_found(engine, text, values):
@@ -55,6 +57,8 @@ def test_places_are_found(engine, text, values):
         "The meeting moved to March 15, 2022 at 10:00.",
         "Evidence for statins in adults over 75 with diabetes?",
         "We ordered 4 Big Macs and 2 Sprite Zero for the team.",
+        "During 2017, Allstate Insurance Group invested heavily in chips.",
+        "The Social Health Insights Orchestra was founded in 2002.",
     ],
 )
 def test_not_places(engine, text):

@@ -20,6 +20,9 @@ def of_type(engine, text: str, entity: str) -> list[str]:
         ("Selina Eldarkhanov\nSmith Ltd.\n30102 Kaevu 94", "Smith Ltd"),
         ("Standard And Poors is a design agency based in Gueret.", "Standard And Poors"),
         ("She joined Northwind Analytics last spring.", "Northwind Analytics"),
+        ("Margaret S. Stouffer of Guidestar is the CEO of the year.", "Guidestar"),
+        ("Thomas Svendsen\nAssistant property manager\nHopstop\nPSC 6477, Box 2981\nAPO AE 83700", "Hopstop"),
+        ("Julcsa Karpathy\nMhealthcoach\n50668 Kiannonkatu 98 Apt. 105, ISHAM, United Kingdom", "Mhealthcoach"),
     ],
 )
 def test_orgs_are_found(engine, text, org):

@@ -25,8 +25,13 @@ _NOT_STREET = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|version|chapter|page|"
     r"section|figure|table|step|level|grade|stage|type|phase|class|room|week|day|year|age|number|no|id|mrn|"
-    r"turn|turned|was|is|at|in|on|since|by|of)\b",
+    r"turn|turned|was|is|at|in|on|since|by|of|during|until|after|before|around|circa|about|than|over|under|"
+    r"top|only|all|summer|winter|spring|autumn|fall|q[1-4]|fy)\b",
     re.I,
+)
+_CONTINENTAL = (
+    rf"(?:(?:ul|u|rue|via|rua|calle|avenida|av|str|al)\.?[ ]+)?{_CAP}(?:[ ]+(?:{_CAP}|{_PARTICLE})){{0,3}}"
+    r"[ ]+\d{1,4}[a-zA-Z]?\b\.?"
 )
 _UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|Bldg|Building|Flat)\.?\s*\#?\s*[\w-]{1,6}\b"
 
@@ -57,11 +62,13 @@ class StreetAddressRecognizer(RegexRecognizer):
         # continental: [number] Word(s) number ("Koskikatu 25", "ul. Słowicza 10", "Via Franscini 71")
         Rule(
             rx(
-                rf"(?:\b\d{{1,6}}[ ]+)?(?:(?:ul|u|rue|via|rua|calle|avenida|av|str|al)\.?[ ]+)?{_CAP}(?:[ ]+(?:{_CAP}|{_PARTICLE})){{0,3}}[ ]+\d{{1,4}}[a-zA-Z]?\b\.?(?=[ \t]*(?:\n|,|$|[ ]+(?:{_UNIT}|St\b)))",
+                rf"\b\d{{1,6}}[ ]+{_CONTINENTAL}(?=[ \t]*(?:\n|,|$|[ ]+(?:{_UNIT}|St\b)))",
                 re.M,
             ),
             0.75,
         ),
+        # without a house number the street must end its line or be followed by a unit
+        Rule(rx(rf"(?<!\S){_CONTINENTAL}(?=[ \t]*(?:\n|$|[ ]+(?:{_UNIT}|St\b)))", re.M), 0.7),
         # number then "rue/via/..." lower-case street words ("36 rue de pologne")
         Rule(
             rx(
@@ -139,7 +146,7 @@ _FACILITY = (
     r"Hospital|Hospitals|Medical\s+Center|Medical\s+Centre|Medical\s+Group|Clinic|Clinics|Health\s+Center|"
     r"Health\s+Centre|Health\s+System|Healthcare|Health\s+Care|Infirmary|Sanatorium|Hospice|Nursing\s+Home|"
     r"Care\s+Center|Urgent\s+Care|Rehabilitation\s+Center|Rehab\s+Center|Cancer\s+Center|Surgery\s+Center|"
-    r"Surgical\s+Center|Memorial|Children's|Pediatrics|Family\s+Practice|Medical\s+Associates|Health|"
+    r"Surgical\s+Center|Memorial|Children's|Pediatrics|Family\s+Practice|Medical\s+Associates|"
     r"Dialysis\s+Center|Treatment\s+Center|Recovery\s+Center|Pharmacy"
 )
 
@@ -172,18 +179,31 @@ _CALENDAR = re.compile(
     r"nov(?:ember)?|dec(?:ember)?|mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b",
     re.I,
 )
+_ORG_SUFFIX = re.compile(
+    r"\b(?:Inc|Incorporated|LLC|Ltd|Limited|Corp|Corporation|Company|Co|Group|Partners|Associates|Capital|"
+    r"Systems|Solutions|Technologies|Holdings|Insurance|Bank|Agency|Foundation|Orchestra|Labs)\b\.?$"
+)
 _VISIT = re.compile(
     r"\b(?:seen|admitted|treated|evaluated|followed|diagnosed|operated|hospitali[sz]ed|discharged|transferred|"
     r"checked\s+in|presented|presenting|referred|visited|visit(?:ing)?|examined|managed|delivered|born|"
-    r"stayed|cared\s+for|under\s+care|imaged|scanned|tested|work(?:s|ed)?\s+(?:as\s+\w+\s+)?|"
+    r"stayed|cared\s+for|reviewed|scheduled|appointment|follow-up|carried\s+out|performed|done|surgery|under\s+care|imaged|scanned|tested|work(?:s|ed)?\s+(?:as\s+\w+\s+)?|"
     r"nurse|physician|doctor|surgeon|resident)"
-    r"(?:\s+\w+){0,5}?\s+(?:at|to|from|in|by)\s+(?:the\s+)?$",
+    r"(?:\s+[\w.'’]+){0,5}?\s+(?:at|to|from|in|by)\s+(?:the\s+)?$",
     re.I,
 )
 _GEO = re.compile(
     r"\b(?:lives?|living|resides?|residing|grew\s+up|born|raised|moved|relocated|flew|travel(?:l?ed)?|drove|"
     r"based|located|originally|home\s+city|home\s+town|hometown|city|town|village|from|visiting|trip\s+to|"
     r"stationed|headquartered|University|College)(?:\s+(?:in|to|at|of|from|is))*\s*[:]?\s*$",
+    re.I,
+)
+
+
+# Weaker place slots, trusted only for something spaCy already called an entity of some kind.
+_GEO_WEAK = re.compile(
+    r"\b(?:travell?ing|returned|returning|arrived|arriving|around\s+the\s+world|going|headed|heading|back|"
+    r"trip|street|I\s+am|we\s+are|stay(?:ed|ing)?|visit(?:ed|s)?|fly(?:ing)?|flights?|"
+    r"drive|driving|walk(?:ed)?|near|outside|downtown)(?:\s+(?:in|to|at|of|from|for|into))+\s*$",
     re.I,
 )
 
@@ -209,23 +229,27 @@ class ContextualPlaceRecognizer(EntityRecognizer):
             return []
         out = []
         spans = [
-            (e.start_char, e.end_char)
+            (e.start_char, e.end_char, e.label_)
             for e in getattr(nlp_artifacts, "entities", None) or []
             if e.label_ in {"ORGANIZATION", "PERSON", "LOCATION", "NRP"}
         ]
-        spans += [m.span("v") for m in self._SLOT.finditer(text)]
+        spans += [(*m.span("v"), "") for m in self._SLOT.finditer(text)]
         seen = set()
-        for start, end in spans:
+        for start, end, label in spans:
             before = text[max(0, start - 60) : start]
             if (start, end) in seen or "\n" in before[-3:]:
                 continue
             seen.add((start, end))
             value = text[start:end]
-            if _CALENDAR.match(value):
+            if _CALENDAR.match(value) or _ORG_SUFFIX.search(value):
                 continue
             if _VISIT.search(before) and not re.match(r"(?:Dr|Mr|Mrs|Ms)\b", value):
                 out.append(self._result(start, end, 0.88))
-            elif _GEO.search(before) and (value[:1].isupper()) and not re.search(r"\d", value):
+            elif label == "ORGANIZATION" and re.search(r"\bfrom\s*$", before):
+                continue  # "she is from Acme": spaCy's ORG is as likely right as a place
+            elif (_GEO.search(before) or label and _GEO_WEAK.search(before)) and (
+                value[:1].isupper() and not re.search(r"\d", value)
+            ):
                 out.append(self._result(start, end, 0.87))
         return out
 

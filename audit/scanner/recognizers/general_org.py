@@ -27,7 +27,23 @@ class OrganizationRecognizer(RegexRecognizer):
     ENTITY = "ORGANIZATION"
     RULES = (
         Rule(rx(rf"\b(?P<v>{_CAP}(?:[ ]+(?:&[ ]+|and[ ]+|of[ ]+)?{_CAP}){{0,4}},?[ ]+(?:{_SUFFIX}))\b\.?"), 0.85, "v"),
-        Rule(rx(rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})"), 0.8, "v"),
+        Rule(rx(rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})"), 0.9, "v"),
+        Rule(
+            rx(
+                rf"\b(?:of|at)[ ]+(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=[ ]+is[ ]+(?:the|our|their)[ ]+(?:CEO|CTO|CFO|COO|founder|president|chair\w*|head)\b)"
+            ),
+            0.9,
+            "v",
+        ),
+        # letterhead: a short line between a name or job-title line and the street line of an address
+        Rule(
+            rx(
+                r"(?:^|\n)[ \t>?*]*[^\d\n:@]{3,60}\n[ \t>?*]*(?P<v>[^\W\d_][^\d\n:@,]{1,40}?)[ \t.,]*\n[ \t>?*]*(?=\d{1,6}[ ]+\S|(?:PSC|Unit|USNS|USS|P\.?O\.?[ ]Box)\b)",
+                re.I,
+            ),
+            0.7,
+            "v",
+        ),
         Rule(
             rx(
                 rf"(?:^|(?<=[.!?]\s))(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:company|agency|firm|startup|start-up|business|nonprofit|non-profit|501\(c\)3|organi[sz]ation|brand|manufacturer|retailer|bank|provider|vendor))",
@@ -39,6 +55,8 @@ class OrganizationRecognizer(RegexRecognizer):
     )
 
     def validate(self, text: str, start: int, end: int) -> bool:
-        """Not a lone suffix word or a sentence opener."""
+        """Not a lone suffix word, a sentence opener or a sentence."""
         words = text[start:end].split()
+        if len(words) > 5 or re.search(r"[.!?]\s", text[start:end]):
+            return False
         return words[0] not in {"The", "A", "An", "This", "That", "Our", "My", "Your", "It", "We", "They"}

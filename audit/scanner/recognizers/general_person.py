@@ -12,7 +12,8 @@ from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
 
 _NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
 _INITIAL = rf"{UP}\."
-_NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
+_NOT_NAME_WORD = r"(?!(?:Apt|Apartment|Suite|Ste|Unit|Room|Floor|Box)\b)"
+_NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+{_NOT_NAME_WORD}(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
 _TITLE_WORD = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Judge)\.?"
 _TITLE = rf"\b{_TITLE_WORD}[ ]+"
 _SLOT = (
