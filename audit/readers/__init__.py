@@ -163,7 +163,7 @@ def _json_record(source: str, number: int, text: str, only: JsonFormat | None) -
     if not text.strip():
         return None
     try:
-        obj = json.loads(text)
+        obj = json.loads(text.rstrip("\r\n"))  # so a truncated line's error column is on this line
     except json.JSONDecodeError as exc:
         return ReadError(source, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:

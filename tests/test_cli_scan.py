@@ -1,0 +1,83 @@
+"""`audit scan` end to end: malformed lines, the skip count, stdin, globs, forced formats, columns, workloads."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import pytest
+
+from tests.conftest import run_cli
+
+CARD = "Card 4111 1111 1111 1111 for Angela Foster, angela.foster@example.com"
+
+
+def chat(text: str, **extra) -> str:
+    return json.dumps({"messages": [{"role": "user", "content": text}], **extra})
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A directory with a config giving every message a generous time budget."""
+    (tmp_path / "audit.toml").write_text("message_time_budget = 600\n")
+    return tmp_path
+
+
+def scan(workdir, *args, **kwargs):
+    return run_cli("scan", *args, "--config", str(workdir / "audit.toml"), cwd=workdir, **kwargs)
+
+
+def test_malformed_lines_are_reported_counted_and_skipped(workdir):
+    (workdir / "mixed.jsonl").write_text(
+        "\n".join([chat(CARD, id="a"), '{"messages": [', "not json at all", chat(CARD, id="d")]) + "\n"
+    )
+    proc = scan(workdir, "mixed.jsonl")
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert proc.returncode == 3
+    errors = [line for line in err.splitlines() if line.startswith("audit: skipped")]
+    assert errors == [
+        "audit: skipped mixed.jsonl:2: invalid JSON: Expecting value at column 15",
+        "audit: skipped mixed.jsonl:3: invalid JSON: Expecting value at column 1",
+    ]
+    assert "Traceback" not in err
+    assert re.search(r"records read\s*│?\s*2\b", out)
+    assert re.search(r"records skipped \(unreadable\)\s*│?\s*2\b", out)
+
+
+def test_quiet_hides_error_lines_but_not_the_exit_code(workdir):
+    (workdir / "bad.jsonl").write_text(chat("hello") + "\n{oops\n")
+    proc = scan(workdir, "bad.jsonl", "-q", "-o", "jsonl")
+    assert proc.returncode == 3
+    assert "audit: skipped" not in proc.stderr.decode()
+
+
+def test_stdin_gzip_and_forced_text_format(workdir):
+    data = gzip.compress((chat(CARD, id="s1") + "\n").encode())
+    proc = scan(workdir, "-", "-o", "jsonl", input=data)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    (obj,) = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert (obj["source"], obj["record"], obj["line"]) == ("-", "s1", 1)
+
+    forced = scan(workdir, "-", "-o", "jsonl", "--format", "text", input=(chat(CARD, id="s1") + "\n").encode())
+    (obj,) = [json.loads(line) for line in forced.stdout.decode().splitlines()]
+    assert obj["record"] == "1"  # a text line's id is its number, even when it looks like JSON
+
+
+def test_globs_column_and_workload_options(workdir):
+    logs = workdir / "logs"
+    (logs / "nested").mkdir(parents=True)
+    (logs / "a.jsonl").write_text(chat(CARD, id="json-1", metadata={"workload": "from-record"}) + "\n")
+    (logs / "nested" / "b.csv").write_text(f'id,body,other\ncsv-1,"{CARD}",x\n')
+    (logs / "nested" / "skip.csv").write_text(f'id,body\nskip-1,"{CARD}"\n')
+    proc = scan(
+        workdir, "logs", "-o", "jsonl", "--include", "*.csv", "--exclude", "skip*", "--column", "body",
+        "--workload", "card-support",
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    objects = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [(o["source"], o["record"], o["line"], o["workload"]) for o in objects] == [
+        ("logs/nested/b.csv", "csv-1", 2, "card-support")
+    ]
+    finding = next(f for f in objects[0]["findings"] if f["entity_type"] == "CREDIT_CARD")
+    assert CARD[finding["start"] : finding["end"]] == "4111 1111 1111 1111"
