@@ -102,6 +102,12 @@ def summary(res: dict, negatives: dict[str, str], preds) -> dict:
     rec = res["record"].get("asq-phi", {})
     chars = sum(len(t) for t in negatives.values())
     fps = sum(len(preds[k].findings) for k in negatives if k in preds)
+    per_set = {}
+    for name, prefix in (("asq_neg", "asq-phi"), ("ordinary", "ordinary")):
+        ids = [k for k in negatives if k.startswith(prefix)]
+        n_chars = sum(len(negatives[k]) for k in ids)
+        n_fps = sum(len(preds[k].findings) for k in ids if k in preds)
+        per_set[f"fp_per_1k_{name}"] = 1000 * n_fps / n_chars if n_chars else None
     return {
         "synth_P": span.get("precision"),
         "synth_R": span.get("recall"),
@@ -119,6 +125,7 @@ def summary(res: dict, negatives: dict[str, str], preds) -> dict:
         "neg_chars": chars,
         "neg_findings": fps,
         "fp_per_1k_chars": 1000 * fps / chars if chars else None,
+        **per_set,
     }
 
 
