@@ -3,7 +3,9 @@
 The decision is the strictest tier among the rules that fired on the
 workload's records (regulatory-reference.md section 0: the strictest rule
 wins), after the waivers in force when the scan started. `rules` counts every
-rule that fired; `top` is the strictest and most frequent few.
+rule that fired; `top` is the strictest and most frequent few. Same tier and
+ordering as `audit.policy.aggregate` (a test checks), but streaming and
+waiver-aware, so a scan need not hold its results in memory.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class WorkloadTally:
         kept = [h for h in result.evaluation.rules if not self._waived(h, result, waivers)]
         tier = strictest(h.decision for h in kept) if result.evaluation.rules else result.decision
         self.tier = strictest((self.tier, tier))
-        for hit in kept:
+        for hit in {rule_id(h): h for h in kept}.values():  # a rule counts once per record, as in policy.aggregate
             self._count(hit)
 
     def _waived(self, hit: RuleHit, result: RecordResult, waivers: ActiveWaivers) -> bool:

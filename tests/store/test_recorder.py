@@ -162,3 +162,18 @@ def test_dead_running_scan_is_reaped_as_failed(registry):
     assert registry.reap_stale_scans() == [scan_id]
     with read_session(registry.engine) as s:
         assert s.get(Scan, scan_id).status == "failed"
+
+
+def test_tally_agrees_with_policy_aggregate(make):
+    from audit.policy.aggregate import aggregate
+    from audit.store.decide import ActiveWaivers, WorkloadTally
+
+    results = [phi_record(make, record_id=str(i)) for i in range(1, 4)] + [make.result("w", (), (PII,), "9")]
+    tally = WorkloadTally()
+    for r in results:
+        tally.add(r, ActiveWaivers())
+    expected = aggregate(results)
+    assert tally.tier == expected.tier
+    assert [(r["rule"], r["records"]) for r in tally.rationale()["rules"]] == [
+        (x.rule, x.records) for x in expected.reasons
+    ]
