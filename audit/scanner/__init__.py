@@ -1,0 +1,1 @@
+"""Scanner: Presidio + spaCy detection with our validated recognizers and false-positive filters."""
