@@ -104,10 +104,30 @@ def _link_problem(path: Path) -> str:
     return "not a regular file"
 
 
+# Files a log directory often holds that are not prompt logs: skipped while walking a
+# directory unless --include names them (a file named on the command line is always read).
+NOT_LOGS = (
+    "*.md",
+    "*.rst",
+    "*.yaml",
+    "*.yml",
+    "*.toml",
+    "*.ini",
+    "*.py",
+    "*.pyc",
+    "*.db",
+    "*.sqlite",
+    "*.db-wal",
+    "*.db-shm",
+)
+
+
 def _selected(rel: str, include: list[str], exclude: list[str]) -> bool:
     name = os.path.basename(rel)
     matches = lambda pats: any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in pats)  # noqa: E731
-    return (not include or matches(include)) and not matches(exclude)
+    if include:
+        return matches(include) and not matches(exclude)
+    return not matches(exclude) and not matches(NOT_LOGS)
 
 
 def open_binary(item: InputFile):
