@@ -21,7 +21,11 @@ def assemble_in_pool(ctx, jobs: int, resolved, method: str | None = None):
     """
     from audit.cache import SpanMemo
 
-    mp = multiprocessing.get_context(method or default_start_method())
+    # 'fork' here is safe and starts in milliseconds: the pool forks its workers before it starts its
+    # own threads, and they need no engine; the analysis workers avoid 'fork' (see default_start_method).
+    mp = multiprocessing.get_context(
+        method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else default_start_method())
+    )
     light = dataclasses.replace(ctx, engine=None, memo=SpanMemo(limit=1), cache=None)
     pool = None
     pending: deque = deque()
