@@ -65,6 +65,12 @@ def scan(
     since: Annotated[
         str | None, typer.Option("--since", help="Scan only files under PATHS changed since this git revision.")
     ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores; 1: in-process).")
+    ] = None,
+    cache: Annotated[
+        bool | None, typer.Option("--cache/--no-cache", help="Reuse spans of texts analysed before (default: on).")
+    ] = None,
     db: Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")] = None,
     registry: Annotated[
         bool | None,
@@ -89,6 +95,8 @@ def scan(
         show_values=show_values or None,
         strict=strict or None,
         db=db,
+        jobs=jobs,
+        cache=cache,
     )
     store = scanning.open_for_scan(settings, registry)
     profiles = scanning.scan_profiles(store, manifest)
