@@ -46,6 +46,8 @@ def evaluate_findings(
     policy_set: PolicySet, findings: tuple[Finding, ...], workload: WorkloadProfile | None
 ) -> Evaluation:
     """Every rule that fires on these findings, the strictest decision, and the explanation."""
+    if not findings:
+        return Evaluation(explanation=("decision: unrestricted: nothing was found, so no rule can fire",))
     outcomes = evaluate_rules(policy_set.entries, findings, workload)
     hits = tuple(_hit(o, findings) for o in outcomes if o.fired)
     decision = strictest(h.decision for h in hits)

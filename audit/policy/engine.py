@@ -117,11 +117,15 @@ def _progress(groups: tuple[GroupResult, ...]) -> tuple[int, int]:
     return sum(g.ok for g in groups), sum(len(g.values) for g in groups)
 
 
-def evaluate_rule(entry: RuleEntry, findings: tuple[Finding, ...], workload: WorkloadProfile | None) -> RuleOutcome:
-    """Whether one rule fires on the findings, and with which decision."""
+def evaluate_rule(
+    entry: RuleEntry, findings: tuple[Finding, ...], workload: WorkloadProfile | None, present: frozenset | None = None
+) -> RuleOutcome:
+    """Whether one rule fires on the findings, and with which decision. `present`: their entity types."""
     rule = entry.rule
     if rule.trigger.workload and not workload_matches(rule.trigger.workload, workload):
         return RuleOutcome(entry, False, workload_skipped=True)
+    if present is not None and not all(types & present for types in entry.group_types):
+        return RuleOutcome(entry, False)  # some required group cannot match: no need to look closer
     best: tuple[GroupResult, ...] = ()
     blocked = None
     fired_indices: set[int] = set()
@@ -146,4 +150,5 @@ def evaluate_rules(
     entries: tuple[RuleEntry, ...], findings: tuple[Finding, ...], workload: WorkloadProfile | None
 ) -> list[RuleOutcome]:
     """Every rule's outcome, in policy-set order."""
-    return [evaluate_rule(e, findings, workload) for e in entries]
+    present = frozenset(f.entity_type for f in findings)
+    return [evaluate_rule(e, findings, workload, present) for e in entries]

@@ -75,12 +75,13 @@ def _tier_line(tier: Tier, outcomes: list[RuleOutcome], findings: tuple[Finding,
     ]
     candidates = [o for o in outcomes if not o.fired and o.entry.rule.tier is tier]
     candidates.sort(key=lambda o: -sum(g.ok for g in o.groups))  # nearly-fired rules first: the useful ones
-    missed = [why_not(o, findings) for o in candidates]
-    parts = relaxed + missed
-    if not parts:
+    total = len(relaxed) + len(candidates)
+    if not total:
         return f"not {tier.value}: no enabled rule decides {tier.value} by default"
-    more = len(parts) - SHOWN_PER_TIER
-    return f"not {tier.value}: " + " | ".join(parts[:SHOWN_PER_TIER]) + (f" | (+{more} more rules)" if more > 0 else "")
+    shown = relaxed[:SHOWN_PER_TIER]
+    shown += [why_not(o, findings) for o in candidates[: SHOWN_PER_TIER - len(shown)]]
+    more = total - len(shown)
+    return f"not {tier.value}: " + " | ".join(shown) + (f" | (+{more} more rules)" if more > 0 else "")
 
 
 def _advice(outcome: RuleOutcome, workload: WorkloadProfile | None) -> str | None:

@@ -15,6 +15,15 @@ class RuleEntry:
     regulation: str
     rule: Rule
 
+    @property
+    def group_types(self) -> tuple[frozenset[str], ...]:
+        """The entity types each required group can match (for the engine's quick rejection)."""
+        cached = self.__dict__.get("_group_types")
+        if cached is None:
+            cached = tuple(frozenset(g.types()) for g in self.rule.trigger.require)
+            object.__setattr__(self, "_group_types", cached)
+        return cached
+
 
 @dataclass(frozen=True)
 class PolicySet:

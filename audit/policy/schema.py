@@ -36,6 +36,9 @@ RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TierName = Literal["strip", "self_hosted", "closed_with_agreement", "redact_then_closed", "unrestricted"]
 
 
+_TIERS = {t.value: t for t in Tier}
+
+
 def _check_agreements(value: tuple[str, ...]) -> tuple[str, ...]:
     unknown = [a for a in value if a not in AGREEMENTS]
     if unknown:
@@ -207,7 +210,7 @@ class Rule(_Strict):
     @property
     def tier(self) -> Tier:
         """The decision with no agreements and no workload exception."""
-        return Tier(self.decision)
+        return _TIERS[self.decision]
 
 
 class Pack(_Strict):
