@@ -47,12 +47,21 @@ def context(engine, settings, tmp_path):
     from audit.fingerprint import load_secret
     from audit.pipeline import ScanContext
 
-    return ScanContext(settings=settings, engine=engine, policy_set=policy.load_policy_set(settings), secret=load_secret(tmp_path))
+    return ScanContext(
+        settings=settings, engine=engine, policy_set=policy.load_policy_set(settings), secret=load_secret(tmp_path)
+    )
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: bytes | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, input: bytes | None = None
+) -> subprocess.CompletedProcess:
     """Run the real `audit` CLI in a subprocess (python -m audit), capturing output."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "audit", *args], cwd=cwd or REPO, env=full_env, input=input, capture_output=True, timeout=600
+        [sys.executable, "-m", "audit", *args],
+        cwd=cwd or REPO,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        timeout=600,
     )
