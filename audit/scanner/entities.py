@@ -51,6 +51,8 @@ ENTITY_TYPES: list[EntityType] = [
         ("NRP", "nationality, religious or political group"),
         ("CRYPTO", "a cryptocurrency wallet address"),
         ("ACCOUNT_NUMBER", "a patient, billing or customer account number (Safe Harbor J)"),
+        ("DEVICE_ID", "a device identifier or serial number after its label (Safe Harbor M)"),
+        ("UNIQUE_IDENTIFIER", "a study, participant or biometric-template code after its label (Safe Harbor R)"),
     ),
     # Healthcare identifiers
     *_ids(

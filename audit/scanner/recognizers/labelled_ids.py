@@ -14,7 +14,9 @@ from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_wo
 
 # Filler that may stand between a label and its value: "MRN is", "policy number:", "ID #".
 _GAP = r"[^\S\n]{0,3}(?:(?:numbers?|nos?\.?|num|nbr|ids?|is|was|of|under|the|[:#=(])[^\S\n]{0,3}){0,4}"
-_VALUE = r"(?P<value>#?[A-Z0-9]{1,14}(?:[-/.][A-Z0-9]{1,14}){0,4})(?![A-Z0-9]|[-/][A-Z0-9])"
+# The value must hold a digit: otherwise "health plan member ID is HPX-77-40921" takes
+# "member" as the value, consumes it, and never retries "member ID" as the label.
+_VALUE = r"(?=#?[A-Z0-9/.-]{0,40}\d)(?P<value>#?[A-Z0-9]{1,14}(?:[-/.][A-Z0-9]{1,14}){0,4})(?![A-Z0-9]|[-/][A-Z0-9])"
 _DATE = re.compile(
     r"#?(?:(?P<y>\d{4})[-/.](?P<m1>\d{1,2})[-/.]\d{1,2}|(?P<m2>\d{1,2})[-/.](?P<d>\d{1,2})[-/.](?:\d{2}|\d{4}))"
 )
@@ -162,8 +164,36 @@ class LabelledSsnRecognizer(LabelledIdRecognizer):
         return bool(m) and "000" != m.group(1) and "00" != m.group(2) and "0000" != m.group(3)
 
 
+class DeviceIdRecognizer(LabelledIdRecognizer):
+    """DEVICE_ID (Safe Harbor M): a device identifier or serial number after its label."""
+
+    ENTITY = "DEVICE_ID"
+    LABELS = (
+        r"(?:device|implant|pacemaker|pump|monitor|meter|sensor|hearing\s{1,3}aid)\s{1,3}(?:serial|s/n|sn|id|identifier|udi)",
+        r"serial(?:\s{1,3}(?:number|no\.?|#))?",
+        r"s/n",
+        r"UDI(?:-DI)?",
+    )
+
+
+class UniqueIdentifierRecognizer(LabelledIdRecognizer):
+    """UNIQUE_IDENTIFIER (Safe Harbor R): a study, enrolment, participant or biometric-template code after its label."""
+
+    ENTITY = "UNIQUE_IDENTIFIER"
+    LABELS = (
+        r"(?:study|enrol?lment|participant|subject|trial|registry|research)\s{1,3}(?:code|id|identifier|number|no\.?|#)",
+        r"(?:voiceprint|fingerprint|faceprint|iris|retina|biometric)\s{1,3}(?:template|id|record|hash)",
+    )
+
+    def validate(self, value: str) -> bool:
+        """Codes here are short ("VP-559A"): three digits are enough after such a specific label."""
+        return id_shaped(value, min_digits=3)
+
+
 RECOGNIZERS = [
     MedicalRecordNumberRecognizer,
+    DeviceIdRecognizer,
+    UniqueIdentifierRecognizer,
     PatientReferenceRecognizer,
     HealthPlanIdRecognizer,
     AccountNumberRecognizer,

@@ -46,6 +46,22 @@ NEGATIVE = [
 ]
 
 
+# Device serials (Safe Harbor M) and other unique codes (R), found by their labels.
+POSITIVE += [
+    ("the insulin pump serial number is 88-ZQ-20931", "DEVICE_ID", "88-ZQ-20931"),
+    ("Pacemaker ID PMX-44721 was interrogated", "DEVICE_ID", "PMX-44721"),
+    ("health plan subscriber ID is QRT-55-10293", "HEALTH_PLAN_ID", "QRT-55-10293"),
+    ("participant ID BLUEJAY-2291 enrolled in the trial", "UNIQUE_IDENTIFIER", "BLUEJAY-2291"),
+    ("fingerprint template FT-812 is stored for login", "UNIQUE_IDENTIFIER", "FT-812"),
+]
+NEGATIVE += [
+    ("The serial port is COM3 on this box", "DEVICE_ID"),
+    ("Check the serial number on the back of the router", "DEVICE_ID"),
+    ("Study code review is on Monday", "UNIQUE_IDENTIFIER"),
+    ("The participant ID format is described below", "UNIQUE_IDENTIFIER"),
+]
+
+
 @pytest.mark.parametrize(("text", "entity", "value"), POSITIVE)
 def test_labelled_ids_found(found, text, entity, value):
     assert value in found(text, entity)
