@@ -24,6 +24,7 @@ import io
 import json
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -32,6 +33,7 @@ from audit.readers import ReadOptions
 
 RESULT_SCHEMA = "kind string, source string, line long, payload string"
 _CONTEXTS: dict[str, object] = {}  # one ScanContext per Python worker process and job payload
+_JOBS: dict[str, str] = {}  # the job each cached context last served
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class JobPayload:
     read_options: dict
     workloads: dict[str, WorkloadProfile] = field(default_factory=dict)
     default_workload: str | None = None
+    job_id: str = ""
 
     def digest(self) -> str:
         """Identity of this payload, so one worker can serve two jobs with different settings."""
@@ -55,6 +58,10 @@ class JobPayload:
 def _executor_context(payload: JobPayload):
     key = payload.digest()
     ctx = _CONTEXTS.get(key)
+    if ctx is not None and _JOBS.get(key) != payload.job_id:
+        from audit.cache import SpanMemo
+
+        ctx.memo = SpanMemo()  # the engine outlives jobs; the per-run memo does not
     if ctx is None:
         from audit.pipeline import ScanContext
         from audit.policy import load_policy_set
@@ -72,6 +79,7 @@ def _executor_context(payload: JobPayload):
         )
         _CONTEXTS.clear()
         _CONTEXTS[key] = ctx
+    _JOBS[key] = payload.job_id
     return ctx
 
 
@@ -171,4 +179,5 @@ def build_payload(settings, secret: bytes, options: ReadOptions, workloads=None,
         read_options=asdict(options),
         workloads=dict(workloads or {}),
         default_workload=default_workload,
+        job_id=uuid.uuid4().hex,
     )
