@@ -73,21 +73,35 @@ def scan_to(
     summary = ScanSummary()
     fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=ctx.policy_set))
     outcome = ScanOutcome(summary)
-    started = time.monotonic()
     try:
-        for result in scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)):
-            fmt.add(result)
-            for obs in observers:
-                obs.add(result)
-            if result.decision.stricter_than(outcome.strictest):
-                outcome.strictest = result.decision
-            if progress and summary.records_read % 200 == 0:
-                progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
+        deliver(
+            scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)),
+            fmt,
+            outcome,
+            observers,
+            progress,
+        )
     finally:
         ctx.close()
     outcome.failed = outcome.failed or bool(summary.messages_unscanned)  # an incomplete scan never passes as clean
     fmt.finish(summary)
     return outcome
+
+
+def deliver(
+    results: Iterable[RecordResult], fmt, outcome: ScanOutcome, observers: Iterable = (), progress=None
+) -> None:
+    """Feed each result to the format and the observers, tracking the strictest decision (local and Spark scans)."""
+    started = time.monotonic()
+    summary = outcome.summary
+    for result in results:
+        fmt.add(result)
+        for obs in observers:
+            obs.add(result)
+        if result.decision.stricter_than(outcome.strictest):
+            outcome.strictest = result.decision
+        if progress and summary.records_read % 200 == 0:
+            progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
 
 
 def _error_handler(settings: Settings, on_error):

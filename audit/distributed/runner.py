@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from audit import __version__
-from audit.api import ScanOutcome
+from audit.api import ScanOutcome, deliver
 from audit.distributed.spark import build_payload, iter_results, result_frame, spark_session
 from audit.fingerprint import load_secret
 from audit.model import ReadError
@@ -40,18 +40,19 @@ def run_spark_scan(
     summary = ScanSummary()
     outcome = ScanOutcome(summary)
     fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=load_policy_set(settings)))
-    for item in iter_results(frame):
+    deliver(_counted(iter_results(frame), summary), fmt, outcome, observers)
+    fmt.finish(summary)
+    frame.unpersist()
+    return outcome
+
+
+def _counted(items, summary: ScanSummary):
+    """Results only, counting them and the unreadable records in `summary` as a local scan does."""
+    for item in items:
         if isinstance(item, ReadError):
             summary.add_error(item)
             continue
         if item.source not in summary.sources:
             summary.sources.append(item.source)
         summary.add(item)
-        fmt.add(item)
-        for obs in observers:
-            obs.add(item)
-        if item.decision.stricter_than(outcome.strictest):
-            outcome.strictest = item.decision
-    fmt.finish(summary)
-    frame.unpersist()
-    return outcome
+        yield item
