@@ -53,6 +53,7 @@ ENTITY_TYPES: list[EntityType] = [
         ("ACCOUNT_NUMBER", "a patient, billing or customer account number (Safe Harbor J)"),
         ("DEVICE_ID", "a device identifier or serial number after its label (Safe Harbor M)"),
         ("UNIQUE_IDENTIFIER", "a study, participant or biometric-template code after its label (Safe Harbor R)"),
+        ("PHOTO_REFERENCE", "the file name of a photograph in photo context (Safe Harbor Q)"),
     ),
     # Healthcare identifiers
     *_ids(

@@ -26,6 +26,7 @@ from audit.scanner.recognizers import (
     healthcare_ids,
     labelled_ids,
     legal,
+    photos,
     securities,
     vehicles_devices,
 )
@@ -41,11 +42,13 @@ from audit.scanner.recognizers.general_location import (
 from audit.scanner.recognizers.general_org import OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
+from audit.scanner.recognizers.general_url import WebUrlRecognizer
 from audit.settings import Settings
 
 # --- general PII quality (names, places, ages, phones, dates) -------------
 GENERAL: list[Callable[[], EntityRecognizer]] = [
     EmailAddressRecognizer,
+    WebUrlRecognizer,
     AgeRecognizer,
     StreetAddressRecognizer,
     ZipCodeRecognizer,
@@ -71,6 +74,7 @@ REGULATED: list[Callable[[], EntityRecognizer]] = [
     *credentials.RECOGNIZERS,
     *legal.RECOGNIZERS,
     *vehicles_devices.RECOGNIZERS,
+    *photos.RECOGNIZERS,
     *geo.RECOGNIZERS,
     *context_signals.RECOGNIZERS,
 ]
@@ -78,7 +82,7 @@ REGULATED: list[Callable[[], EntityRecognizer]] = [
 RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
 
 REPLACED_PREDEFINED: frozenset[str] = frozenset(
-    {"EmailRecognizer", *healthcare_ids.REPLACES, *banking.REPLACES, *cards.REPLACES}
+    {"EmailRecognizer", "UrlRecognizer", *healthcare_ids.REPLACES, *banking.REPLACES, *cards.REPLACES}
 )
 
 CONTEXT_ENTITIES: frozenset[str] = CONTEXT_TYPES

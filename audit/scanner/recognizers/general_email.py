@@ -7,9 +7,7 @@ test fixtures copied from production keep the local part.
 
 from __future__ import annotations
 
-from audit.scanner.recognizers.email import OfflineEmailRecognizer
-
-RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "internal", "lan", "corp", "home"})
+from audit.scanner.recognizers.email import RESERVED_TLDS, OfflineEmailRecognizer
 
 
 class EmailAddressRecognizer(OfflineEmailRecognizer):

@@ -12,7 +12,7 @@ from audit.scanner.entities import BY_NAME
 
 MODULES = [
     "labelled_ids", "healthcare_ids", "dates", "health_terms", "care_context", "cards", "banking", "securities",
-    "credentials", "legal", "vehicles_devices", "geo", "context_signals",
+    "credentials", "legal", "vehicles_devices", "geo", "context_signals", "photos",
 ]  # fmt: skip
 
 BRIEF = ["a" * 50_000, "1" * 50_000, "-" * 50_000, "sk-" + "A" * 50_000]
