@@ -1,14 +1,15 @@
 """Health context signals: ICD-10-CM codes, conditions, medications (all context kind).
 
-ICD10_CODE candidates are checked against the code set shipped in simple-icd-10-cm.
+ICD10_CODE candidates are checked against the ICD-10-CM code set (audit/data/icd10cm_codes.txt.gz,
+generated from simple-icd-10-cm by scripts/build_icd10_codes.py).
 MEDICAL_CONDITION and MEDICATION come from the vocabularies in audit/data
 (sources in audit/data/VOCABULARIES.md).
 """
 
 from __future__ import annotations
 
+import gzip
 import re
-import warnings
 from functools import cache
 from importlib import resources
 
@@ -20,12 +21,13 @@ ICD10_PATTERN = r"(?<![A-Za-z0-9.\-])[A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4}|[0-9
 
 @cache
 def _icd10_codes() -> frozenset[str]:
-    """Every ICD-10-CM category and code, undotted (chapters and blocks left out), loaded once."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import simple_icd_10_cm
+    """Every ICD-10-CM category and code, undotted (chapters and blocks left out), loaded once.
 
-    return frozenset(c for c in simple_icd_10_cm.get_all_codes(False) if "-" not in c and not c.isdigit())
+    Read from a file generated from simple-icd-10-cm (scripts/build_icd10_codes.py):
+    parsing the package's XML costs about two seconds in every worker process.
+    """
+    blob = resources.files("audit").joinpath("data", "icd10cm_codes.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(blob).decode("ascii").split())
 
 
 def icd10_valid(code: str) -> bool:
