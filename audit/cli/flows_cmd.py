@@ -10,11 +10,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from audit import api
 from audit.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
-from audit.flows import FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
+from audit.flows import DriftIssue, FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
 from audit.settings import DEFAULT_DB_FILE
 
 DEFAULT_MANIFEST = "workloads.yaml"
@@ -30,13 +31,17 @@ def check(
         str | None, typer.Option(help="Registry URL or SQLite file; adds drift against the latest scans.")
     ] = None,
     workload: Annotated[list[str] | None, typer.Option(help="Only this workload (repeatable).")] = None,
-    min_count: Annotated[int, typer.Option(help="Drift: ignore entity types seen fewer times than this.")] = 1,
+    min_count: Annotated[
+        int, typer.Option(help="Drift: ignore categories whose findings in the latest scan total fewer than this.")
+    ] = 1,
     output: Annotated[str, typer.Option("--format", help="Output: table or json.")] = "table",
     config: Annotated[str | None, typer.Option(help="Config file.")] = None,
 ) -> None:
     """Flag flows whose data categories need a stricter tier than their endpoint allows, and drift in scans.
 
-    Exit 1 on any violation or drift, 0 when clean.
+    Drift: a category the latest scan saw that no declared flow admits and an endpoint of the workload
+    may not receive. Undeclared (advisory): seen, not declared, but the endpoints may receive it.
+    Exit 1 on any violation or drift, 0 otherwise (undeclared rows never fail).
     """
     if output not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
@@ -47,8 +52,7 @@ def check(
         from audit.flows.observed import observed_entities
 
         names = workload or [w.name for w in parsed.workloads]
-        report.drift = check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count)
-        report.drift_checked = True
+        report.add_drift(check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count))
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
     else:
@@ -77,29 +81,48 @@ def report_dict(report: FlowReport) -> dict:
         "violations": [row(i) for i in report.issues],
         "drift_checked": report.drift_checked,
         "drift": [row(d) for d in report.drift],
+        "undeclared": [row(d) for d in report.undeclared],
         "failed": report.failed,
     }
 
 
 def render(report: FlowReport, console: Console) -> None:
-    """Tables of violations and drift, then a one-line verdict."""
+    """Tables of violations, blocking drift and advisory undeclared categories, then a one-line verdict."""
     if report.issues:
         table = Table(title="Flow violations", show_lines=True)
         for col in ("workload", "flow", "endpoint", "category", "requires", "why"):
             table.add_column(col, overflow="fold")
         for i in report.issues:
             why = i.explanation + (f" [{', '.join(i.regulations)}; {i.citation}]" if i.regulations else "")
-            table.add_row(i.workload, i.flow, i.endpoint, i.category, i.required.value if i.required else "?", why)
+            table.add_row(*map(escape, (i.workload, i.flow, i.endpoint, i.category)), _tier(i.required), escape(why))
         console.print(table)
-    if report.drift:
-        table = Table(title="Drift: observed in scans, not declared", show_lines=True)
-        for col in ("workload", "entity", "seen", "category", "requires", "why"):
-            table.add_column(col, overflow="fold")
-        for d in report.drift:
-            table.add_row(d.workload, d.entity_type, str(d.count), d.category, d.required.value, d.explanation)
-        console.print(table)
-    drift = f"{len(report.drift)} drift finding(s)" if report.drift_checked else "drift not checked (no registry)"
+    titles = {"drift": "Drift: observed, not declared, not allowed (fails CI)",
+              "undeclared": "Undeclared (advisory): observed, not declared, allowed by the endpoint's agreements"}  # fmt: skip
+    for kind, rows in (("drift", report.drift), ("undeclared", report.undeclared)):
+        if rows:
+            console.print(_drift_table(titles[kind], rows))
+    if report.drift_checked:
+        drift = f"{len(report.drift)} drift finding(s), {len(report.undeclared)} undeclared (advisory)"
+    else:
+        drift = "drift not checked (no registry)"
     console.print(f"{report.flows_checked} flow(s) checked: {len(report.issues)} violation(s), {drift}")
+
+
+def _drift_table(title: str, rows: list[DriftIssue]) -> Table:
+    table = Table(title=title, show_lines=True)
+    blocking = rows[0].blocking
+    for col in ("workload", "category", "seen", "endpoint", *(("requires",) if blocking else ()), "why"):
+        table.add_column(col, overflow="fold")
+    for d in rows:
+        seen = ", ".join(f"{k} x{n}" for k, n in d.entities.items())
+        why = d.explanation + (f" [{', '.join(d.regulations)}; {d.citation}]" if d.regulations and blocking else "")
+        cells = [*map(escape, (d.workload, d.category, seen, d.endpoint))]
+        table.add_row(*cells, *((_tier(d.required),) if blocking else ()), escape(why))
+    return table
+
+
+def _tier(tier) -> str:
+    return tier.value if tier else "?"
 
 
 def register(app) -> None:

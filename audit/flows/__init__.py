@@ -2,7 +2,9 @@
 
 - `load_manifest(path) -> FlowManifest`, `load_taxonomy() -> Taxonomy`
 - `check_flows(manifest, taxonomy) -> FlowReport` (declared categories vs endpoints)
-- `check_drift(manifest, taxonomy, observed) -> list[DriftIssue]` (declarations vs scans)
+- `check_drift(manifest, taxonomy, observed) -> list[DriftIssue]` (declarations vs scans:
+  blocking "drift" and advisory "undeclared" rows, one per workload and category)
+- `audit.flows.stored.check_registry(registry) -> FlowReport` (both, from registry contents only)
 """
 
 from __future__ import annotations

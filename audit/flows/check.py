@@ -1,8 +1,11 @@
 """Flow checks: declared categories vs the endpoint they reach, and declarations vs what scans saw.
 
 `check_flows` needs no scan: a category whose requirement is stricter than what
-its endpoint allows is a violation. `check_drift` compares the entity types a
-workload's latest scan observed with the categories its flows admit.
+its endpoint allows is a violation. `check_drift` groups the entity types a
+workload's latest scan observed by data category and keeps the categories no
+declared flow admits: "drift" when an endpoint of the workload may not receive
+the category (fails CI), "undeclared" when its agreements already allow it
+(advisory: complete the declaration).
 """
 
 from __future__ import annotations
@@ -43,31 +46,58 @@ class FlowIssue:
 
 @dataclass(frozen=True)
 class DriftIssue:
-    """Regulated data seen in a workload's logs that none of its flows declares."""
+    """One data category seen in a workload's latest scan that none of its declared flows admits.
 
-    kind: str  # always "drift"
+    `kind` is "drift" (blocking: an endpoint of the workload may not receive the category under its
+    agreements) or "undeclared" (advisory: every endpoint may receive it; the declaration is incomplete).
+    `entities` are the entity types behind the category, with their counts; never values.
+    """
+
+    kind: str  # "drift" | "undeclared"
     workload: str
-    entity_type: str
     category: str
+    entities: dict[str, int]
     count: int
+    endpoint: str
     required: Tier
     explanation: str
     regulations: tuple[str, ...] = ()
+    citation: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """True for drift that fails CI."""
+        return self.kind == "drift"
 
 
 @dataclass
 class FlowReport:
-    """Everything `audit flows check` found."""
+    """Everything `audit flows check` found: violations, blocking drift and advisory undeclared categories."""
 
     flows_checked: int = 0
     issues: list[FlowIssue] = field(default_factory=list)
     drift: list[DriftIssue] = field(default_factory=list)
+    undeclared: list[DriftIssue] = field(default_factory=list)
     drift_checked: bool = False
 
     @property
     def failed(self) -> bool:
-        """True when CI should fail: any violation or drift."""
+        """True when CI should fail: any violation or blocking drift (undeclared rows are advisory)."""
         return bool(self.issues or self.drift)
+
+    def add_drift(self, found: list[DriftIssue]) -> None:
+        """Record drift results, split into blocking and advisory, and mark drift as checked."""
+        self.drift.extend(d for d in found if d.blocking)
+        self.undeclared.extend(d for d in found if not d.blocking)
+        self.drift_checked = True
+
+    def by_workload(self) -> dict[str, dict[str, int]]:
+        """workload -> {"violations", "drift", "undeclared"} counts, for workloads with any of them."""
+        out: dict[str, dict[str, int]] = {}
+        for key, items in (("violations", self.issues), ("drift", self.drift), ("undeclared", self.undeclared)):
+            for item in items:
+                out.setdefault(item.workload, {"violations": 0, "drift": 0, "undeclared": 0})[key] += 1
+        return out
 
 
 def verdict(
@@ -158,33 +188,53 @@ def check_drift(
     workloads: list[str] | None = None,
     min_count: int = 1,
 ) -> list[DriftIssue]:
-    """Entity types seen in each workload's latest scan whose category no declared flow admits."""
+    """Categories seen in each workload's latest scan that no declared flow admits, one row per category.
+
+    `observed` maps workload -> {entity type: findings}. A category is admitted when a declared
+    category is on the same taxonomy branch (`related`). Categories seen fewer than `min_count`
+    times in total are ignored. Workloads with no (or an empty list of) data flows are checked too.
+    """
     out = []
     for w in _selected(manifest, workloads):
-        declared = w.categories
-        for entity, count in sorted((observed.get(w.name) or {}).items()):
-            category = taxonomy.category_of(entity)
-            if category is None or count < min_count or any(related(d, category) for d in declared):
+        for category, entities in _by_category(taxonomy, observed.get(w.name) or {}).items():
+            if sum(entities.values()) < min_count or any(related(d, category) for d in w.categories):
                 continue
-            out.append(_drift(manifest, taxonomy, w, entity, category, count))
+            out.append(_drift(manifest, taxonomy, w, category, entities))
     return out
 
 
+def _by_category(taxonomy: Taxonomy, counts: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    grouped: dict[str, dict[str, int]] = {}
+    for entity, count in sorted(counts.items()):
+        category = taxonomy.category_of(entity)
+        if category is not None and count > 0:
+            grouped.setdefault(category, {})[entity] = count
+    return dict(sorted(grouped.items()))
+
+
 def _drift(
-    manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows, entity: str, category: str, count: int
+    manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows, category: str, entities: dict[str, int]
 ) -> DriftIssue:
-    worst = None
-    for flow in w.data_flows or (DataFlow(source="(undeclared)"),):
-        endpoint = manifest.endpoint_for(w, flow)
-        v = verdict(taxonomy, category, endpoint, manifest.agreements_for(w, endpoint), flow.redaction)
-        if worst is None or v.required.stricter_than(worst[0].required):
-            worst = (v, endpoint)
-    v, endpoint = worst
+    """Blocking when any endpoint the workload reaches may not receive the category (no redaction assumed)."""
+    endpoints = manifest.endpoints_of(w) or [manifest.endpoint_for(w, DataFlow(source="(undeclared)"))]
+    verdicts = [(verdict(taxonomy, category, e, manifest.agreements_for(w, e), False), e) for e in endpoints]
+    refused = [(v, e) for v, e in verdicts if not v.allowed]
+    v, endpoint = min(refused or verdicts, key=lambda pair: pair[0].required.rank)  # the strictest
+    seen = ", ".join(f"{k} x{n}" for k, n in entities.items())
     declared = ", ".join(sorted(w.categories)) or "none"
-    text = f"{entity} seen {count}x in the latest scan ({category}) but the workload declares only: {declared}"
-    if not v.allowed:
-        text += f"; on {endpoint.name!r} it would require {v.required.value} ({v.reason})"
-    return DriftIssue("drift", w.name, entity, category, count, v.required, text, v.requirement.regulations)
+    on_file = ", ".join(sorted(manifest.agreements_for(w, endpoint))) or "none"
+    where = f"{endpoint.hosting} endpoint {endpoint.name!r} (agreements: {on_file})"
+    text = f"the latest scan saw {category} ({seen}); no declared flow admits it (declared: {declared})"
+    if refused:
+        text += f", and {where} may not receive it: it requires {v.required.value}: {v.reason}"
+    else:
+        text += f"; {where} may receive it ({v.reason}): add it to a data flow"
+    kind = "drift" if refused else "undeclared"
+    req = v.requirement
+    return DriftIssue(
+        kind, w.name, category, entities, sum(entities.values()), endpoint.name, v.required, text,
+        req.regulations, req.citation,
+    )  # fmt: skip
 
 
 def _selected(manifest: FlowManifest, names: list[str] | None) -> list[WorkloadFlows]:

@@ -91,18 +91,48 @@ def test_bad_manifest_names_the_field():
 
 def test_drift_flags_undeclared_regulated_data_only(taxonomy):
     observed = {
-        "card-disputes": {"CREDIT_CARD": 3, "PERSON": 9, "DATE_TIME": 4},
+        "card-disputes": {"CREDIT_CARD": 3, "CARD_EXPIRY": 1, "PERSON": 9, "DATE_TIME": 4},
         "clinical-notes": {"MEDICAL_CONDITION": 2},
     }
     [drift] = check_drift(load_manifest(FIXTURE), taxonomy, observed)
-    assert (drift.workload, drift.entity_type, drift.category, drift.count) == (
+    assert (drift.kind, drift.workload, drift.category, drift.count) == (
+        "drift",
         "card-disputes",
-        "CREDIT_CARD",
         "user.financial.credit_card",
-        3,
+        4,
     )
-    assert drift.required is Tier.SELF_HOSTED and "PCI_AOC" in drift.explanation
-    assert check_drift(load_manifest(FIXTURE), taxonomy, observed, min_count=4) == []
+    assert drift.entities == {"CARD_EXPIRY": 1, "CREDIT_CARD": 3}  # one row per category, its types counted
+    assert drift.required is Tier.SELF_HOSTED and drift.endpoint == "claude-sonnet" and drift.blocking
+    assert "PCI_AOC" in drift.explanation and "PCI-DSS" in drift.regulations and "3.4.1" in drift.citation
+    assert check_drift(load_manifest(FIXTURE), taxonomy, observed, min_count=5) == []  # 4 in total
+
+
+def test_undeclared_but_allowed_categories_are_advisory(taxonomy):
+    observed = {"matter-review": {"EMAIL_ADDRESS": 2}, "card-disputes": {"US_ZIP_CODE": 1, "LOCATION": 2}}
+    found = check_drift(load_manifest(FIXTURE), taxonomy, observed)
+    assert [(d.workload, d.category, d.kind) for d in found] == [
+        ("card-disputes", "user.contact.address", "undeclared"),  # LOCATION; DPA on file
+        ("card-disputes", "user.contact.address.postal_code", "undeclared"),
+        ("matter-review", "user.contact.email", "undeclared"),  # self-hosted endpoint
+    ]
+    report = check_flows(load_manifest(FIXTURE), taxonomy, ["matter-review"])
+    report.add_drift(found)
+    assert report.drift == [] and len(report.undeclared) == 3 and not report.failed
+    assert "add it to a data flow" in found[-1].explanation
+
+
+def test_explicitly_empty_flows_still_get_drift_checked(taxonomy):
+    manifest = parse_manifest(
+        {"workloads": [{"name": "w", "data_flows": [], "endpoints": [{"name": "api", "agreements": ["DPA"]}]}]}
+    )
+    [drift] = check_drift(manifest, taxonomy, {"w": {"API_KEY": 3, "CONNECTION_STRING": 1}})
+    assert (drift.kind, drift.category, drift.entities, drift.required) == (
+        "drift",
+        "user.authorization.credentials",
+        {"API_KEY": 3, "CONNECTION_STRING": 1},
+        Tier.STRIP,
+    )
+    assert "declared: none" in drift.explanation
 
 
 def test_cli_exits_1_with_a_violation_and_a_drift_finding(tmp_path):
@@ -118,7 +148,10 @@ def test_cli_exits_1_with_a_violation_and_a_drift_finding(tmp_path):
     assert proc.returncode == 1, proc.stderr.decode()
     data = json.loads(proc.stdout)
     assert [v["category"] for v in data["violations"]] == ["user.health_and_medical"]
-    assert [(d["workload"], d["entity_type"]) for d in data["drift"]] == [("card-disputes", "CREDIT_CARD")]
+    assert [(d["workload"], d["category"], d["entities"]) for d in data["drift"]] == [
+        ("card-disputes", "user.financial.credit_card", {"CREDIT_CARD": 1})
+    ]
+    assert data["failed"] is True
     assert prompt not in proc.stdout.decode() and "4111" not in proc.stdout.decode()
 
 
@@ -134,3 +167,28 @@ def test_cli_table_and_clean_exit(tmp_path):
     assert "1 flow(s) checked: 0 violation(s), drift not checked" in proc.stdout.decode()
     proc = run_cli("flows", "check", str(FIXTURE), cwd=tmp_path)
     assert proc.returncode == 1 and "Flow violations" in proc.stdout.decode()
+
+
+def test_advisory_rows_alone_do_not_fail_ci(tmp_path):
+    """A real scan finds an email the workload's flows do not list, but its endpoint's DPA allows it: exit 0."""
+    manifest = tmp_path / "w.yaml"
+    manifest.write_text(
+        "workloads:\n  - name: faq\n    owner: me\n"
+        "    endpoints: [{name: api, provider: openai, model: gpt-4o, hosting: closed_api, agreements: [DPA]}]\n"
+        "    data_flows:\n      - {source: help widget, categories: [system.operations], endpoint: api}\n"
+    )
+    logs = tmp_path / "faq.jsonl"
+    logs.write_text(json.dumps({"messages": [{"role": "user", "content": "Write to jane.roe@example.com now"}]}) + "\n")
+    db = str(tmp_path / "reg.db")
+    assert run_cli("registry", "import", str(manifest), "--db", db).returncode == 0
+    scan = run_cli("scan", str(logs), "--workload", "faq", "--db", db, "--fail-on", "never")
+    assert scan.returncode == 0, scan.stderr.decode()
+    proc = run_cli("flows", "check", str(manifest), "--db", db, "--format", "json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert data["violations"] == [] and data["drift"] == [] and data["failed"] is False
+    assert [(d["category"], d["kind"]) for d in data["undeclared"]] == [("user.contact.email", "undeclared")]
+    assert "jane.roe" not in proc.stdout.decode()
+    table = run_cli("flows", "check", str(manifest), "--db", db)
+    assert table.returncode == 0 and "Undeclared (advisory)" in table.stdout.decode()
+    assert "0 violation(s), 0 drift finding(s), 1 undeclared (advisory)" in table.stdout.decode()
