@@ -10,20 +10,11 @@ def observed_entities(db_url: str, workloads: Iterable[str]) -> dict[str, dict[s
 
     Raises StoreError when the registry cannot be opened (or does not exist).
     """
-    from audit.errors import ConfigError
     from audit.store.registry import Registry
-    from audit.store.views import show_workload
+    from audit.store.views import latest_entity_counts
 
     registry = Registry.open(db_url, create=False)
-    out: dict[str, dict[str, int]] = {}
     try:
-        for name in workloads:
-            try:
-                detail = show_workload(registry, name)
-            except ConfigError:  # not imported into this registry: nothing observed
-                continue
-            if detail.scan_id is not None:
-                out[name] = dict(detail.findings_by_type)
+        return latest_entity_counts(registry, list(workloads))
     finally:
         registry.close()
-    return out

@@ -65,6 +65,9 @@ class Workload(Base):
         back_populates="workload", cascade="all, delete-orphan", order_by="Endpoint.name"
     )
     waivers: Mapped[list[Waiver]] = relationship(back_populates="workload", cascade="all, delete-orphan")
+    data_flows: Mapped[list[DataFlowRow]] = relationship(
+        back_populates="workload", cascade="all, delete-orphan", order_by="DataFlowRow.position"
+    )
 
 
 class Endpoint(Base):
@@ -83,6 +86,30 @@ class Endpoint(Base):
     agreements: Mapped[list]
 
     workload: Mapped[Workload] = relationship(back_populates="endpoints")
+
+
+class DataFlowRow(Base):
+    """A data flow a workload declares: source, fideslang categories, endpoint, redaction.
+
+    `endpoint` is the name the flow gives (None: the workload's only endpoint, or its implied one).
+    `endpoint_spec` holds the endpoint itself when it is not one of the workload's own (a shared
+    top-level endpoint of the manifest, or an inline one), as it stood at import time.
+    """
+
+    __tablename__ = "data_flows"
+    __table_args__ = (UniqueConstraint("workload_id", "position", name="workload_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    categories: Mapped[list]
+    endpoint: Mapped[str | None] = mapped_column(String(100))
+    endpoint_spec: Mapped[dict | None]
+    redaction: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    workload: Mapped[Workload] = relationship(back_populates="data_flows")
 
 
 class Scan(Base):

@@ -20,9 +20,9 @@ from audit.errors import ConfigError
 from audit.model import WorkloadProfile
 from audit.store import events
 from audit.store.db import make_engine, read_session, utcnow, write_session
-from audit.store.manifest import WorkloadSpec, load_manifest, profile_for
+from audit.store.manifest import EndpointSpec, WorkloadSpec, load_manifest, profile_for
 from audit.store.migrate import ensure_schema
-from audit.store.models import Endpoint, Scan, Waiver, Workload
+from audit.store.models import DataFlowRow, Endpoint, Scan, Waiver, Workload
 
 
 @dataclass
@@ -59,9 +59,11 @@ class Registry:
         manifest = load_manifest(path, root)
         report = ImportReport()
         with write_session(self.engine) as session:
-            existing = {w.name: w for w in session.scalars(select(Workload).options(selectinload(Workload.endpoints)))}
+            query = select(Workload).options(selectinload(Workload.endpoints), selectinload(Workload.data_flows))
+            existing = {w.name: w for w in session.scalars(query)}
             for spec in manifest.workloads:
-                _upsert(session, existing.get(spec.name), spec, str(path), report)
+                row = _upsert(session, existing.get(spec.name), spec, str(path), report)
+                _sync_flows(session, row, flow_rows(spec, manifest.endpoints), str(path), report)
             report.absent = sorted(set(existing) - {w.name for w in manifest.workloads})
             if prune:
                 for name in report.absent:
@@ -159,12 +161,12 @@ def spec_hash(spec: dict) -> str:
     return hashlib.sha256(events.canonical(spec).encode()).hexdigest()
 
 
-def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: str, report: ImportReport) -> None:
+def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: str, report: ImportReport) -> Workload:
     data = spec.model_dump(mode="json")
     digest = spec_hash(data)
     if row is not None and row.spec_hash == digest:
         report.unchanged.append(spec.name)
-        return
+        return row
     now = utcnow()
     if row is None:
         row = Workload(name=spec.name, created_at=now)
@@ -187,3 +189,41 @@ def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: st
     ]  # fmt: skip
     session.flush()
     events.append(session, kind, spec.name, {"spec_sha256": digest, "fields": changed, "manifest": path})
+    return row
+
+
+def flow_rows(spec: WorkloadSpec, shared: list[EndpointSpec]) -> list[dict]:
+    """The data_flows rows of a workload: each flow with the endpoint it names resolved when not the workload's own."""
+    own = {e.name for e in spec.endpoints}
+    by_name = {e.name: e.model_dump(mode="json") for e in shared}
+    rows = []
+    for position, flow in enumerate(spec.data_flows):
+        inline = flow.endpoint if isinstance(flow.endpoint, dict) else None
+        name = inline.get("name") if inline else flow.endpoint
+        resolved = inline if inline else (None if name is None or name in own else by_name.get(name))
+        rows.append({"position": position, "name": flow.name, "source": flow.source,
+                     "categories": list(flow.categories), "endpoint": name, "endpoint_spec": resolved,
+                     "redaction": flow.redaction})  # fmt: skip
+    return rows
+
+
+def _sync_flows(session: Session, row: Workload, wanted: list[dict], path: str, report: ImportReport) -> None:
+    """Replace the stored flows when they differ (also when only a shared endpoint they name changed)."""
+    if [_flow_dict(f) for f in row.data_flows] == wanted:
+        return
+    row.data_flows.clear()
+    session.flush()
+    row.data_flows = [DataFlowRow(**f) for f in wanted]
+    session.flush()
+    if row.name in report.added or "data_flows" in report.changed.get(row.name, []):
+        return
+    if row.name in report.unchanged:
+        report.unchanged.remove(row.name)
+    report.changed.setdefault(row.name, []).append("data_flows")
+    events.append(session, "workload.changed", row.name, {"spec_sha256": row.spec_hash, "fields": ["data_flows"],
+                                                           "manifest": path})  # fmt: skip
+
+
+def _flow_dict(f: DataFlowRow) -> dict:
+    return {"position": f.position, "name": f.name, "source": f.source, "categories": list(f.categories),
+            "endpoint": f.endpoint, "endpoint_spec": f.endpoint_spec, "redaction": f.redaction}  # fmt: skip

@@ -17,7 +17,7 @@ from audit.errors import ConfigError
 from audit.model import Tier
 from audit.store.db import as_utc, read_session, utcnow
 from audit.store.decide import effective_tier, is_violation
-from audit.store.models import Decision, Event, FindingRow, Scan, Waiver, Workload
+from audit.store.models import DataFlowRow, Decision, Event, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, workload_profile
 
 
@@ -50,6 +50,7 @@ class WorkloadDetail:
     monthly_tokens: int | None
     endpoints: list[dict]
     data_sources: list[dict]
+    data_flows: list[dict] = field(default_factory=list)
     reasons: list[dict] = field(default_factory=list)
     findings_by_type: dict[str, int] = field(default_factory=dict)
     waivers: list[dict] = field(default_factory=list)
@@ -92,7 +93,7 @@ def show_workload(registry: Registry, name: str) -> WorkloadDetail:
             status=_status(session, w, latest), description=w.description, monthly_tokens=w.monthly_tokens,
             endpoints=[{"name": e.name, "provider": e.provider, "model": e.model, "hosting": e.hosting,
                         "region": e.region, "agreements": e.agreements} for e in w.endpoints],
-            data_sources=w.spec.get("data_sources", []),
+            data_sources=w.spec.get("data_sources", []), data_flows=[declared_flow(f) for f in w.data_flows],
             waivers=[_waiver(v) for v in w.waivers],
         )  # fmt: skip
         if latest:
@@ -100,6 +101,25 @@ def show_workload(registry: Registry, name: str) -> WorkloadDetail:
             detail.reasons = latest.rationale.get("top", [])
             detail.findings_by_type = _findings_by_type(session, latest.scan_id, name)
     return detail
+
+
+def declared_flow(f: DataFlowRow) -> dict:
+    """A stored data flow as plain JSON-ready values."""
+    return {"name": f.name, "source": f.source, "categories": list(f.categories), "endpoint": f.endpoint,
+            "endpoint_spec": f.endpoint_spec, "redaction": f.redaction}  # fmt: skip
+
+
+def latest_entity_counts(registry: Registry, names: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """workload -> {entity type: findings} of its latest completed scan; never-scanned workloads are left out."""
+    with read_session(registry.engine) as session:
+        if names is None:
+            names = list(session.scalars(select(Workload.name).order_by(Workload.name)))
+        out = {}
+        for name in names:
+            latest = _latest_decision(session, name)
+            if latest is not None:
+                out[name] = _findings_by_type(session, latest.scan_id, name)
+    return out
 
 
 def history(registry: Registry, name: str) -> list[dict]:
@@ -122,7 +142,9 @@ def history(registry: Registry, name: str) -> list[dict]:
 
 
 def _workload_query():
-    return select(Workload).options(selectinload(Workload.endpoints), selectinload(Workload.waivers))
+    return select(Workload).options(
+        selectinload(Workload.endpoints), selectinload(Workload.waivers), selectinload(Workload.data_flows)
+    )
 
 
 def _workloads(session: Session) -> list[Workload]:

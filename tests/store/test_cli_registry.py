@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.store import migrate
 from tests.conftest import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
@@ -100,8 +101,9 @@ def test_read_commands_do_not_create_a_registry(tmp_path):
 
 
 def test_db_current_and_upgrade(db):
-    assert out("db", "current", "--db", str(db)).rstrip().endswith("0001 (latest 0001): up to date")
-    assert "already at 0001" in out("db", "upgrade", "--db", str(db))
+    head = migrate.head_revision()
+    assert out("db", "current", "--db", str(db)).rstrip().endswith(f"{head} (latest {head}): up to date")
+    assert f"already at {head}" in out("db", "upgrade", "--db", str(db))
 
 
 def test_audit_db_env_and_default_file(db, tmp_path):

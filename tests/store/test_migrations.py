@@ -16,13 +16,14 @@ from audit.store.db import make_engine
 from audit.store.models import Base
 from audit.store.registry import Registry
 
-EXTRA_REVISION = '''
+HEAD = migrate.head_revision()
+EXTRA_REVISION = f'''
 """Test-only revision: one more table."""
 from alembic import op
 import sqlalchemy as sa
 
 revision = "9999"
-down_revision = "0001"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -60,7 +61,7 @@ def test_database_ahead_of_the_code_is_refused(registry):
     with registry.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffff0000'"))
     with pytest.raises(
-        StoreError, match=r"schema revision ffff0000 is newer than this llm-audit \(latest known: 0001\)"
+        StoreError, match=rf"schema revision ffff0000 is newer than this llm-audit \(latest known: {HEAD}\)"
     ):
         Registry.open(registry.url)
 
@@ -79,10 +80,10 @@ def test_older_sqlite_file_is_backed_up_then_upgraded(tmp_path, monkeypatch, req
     Registry.open(f"sqlite:///{db}").close()
     request.getfixturevalue("newer_code")
     Registry.open(f"sqlite:///{db}").close()
-    backups = list(tmp_path.glob("old.db.bak-0001-*"))
+    backups = list(tmp_path.glob(f"old.db.bak-{HEAD}-*"))
     assert len(backups) == 1 and oct(backups[0].stat().st_mode & 0o777) == "0o600"
     with sqlite3.connect(backups[0]) as old, sqlite3.connect(db) as new:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert new.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
 
 
@@ -94,4 +95,4 @@ def test_behind_server_database_names_the_upgrade_command(db_url, request):
     with pytest.raises(StoreError, match="audit db upgrade --db"):
         Registry.open(db_url)
     before, after = migrate.upgrade(make_engine(db_url), db_url)
-    assert (before, after) == ("0001", "9999")
+    assert (before, after) == (HEAD, "9999")

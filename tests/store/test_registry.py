@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from audit.errors import ConfigError
 from audit.store.db import read_session
-from audit.store.models import Endpoint, Event, Workload
+from audit.store.models import DataFlowRow, Endpoint, Event, Workload
 from audit.store.registry import load_workload_profiles
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
@@ -50,10 +50,42 @@ def test_prune_removes_workloads_missing_from_the_manifest(registry, tmp_path):
     only.write_text("workloads:\n  - {name: code-helper, owner: devex@example.com}\n")
     kept = registry.import_manifest(only)
     assert kept.absent == sorted(set(NAMES) - {"code-helper"})
-    assert kept.changed == {"code-helper": ["data_sources", "description", "domain", "endpoints", "monthly_tokens"]}
+    assert kept.changed == {
+        "code-helper": ["data_flows", "data_sources", "description", "domain", "endpoints", "monthly_tokens"]
+    }
     pruned = registry.import_manifest(only, prune=True)
     assert pruned.removed == sorted(set(NAMES) - {"code-helper"}) and pruned.unchanged == ["code-helper"]
     assert list(registry.profiles()) == ["code-helper"]
+
+
+def test_import_stores_declared_flows(registry):
+    registry.import_manifest(SAMPLE)
+    with read_session(registry.engine) as s:
+        rows = s.scalars(select(DataFlowRow).join(Workload).order_by(Workload.name, DataFlowRow.position)).all()
+        flows = {r.workload.name: (r.source, r.categories, r.endpoint, r.endpoint_spec, r.redaction) for r in rows}
+    assert flows["code-helper"] == ("ide-plugin", ["system.operations"], "default", None, False)
+    assert flows["card-support"][4] is True  # the gateway masks card numbers
+    assert flows["patient-intake"][1] == ["user.health_and_medical", "user.name", "user.contact.phone_number"]
+
+
+def test_shared_endpoint_changes_refresh_stored_flows(registry, tmp_path):
+    manifest = tmp_path / "shared.yaml"
+    shared = "endpoints:\n  - {name: hub, provider: openai, model: gpt-4o, hosting: closed_api, agreements: [DPA]}\n"
+    body = (
+        "workloads:\n  - name: w\n    owner: me\n"
+        "    data_flows:\n      - {source: s, categories: [user.health_and_medical], endpoint: hub}\n"
+    )
+    manifest.write_text(shared + body)
+    registry.import_manifest(manifest)
+    manifest.write_text(shared.replace("[DPA]", "[BAA, DPA]") + body)  # the workload's own entry is unchanged
+    report = registry.import_manifest(manifest)
+    assert report.changed == {"w": ["data_flows"]} and not report.unchanged
+    with read_session(registry.engine) as s:
+        [row] = s.scalars(select(DataFlowRow)).all()
+        assert row.endpoint == "hub" and row.endpoint_spec["agreements"] == ["BAA", "DPA"]
+        kinds = s.scalars(select(Event.kind).order_by(Event.seq)).all()
+    assert kinds == ["workload.added", "workload.changed"]
+    assert registry.import_manifest(manifest).unchanged == ["w"]
 
 
 def test_load_workload_profiles_from_session(registry):
