@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -70,20 +69,7 @@ def _registry_url(db: str | None, config: str | None) -> str | None:
 
 def report_dict(report: FlowReport) -> dict:
     """The JSON shape of a flow report (tiers as their string values)."""
-
-    def row(item) -> dict:
-        d = asdict(item)
-        d["required"] = item.required.value if item.required else None
-        return d
-
-    return {
-        "flows_checked": report.flows_checked,
-        "violations": [row(i) for i in report.issues],
-        "drift_checked": report.drift_checked,
-        "drift": [row(d) for d in report.drift],
-        "undeclared": [row(d) for d in report.undeclared],
-        "failed": report.failed,
-    }
+    return report.as_dict()
 
 
 def render(report: FlowReport, console: Console) -> None:

@@ -15,6 +15,8 @@ from rich.table import Table
 
 from audit import api
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from audit.flows import FlowReport
+from audit.flows.stored import check_registry
 from audit.store import views
 from audit.store.registry import Registry
 
@@ -85,34 +87,56 @@ def list_(
     """List registered workloads with their latest decision and violation flag."""
     if output_format not in LIST_FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(LIST_FORMATS)}")
-    rows = views.list_workloads(open_registry(db, config), decision, regulation, owner, stale)
-    {"table": _list_table, "json": _list_json, "csv": _list_csv}[output_format](rows)
+    registry = open_registry(db, config)
+    rows = views.list_workloads(registry, decision, regulation, owner, stale)
+    flows = check_registry(registry, [r.name for r in rows]).by_workload() if rows else {}
+    {"table": _list_table, "json": _list_json, "csv": _list_csv}[output_format](rows, flows)
     raise typer.Exit(EXIT_FINDINGS if fail_on_violation and any(r.violation for r in rows) else EXIT_OK)
 
 
-def _list_table(rows: list[views.WorkloadStatus]) -> None:
+FlowCounts = dict[str, dict[str, int]]
+NO_FLOW_ISSUES = {"violations": 0, "drift": 0, "undeclared": 0}
+
+
+def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
     table = Table(
-        "workload", "owner", "hipaa", "hosting", "agreements", "decision", "regulations", "last scan", "violation"
-    )
+        "workload", "owner", "hipaa", "hosting", "agreements", "decision", "regulations", "last scan", "violation",
+        "flows",
+    )  # fmt: skip
     for r in rows:
         table.add_row(
             escape(r.name), escape(r.owner), r.hipaa_entity, r.hosting or "-", ", ".join(r.agreements) or "-",
             r.decision or "not scanned", ", ".join(r.regulations) or "-", r.last_scan or "-",
-            "[bold red]VIOLATION[/]" if r.violation else "",
+            "[bold red]VIOLATION[/]" if r.violation else "", _flow_cell(flows.get(r.name, NO_FLOW_ISSUES)),
         )  # fmt: skip
     _out().print(table)
 
 
-def _list_json(rows: list[views.WorkloadStatus]) -> None:
-    print(json.dumps([r.as_dict() for r in rows], indent=2))
+def _flow_cell(c: dict[str, int]) -> str:
+    """'1 violation, 1 drift (+3 undeclared)': blocking counts in red, advisory ones after."""
+    bad = [f"{c['violations']} violation" * bool(c["violations"]), f"{c['drift']} drift" * bool(c["drift"])]
+    text = ", ".join(b for b in bad if b)
+    text = f"[bold red]{text}[/]" if text else ""
+    if c["undeclared"]:
+        text += f" (+{c['undeclared']} undeclared)" if text else f"{c['undeclared']} undeclared"
+    return text or "-"
 
 
-def _list_csv(rows: list[views.WorkloadStatus]) -> None:
-    fields = list(views.WorkloadStatus.__dataclass_fields__)
+def _list_dict(r: views.WorkloadStatus, flows: FlowCounts) -> dict:
+    c = flows.get(r.name, NO_FLOW_ISSUES)
+    return {**r.as_dict(), "flow_violations": c["violations"], "drift": c["drift"], "undeclared": c["undeclared"]}
+
+
+def _list_json(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
+    print(json.dumps([_list_dict(r, flows) for r in rows], indent=2))
+
+
+def _list_csv(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
+    fields = [*views.WorkloadStatus.__dataclass_fields__, "flow_violations", "drift", "undeclared"]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        d = r.as_dict()
+        d = _list_dict(r, flows)
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
@@ -123,12 +147,18 @@ def show(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Show a workload: endpoints, latest decision and reasons, findings by type, waivers, violation."""
-    detail = views.show_workload(open_registry(db, config), name)
+    """Show a workload: endpoints, latest decision and reasons, findings by type, waivers, violation, data flows.
+
+    Data flows: the flows declared at import, flow violations, and drift against the latest scan.
+    """
+    registry = open_registry(db, config)
+    detail = views.show_workload(registry, name)
+    flows = check_registry(registry, [name])
     if as_json:
-        print(json.dumps(detail.as_dict(), indent=2))
+        print(json.dumps({**detail.as_dict(), "flow_checks": flows.as_dict()}, indent=2))
         return
     _print_detail(detail)
+    _print_flows(detail, flows)
 
 
 def _print_detail(d: views.WorkloadDetail) -> None:
@@ -162,6 +192,27 @@ def _print_detail(d: views.WorkloadDetail) -> None:
         out.print(
             f"  waiver {w['id']}: {escape(what)} by {escape(w['owner'])} until {w['expires']} ({state}): {escape(w['reason'])}"
         )
+
+
+def _print_flows(d: views.WorkloadDetail, report: FlowReport) -> None:
+    out = _out()
+    out.print(f"data flows ({len(d.data_flows)} declared):" if d.data_flows else "data flows: none declared")
+    for f in d.data_flows:
+        to = f" -> {escape(f['endpoint'])}" if f["endpoint"] else ""
+        redacted = " (redacted before the endpoint)" if f["redaction"] else ""
+        out.print(f"  {escape(f['name'] or f['source'])}{to}: {escape(', '.join(f['categories']) or '-')}{redacted}")
+    for i in report.issues:
+        cite = f" [{', '.join(i.regulations)}; {i.citation}]" if i.regulations else ""
+        out.print(f"[bold red]FLOW VIOLATION[/] {escape(i.category)}: {escape(i.explanation + cite)}")
+    for x in report.drift:
+        cite = f" [{', '.join(x.regulations)}; {x.citation}]" if x.regulations else ""
+        out.print(f"[bold red]DRIFT[/] {escape(x.category)}: {escape(x.explanation + cite)}")
+    for x in report.undeclared:
+        seen = ", ".join(f"{k} x{n}" for k, n in x.entities.items())
+        out.print(f"  undeclared (advisory) {escape(x.category)} ({seen}): {escape(x.endpoint)} may receive it; "
+                  "add it to a data flow")  # fmt: skip
+    if d.scan_id is None:
+        out.print("drift: not checked (not scanned yet)")
 
 
 @app.command("history")

@@ -11,7 +11,7 @@ the category (fails CI), "undeclared" when its agreements already allow it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from audit.flows.model import DataFlow, Endpoint, FlowManifest, WorkloadFlows
 from audit.flows.taxonomy import Requirement, Taxonomy, related
@@ -90,6 +90,23 @@ class FlowReport:
         self.drift.extend(d for d in found if d.blocking)
         self.undeclared.extend(d for d in found if not d.blocking)
         self.drift_checked = True
+
+    def as_dict(self) -> dict:
+        """JSON-ready form: tiers as their string values, entity counts but never values."""
+
+        def row(item) -> dict:
+            d = asdict(item)
+            d["required"] = item.required.value if item.required else None
+            return d
+
+        return {
+            "flows_checked": self.flows_checked,
+            "violations": [row(i) for i in self.issues],
+            "drift_checked": self.drift_checked,
+            "drift": [row(d) for d in self.drift],
+            "undeclared": [row(d) for d in self.undeclared],
+            "failed": self.failed,
+        }
 
     def by_workload(self) -> dict[str, dict[str, int]]:
         """workload -> {"violations", "drift", "undeclared"} counts, for workloads with any of them."""
