@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape as e
 
-from audit.report import charts
+from audit.report import charts, flows_section
 from audit.report.registry_report import ReportData, WorkloadReport
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -88,6 +88,26 @@ def _summary(data: ReportData) -> str:
 
 def _days(n: int) -> str:
     return f'<span class="bad">expired {-n} days ago</span>' if n < 0 else e(str(n))
+
+
+def _flows(data: ReportData) -> str:
+    """Flow violations and drift (blocking), then undeclared categories (advisory); no values, only counts."""
+    s = data.flows
+    html = f'<div class="panel"><p class="meta">{e(flows_section.summary_line(s))}</p>'
+    rows = [
+        [e(r.workload), f'<span class="bad">{e(r.kind)}</span>', f"<code>{e(r.category)}</code>",
+         e(flows_section.seen(r) or r.flow or "-"), e(r.endpoint), tier_badge(r.required) if r.required else "-",
+         e(", ".join(r.regulations) or "-"), e(r.citation or "-"), e(r.explanation)]
+        for r in s.blocking()
+    ]  # fmt: skip
+    headers = ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation"]
+    html += "<h3>Flow violations and drift</h3>" + _table([*headers, "citation", "why"], rows)
+    rows = [
+        [e(r.workload), f"<code>{e(r.category)}</code>", e(flows_section.seen(r)), e(r.endpoint), e(r.explanation)]
+        for r in s.advisory()
+    ]
+    html += "<h3>Undeclared (advisory)</h3>" + _table(["workload", "category", "observed", "endpoint", "why"], rows)
+    return html + "</div>"
 
 
 def _charts(data: ReportData) -> str:
@@ -173,6 +193,8 @@ def render(data: ReportData) -> str:
         f'<p class="meta">generated {e(data.generated_at)} by llm-audit {e(data.tool_version)} from {e(data.source)}</p>',
         "<h2>Executive summary</h2>",
         _summary(data),
+        "<h2>Data flows</h2>",
+        _flows(data),
         "<h2>Charts</h2>",
         _charts(data),
         "<h2>Workloads</h2>",

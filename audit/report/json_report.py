@@ -32,6 +32,9 @@ def to_dict(data: ReportData) -> dict:
         "self_hosted": [w.name for w in data.self_hosted()],
         "violations": [w.name for w in data.violations()],
         "expiring_waivers": [_plain(dataclasses.asdict(v)) for v in data.expiring_waivers()],
+        "flows_checked": data.flows.checked,
+        "flow_violations": sorted({r.workload for r in data.flows.blocking() if r.kind != "drift"}),
+        "drift": sorted({r.workload for r in data.flows.rows if r.kind == "drift"}),
     }
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audit.report import flows_section
 from audit.report.registry_report import ReportData, WorkloadReport
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -75,6 +76,28 @@ def _workload(w: WorkloadReport) -> list[str]:
     return out
 
 
+def _flows(data: ReportData) -> list[str]:
+    s = data.flows
+    out = ["## Data flows", "", md(flows_section.summary_line(s)), "", "**Flow violations and drift**", ""]
+    out += _table(
+        ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation", "citation", "why"],
+        [
+            [md(r.workload), f"**{md(r.kind)}**", md(r.category), md(flows_section.seen(r) or r.flow or "-"),
+             md(r.endpoint), r.required.value if r.required else "-", md(", ".join(r.regulations) or "-"),
+             md(r.citation or "-"), md(r.explanation)]
+            for r in s.blocking()
+        ],
+    )  # fmt: skip
+    out += ["**Undeclared (advisory)**", ""] + _table(
+        ["workload", "category", "observed", "endpoint", "why"],
+        [
+            [md(r.workload), md(r.category), md(flows_section.seen(r)), md(r.endpoint), md(r.explanation)]
+            for r in s.advisory()
+        ],
+    )
+    return out
+
+
 def render(data: ReportData) -> str:
     """The complete Markdown document."""
     out = [
@@ -108,6 +131,7 @@ def render(data: ReportData) -> str:
                 for v in data.expiring_waivers()
             ],
         ),
+        *_flows(data),
         "## Findings by regulation",
         "",
         *_table(["regulation", "findings"], [[md(k), str(v)] for k, v in sorted(data.by_regulation.items())]),

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from audit.errors import InputError
 from audit.model import Tier, strictest
+from audit.report import flows_section
+from audit.report.flows_section import FlowSection
 from audit.report.formats.sarif import rule_id
 
 EXPIRING_DAYS = 30
@@ -126,6 +128,7 @@ class ReportData:
     by_entity: dict[str, int] = field(default_factory=dict)
     policy_versions: list[str] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    flows: FlowSection = field(default_factory=FlowSection)  # registry reports only
 
     def self_hosted(self) -> list[WorkloadReport]:
         """Workloads that must stay self-hosted (or strip their data)."""
@@ -243,6 +246,7 @@ def from_registry(url: str, tool_version: str = "", today: dt.date | None = None
             workloads = [_registered(session, w, history.get(w.name, []), points, today) for w in rows]
             names = {w.name for w in rows}
             workloads += [_registered(session, None, h, points, today, n) for n, h in history.items() if n not in names]
+        flows = flows_section.collect(registry)
     finally:
         registry.close()
     workloads.sort(key=lambda w: (w.decision.rank, w.name))
@@ -264,6 +268,7 @@ def from_registry(url: str, tool_version: str = "", today: dt.date | None = None
         by_entity=dict(by_entity.most_common()),
         policy_versions=list(dict.fromkeys(p.policy for p in completed)),
         today=today,
+        flows=flows,
     )
 
 

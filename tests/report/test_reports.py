@@ -11,6 +11,7 @@ import pytest
 
 from audit.model import Tier
 from audit.report import charts, html, json_report, markdown
+from audit.report.flows_section import FlowRow, FlowSection
 from audit.report.registry_report import (
     EndpointInfo,
     EntityCount,
@@ -68,7 +69,26 @@ def report_data() -> ReportData:
         by_entity={"PERSON": 20, "US_SSN": 12, "EMAIL_ADDRESS": 2},
         policy_versions=[s.policy for s in scans],
         today=TODAY,
+        flows=FlowSection(checked=True, flows_declared=2, rows=flow_rows()),
     )
+
+
+def flow_rows() -> list[FlowRow]:
+    """One flow violation, one drift finding (hostile strings in it) and one advisory row."""
+    violation = FlowRow(
+        "clinical-notes", "violation", "user.health_and_medical", "gpt", Tier.SELF_HOSTED,
+        "EHR notes sends user.health_and_medical to closed_api endpoint 'gpt'; needs BAA for a closed API",
+        flow="EHR notes", regulations=["HIPAA"], citation="45 CFR 164.502(e), 164.504(e)",
+    )  # fmt: skip
+    drift = FlowRow(
+        f"wl{IMG}", "drift", "user.authorization.credentials", XSS, Tier.STRIP, f"the latest scan saw {XSS}",
+        entities={"API_KEY": 3, "CONNECTION_STRING": 1}, regulations=["CCPA"], citation="Cal. Civ. Code 1798.81.5",
+    )  # fmt: skip
+    advisory = FlowRow(
+        "faq-bot", "undeclared", "user.contact.email", "gpt", Tier.CLOSED_WITH_AGREEMENT,
+        "may receive it (closed API with DPA on file): add it to a data flow", entities={"EMAIL_ADDRESS": 2},
+    )  # fmt: skip
+    return [violation, drift, advisory]
 
 
 class _Collector(HTMLParser):
@@ -167,3 +187,31 @@ def test_report_from_a_json_scan_shows_values_only_when_asked(tmp_path, summary,
     assert billing.decision is Tier.SELF_HOSTED and billing.reasons[0].rule == "hipaa/phi-closed-api"
     doc = html.render(data)
     assert ("123-45-6789" in doc) is show_values
+
+
+def test_data_flows_section_in_every_format():
+    data = report_data()
+    doc = html.render(data)
+    text = " ".join(parsed(doc).text)
+    for needle in ("Data flows", "Flow violations and drift", "needs BAA", "164.504(e)", "API_KEY x3", "Undeclared"):
+        assert needle in text, needle
+    assert "<script" not in doc and "<img" not in doc and "&lt;script&gt;" in doc
+    assert text.index("user.health_and_medical") < text.index("user.contact.email")  # blocking rows first
+    md_doc = markdown.render(data)
+    assert "## Data flows" in md_doc and "**violation**" in md_doc and "**drift**" in md_doc
+    assert "API\\_KEY x3" in md_doc and "<script>" not in md_doc and "164\\.504\\(e\\)" in md_doc
+    doc = json.loads(json_report.render(data))
+    assert doc["summary"]["flow_violations"] == ["clinical-notes"] and doc["summary"]["drift"] == [f"wl{IMG}"]
+    assert [r["kind"] for r in doc["flows"]["rows"]] == ["violation", "drift", "undeclared"]
+    assert doc["flows"]["rows"][1]["entities"] == {"API_KEY": 3, "CONNECTION_STRING": 1}
+    assert doc["flows"]["rows"][1]["required"] == "strip"
+
+
+def test_a_scan_file_report_says_flows_come_from_the_registry(tmp_path, summary):
+    from audit.report.formats import FORMATS
+
+    path = tmp_path / "scan.json"
+    path.write_text(render(FORMATS["json"], make_results(), summary))
+    data = from_scan_json(path)
+    assert not data.flows.checked and data.flows.rows == []
+    assert "checked from the registry" in " ".join(parsed(html.render(data)).text)
