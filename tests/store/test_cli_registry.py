@@ -59,6 +59,8 @@ def test_list_formats(db):
 def test_show_history_waive(db):
     shown = out("registry", "show", "patient-intake", "--db", str(db))
     assert "endpoint primary: openai gpt-4o-mini (closed_api)" in shown and "not scanned yet" in shown
+    assert "data flows (1 declared):" in shown and "FLOW VIOLATION user.health_and_medical" in shown  # no scan needed
+    assert "drift: not checked (not scanned yet)" in shown
     later = (date.today() + timedelta(days=30)).isoformat()
     waived = out(
         "registry", "waive", "--workload", "code-helper", "--rule", "ccpa-personal-information",
