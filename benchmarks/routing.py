@@ -1,11 +1,11 @@
 """Routing latency: median and p99 of `Router.route` on ~1,000-character prompts, after warm-up.
 
-    .venv/bin/python benchmarks/routing.py [--requests 300] [--warmup 30] [--full]
+    .venv/bin/python benchmarks/routing.py [--requests 300] [--warmup 30]
 
 Every prompt is distinct (a counter and a random suffix defeat the span memo),
 so the figures are for text the router has never seen. Prompts are synthetic
 and fictitious; a third carry regulated data, the rest are ordinary requests.
-`--full` also measures the full spaCy pipeline (tagger, parser, lemmatizer) for comparison.
+The router runs the scan's own engine (spaCy NER only, see audit/scanner/engine.py).
 """
 
 from __future__ import annotations
@@ -72,7 +72,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
-    parser.add_argument("--full", action="store_true", help="also time the full spaCy pipeline")
     args = parser.parse_args()
     started = time.perf_counter()
     ctx = build_context(Settings(cache=False))
@@ -81,11 +80,9 @@ def main() -> None:
     )
     rng = random.Random(7)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    modes = [("fast path", True)] + ([("full pipeline", False)] if args.full else [])
-    for label, fast in modes:
-        wall, cpu = measure(Router(ctx, fast=fast), args.requests, args.warmup, rng)
-        print(summary(f"{label}, wall", wall))
-        print(summary(f"{label}, cpu", cpu))
+    wall, cpu = measure(Router(ctx), args.requests, args.warmup, rng)
+    print(summary("route, wall", wall))
+    print(summary("route, cpu", cpu))
     print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("target: median < 20 ms, p99 < 60 ms (2-core machine)")
 

@@ -7,16 +7,17 @@ API after reversible redaction), `self_hosted` (an open-weight model we run) and
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from audit.cache import SpanMemo
 from audit.flows.check import verdict
 from audit.flows.model import Endpoint, FlowManifest
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
 from audit.model import Evaluation, Finding, Message, Record, Tier, WorkloadProfile, strictest
 from audit.pipeline import ScanContext, scan_batch
-from audit.routing.fast import routing_context
 from audit.routing.redact import Redaction, redact_text
 
 TARGETS = ("closed", "redact_then_closed", "self_hosted", "blocked")
@@ -61,10 +62,11 @@ class Router:
         self,
         context: ScanContext,
         manifest: FlowManifest | None = None,
-        fast: bool = True,
         taxonomy: Taxonomy | None = None,
     ):
-        self.context = routing_context(context, fast)
+        # The scan's engine and policy; a memo of its own and no persistent cache:
+        # routing holds no state a request could leak into.
+        self.context = dataclasses.replace(context, memo=SpanMemo(), cache=None, workloads=dict(context.workloads))
         if manifest:  # the policy engine sees each workload's profile (hosting, agreements) from the manifest
             self.context.workloads = {**manifest_profiles(manifest), **self.context.workloads}
         self.manifest = manifest

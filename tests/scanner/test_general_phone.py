@@ -24,6 +24,8 @@ def phones(engine, text: str) -> list[str]:
         ("I would like to stop receiving messages to 699 956 915", "699 956 915"),
         ("Phone:\n60-56-85-91\n\nE-mail:", "60-56-85-91"),
         ("Desk: 5403926876", "5403926876"),
+        ("phone +1-909-244-9098x83604 after five", "+1-909-244-9098x83604"),  # the extension is not counted
+        ("phone 001-712-692-6767x0758.", "001-712-692-6767x0758"),
     ],
 )
 def test_phones_are_found(engine, text, number):

@@ -14,6 +14,7 @@ from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
 _SEP = r"[ .\-\u00a0]"
 _EXT = r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?"
+_EXT_AT_END = re.compile(r"[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5}$", re.I)
 
 
 class PhoneNumberRecognizer(RegexRecognizer):
@@ -50,7 +51,7 @@ class PhoneNumberRecognizer(RegexRecognizer):
     def validate(self, text: str, start: int, end: int) -> bool:
         """Seven to fifteen digits, not a date, a time or a decimal number."""
         value = text[start:end]
-        digits = sum(c.isdigit() for c in value)
+        digits = sum(c.isdigit() for c in _EXT_AT_END.sub("", value))  # "x83604" is not part of the number
         if not 7 <= digits <= 15:
             return False
         if re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)?\d{2}", value):
