@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -131,7 +132,7 @@ class TermRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """The longest vocabulary phrase starting at each word, left to right, non-overlapping."""
-        words = [(m.start(), m.end(), _norm_word(m.group())) for m in WORD.finditer(text)]
+        words = text_words(text)
         out, i = [], 0
         while i < len(words):
             j, phrase, best = i, words[i][2], None
@@ -147,6 +148,12 @@ class TermRecognizer(EntityRecognizer):
                 i = best
             i += 1
         return out
+
+
+@lru_cache(maxsize=4)
+def text_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, normalised word) for each word of `text`: shared by every TermRecognizer on the same text."""
+    return tuple((m.start(), m.end(), _norm_word(m.group())) for m in WORD.finditer(text))
 
 
 def _norm_word(word: str) -> str:
