@@ -24,13 +24,13 @@ import hmac
 import json
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from audit.errors import ConfigError, InputError
 from audit.model import Evaluation, RecordResult, strictest
+from audit.outputs import write_atomic
 
 FORMAT_NAME = "llm-audit-baseline"
 FORMAT_VERSION = 1
@@ -168,21 +168,6 @@ def build_header(settings, secret: bytes, tool_version: str, policy_identity: st
         "settings": settings_header(settings),
         "policy": policy_identity,
     }
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` via a temp file in the same directory, fsync and rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(baseline: Baseline, path: str | os.PathLike) -> None:

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from audit import __version__, api
-from audit.baseline import write_atomic
 from audit.cli.common import console_err
 from audit.errors import ConfigError
+from audit.outputs import write_atomic
 from audit.report import html, json_report, markdown, registry_report
 
 RENDERERS = {"html": html.render, "markdown": markdown.render, "json": json_report.render}

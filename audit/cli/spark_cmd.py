@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from audit.errors import ConfigError
+from audit.outputs import open_output
 
 spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit[spark]').", no_args_is_help=True)
 
@@ -49,7 +50,7 @@ def spark_scan(
         raise ConfigError(f"unknown output format {output!r}; choose from {', '.join(FORMATS)}")
     settings = load_settings(config)
     options = ReadOptions(format=input_format)
-    with open(out, "w", encoding="utf-8") if out else _stdout() as sink:
+    with open_output(out) if out else _stdout() as sink:
         outcome = runner.run_spark_scan(
             paths,
             settings,

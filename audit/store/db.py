@@ -125,11 +125,14 @@ def _session(bind) -> Iterator[Session]:
         with session.begin():
             yield session
     except SQLAlchemyError as exc:
-        raise StoreError(f"registry database error: {type(exc).__name__}: {_first_line(exc)}") from None
+        raise StoreError(f"registry database error: {type(exc).__name__}: {first_line(exc)}") from None
     finally:
         session.close()
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """The first line of a database error's own message (SQLAlchemy appends a URL and context)."""
     text = str(getattr(exc, "orig", None) or exc)
-    return text.splitlines()[0] if text else ""
+    line = text.splitlines()[0] if text else ""
+    # SQLite reports a full disk as an I/O error when it cannot grow its WAL index
+    return f"{line} (is the disk full?)" if line == "disk I/O error" else line

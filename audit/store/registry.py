@@ -14,12 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from audit.errors import ConfigError
+from audit.errors import ConfigError, StoreError
 from audit.model import WorkloadProfile
 from audit.store import events
-from audit.store.db import make_engine, read_session, utcnow, write_session
+from audit.store.db import first_line, make_engine, read_session, redact_url, utcnow, write_session
 from audit.store.manifest import EndpointSpec, WorkloadSpec, load_manifest, profile_for
 from audit.store.migrate import ensure_schema
 from audit.store.models import DataFlowRow, Endpoint, Scan, Waiver, Workload
@@ -47,7 +48,11 @@ class Registry:
     def open(cls, url: str, create: bool = True) -> Registry:
         """Open (creating a missing SQLite file when `create`) and bring the schema to head."""
         engine = make_engine(url, create=create)
-        ensure_schema(engine, url)
+        try:
+            ensure_schema(engine, url)
+        except SQLAlchemyError as exc:  # e.g. a full disk while SQLite sets up its write-ahead log
+            engine.dispose()
+            raise StoreError(f"{redact_url(url)}: cannot open the registry: {first_line(exc)}") from None
         return cls(engine, url)
 
     def close(self) -> None:

@@ -158,14 +158,14 @@ def test_killed_scan_leaves_no_partial_rows(tmp_path, config):
     proc = _scan_proc(big, db, "code-helper", out, config)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:  # wait until results are streaming
-        if out.exists() and out.stat().st_size > 0:
+        if any(p.stat().st_size > 0 for p in tmp_path.glob(".out.jsonl.*.tmp")):  # the output's temp file
             break
         time.sleep(0.2)
     assert proc.poll() is None, "the scan finished before it could be killed: make the input bigger"
     assert query(db, "SELECT status FROM scans") == [("running",)]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert out.stat().st_size > 0, "killed midway, after results had started to flow"
+    assert not out.exists(), "outputs are renamed into place only when the scan completes"
     assert query(db, "SELECT count(*) FROM findings") == [(0,)]
     assert query(db, "SELECT count(*) FROM decisions") == [(0,)]
     reg = Registry.open(f"sqlite:///{db}")

@@ -1,0 +1,117 @@
+"""Output files: written whole or not at all, and a failed write is one clear error, never a traceback.
+
+A regular file is written to a temporary file beside it, flushed to disk and
+renamed over the target only when everything was written: a full disk, a
+killed run or a scan that fails leaves the previous file (or none), never half
+of one. Devices and pipes (`/dev/stdout`, a FIFO) are written in place, since a
+rename would replace the device node itself. A symlink is followed, so the
+file it points to is replaced and the link stays.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from audit.errors import AuditError
+
+
+class OutputError(AuditError):
+    """An output file cannot be written (full disk, read-only directory, missing directory...)."""
+
+
+def write_error(path: str | os.PathLike, exc: OSError) -> OutputError:
+    """The one-line error for a failed write of `path`."""
+    return OutputError(f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` whole or not at all."""
+    with open_output(path) as fh:
+        fh.write(text)
+
+
+@contextmanager
+def open_output(path: str | os.PathLike) -> Iterator[TextIO]:
+    """A text file to write `path` through; it replaces `path` only if the block completes."""
+    target = Path(os.path.realpath(path))
+    special, tmp = _is_special(target), ""
+    try:
+        if special:
+            fh = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below, its error named
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fh = os.fdopen(fd, "w", encoding="utf-8")
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    try:
+        yield _Guarded(fh, path)
+    except BaseException:
+        _close_quietly(fh)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        fh.flush()
+        if not special:
+            os.fsync(fh.fileno())
+        fh.close()
+        if not special:
+            os.chmod(tmp, _mode_for(target))
+            os.replace(tmp, target)
+    except OSError as exc:
+        _close_quietly(fh)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+
+
+def _close_quietly(fh: TextIO) -> None:
+    try:
+        fh.close()
+    except OSError:
+        pass
+
+
+def _is_special(target: Path) -> bool:
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0666 minus the umask (mkstemp makes 0600)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+class _Guarded:
+    """A text file whose write errors name the output path."""
+
+    def __init__(self, fh: TextIO, name: str | os.PathLike) -> None:
+        self._fh, self._name = fh, name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._fh.write(text)
+        except OSError as exc:
+            raise write_error(self._name, exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._fh.flush()
+        except OSError as exc:
+            raise write_error(self._name, exc) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._fh, name)
