@@ -71,12 +71,17 @@ def recommend_workload(
     """The recommendation for one workload; `observed_tier` (a registry decision) can only make the floor stricter."""
     w = manifest.workload(name)
     floor, needed, missing, redacted = closed_floor(manifest, taxonomy, w)
+    declared = floor
     if observed_tier is not None:
         floor = strictest([floor, observed_tier])
     share = self_hosted_share if self_hosted_share is not None else (w.traffic.self_hosted_share if w.traffic else None)
     prices = closed_prices(closed_endpoint(manifest, w), pricing)
     volume = workload_volume(w, pricing, volume_million)
     rec = recommend(name, volume, floor, pricing, prices, share, needed, missing)
+    if floor is not declared:
+        rec.reasons.insert(0, f"the latest scan ({floor.value}) is stricter than the declared data ({declared.value})")
+    if floor is Tier.STRIP:
+        rec.reasons.append("strip at the gateway what no model may see, self-hosted included (audit.route blocks it)")
     if redacted and rec.choice in ("closed", "hybrid"):
         rec.reasons.append(f"redact before the closed API (audit.route): {', '.join(redacted)}")
     return rec
