@@ -201,9 +201,7 @@ def _choose(rec: Recommendation, pricing: Pricing) -> None:
     volume_m = rec.volume.total / 1e6
     be_text = f"{rec.break_even / 1e6:,.0f}M tokens/month" if rec.break_even else "never"
     if not closed.allowed:
-        rec.reasons.append(
-            f"compliance: the data requires {rec.floor.value}, so a closed API cannot take all traffic"
-        )
+        rec.reasons.append(f"compliance: the data requires {rec.floor.value}, so a closed API cannot take all traffic")
         hybrid = by.get("hybrid")
         if (
             hybrid
