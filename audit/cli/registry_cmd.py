@@ -79,7 +79,11 @@ def list_(
     ] = None,
     output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     fail_on_violation: Annotated[
-        bool, typer.Option("--fail-on-violation", help="Exit 1 if a listed workload is in violation.")
+        bool,
+        typer.Option(
+            "--fail-on-violation",
+            help="Exit 1 if a listed workload is in violation, or has a flow violation or blocking drift.",
+        ),
     ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -91,7 +95,9 @@ def list_(
     rows = views.list_workloads(registry, decision, regulation, owner, stale)
     flows = check_registry(registry, [r.name for r in rows]).by_workload() if rows else {}
     {"table": _list_table, "json": _list_json, "csv": _list_csv}[output_format](rows, flows)
-    raise typer.Exit(EXIT_FINDINGS if fail_on_violation and any(r.violation for r in rows) else EXIT_OK)
+    flow_failed = any(c.get("violations") or c.get("drift") for c in flows.values())
+    failed = any(r.violation for r in rows) or flow_failed
+    raise typer.Exit(EXIT_FINDINGS if fail_on_violation and failed else EXIT_OK)
 
 
 FlowCounts = dict[str, dict[str, int]]

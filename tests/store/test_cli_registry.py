@@ -53,7 +53,11 @@ def test_list_formats(db):
     assert parsed[0]["name"] == "card-support" and parsed[0]["agreements"] == "DPA;GLBA_CONTRACT;NO_TRAINING;ZDR"
     only = json.loads(out("registry", "list", "--db", str(db), "--format", "json", "--owner", "devex@example.com"))
     assert [r["name"] for r in only] == ["code-helper"]
-    assert out("registry", "list", "--db", str(db), "--fail-on-violation", "--format", "json")  # exit 0: none yet
+    # nothing scanned yet, but patient-intake declares PHI to a closed API without a BAA: a flow violation
+    gated = run_cli("registry", "list", "--db", str(db), "--fail-on-violation", "--format", "json")
+    assert gated.returncode == 1, gated.stderr.decode()
+    clean = ("--fail-on-violation", "--format", "json", "--owner", "devex@example.com")
+    assert out("registry", "list", "--db", str(db), *clean)  # exit 0: code-helper has no issue before a scan
 
 
 def test_show_history_waive(db):
