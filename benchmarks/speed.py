@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/speed.py                     # 20,000 requests, replayed and not
     .venv/bin/python benchmarks/speed.py --requests 2000     # a quick run
     .venv/bin/python benchmarks/speed.py --memory-1gb        # add the optional 1 GB memory run
+    .venv/bin/python benchmarks/speed.py --memory-only --memory-cold --memory-sizes 100 --memory-1gb
 
 What runs, each in its own subprocess so its peak memory is its own:
 - vanilla: `AnalyzerEngine()` with Presidio's default recognizers on a spaCy
@@ -73,7 +74,7 @@ def main() -> None:
     replay = _corpus(work / "replayed.jsonl", args.requests, replay=True)
     unique = _corpus(work / "no-replay.jsonl", args.requests, replay=False)
     rows = []
-    for label, corpus in (("replayed", replay), ("no-replay", unique)):
+    for label, corpus in () if args.memory_only else (("replayed", replay), ("no-replay", unique)):
         messages, size = _count(corpus)
         vanilla = _vanilla(corpus, args.vanilla_seconds)
         cache = work / f"cache-{label}"
@@ -82,10 +83,11 @@ def main() -> None:
         if label == "replayed":
             warm = _audit(corpus, env, args.jobs, cache, messages)
             rows.append((label, messages, size, vanilla, warm, "warm cache"))
-    _table(rows)
+    if rows:
+        _table(rows)
     if not args.skip_memory:
         sizes = [float(s) for s in args.memory_sizes.split(",")] + ([1024.0] if args.memory_1gb else [])
-        _memory(work, replay, env, args.jobs, sizes)
+        _memory(work, replay, env, args.jobs, sizes, args.memory_cold)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -97,6 +99,8 @@ def _parse() -> argparse.Namespace:
     p.add_argument("--vanilla-seconds", type=float, default=120, help="time budget of each vanilla run")
     p.add_argument("--memory-sizes", default="50,200", help="input sizes in MB for the memory check")
     p.add_argument("--memory-1gb", action="store_true", help="also check memory on a 1 GB input (slow)")
+    p.add_argument("--memory-cold", action="store_true", help="memory runs start from an empty span cache")
+    p.add_argument("--memory-only", action="store_true", help="skip the speed comparison")
     p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--live", action="store_true", help="run the working tree, not a snapshot of it")
     p.add_argument("--workdir", help="keep corpora and caches here")
@@ -229,16 +233,21 @@ def _table(rows: list) -> None:
         )
 
 
-def _memory(work: Path, corpus: Path, env: dict, jobs: int, sizes_mb: list[float]) -> None:
+def _memory(work: Path, corpus: Path, env: dict, jobs: int, sizes_mb: list[float], cold: bool = False) -> None:
     print()
-    print("# memory: the replayed corpus repeated (new record ids) to each size, scanned on the warm cache")
+    state = "from an empty span cache" if cold else "on the warm cache"
+    print(f"# memory: the replayed corpus repeated (new record ids) to each size, scanned {state}")
     print(f"{'input MB':>9} {'records':>9} {'seconds':>8} {'peak RSS':>9} {'peak PSS':>9}")
     lines = corpus.read_text(encoding="utf-8").splitlines()
     messages_per_line = [len(json.loads(line)["messages"]) for line in lines]
     for size_mb in sizes_mb:
         path = work / f"memory-{size_mb:g}mb.jsonl"
         records, messages = _repeat(lines, messages_per_line, path, int(size_mb * 1e6))
-        run = _audit(path, env, jobs, work / "cache-replayed", messages)
+        cache = work / "cache-replayed"
+        if cold:
+            cache = work / f"cache-cold-{size_mb:g}mb"
+            shutil.rmtree(cache, ignore_errors=True)
+        run = _audit(path, env, jobs, cache, messages)
         print(
             f"{path.stat().st_size / 1e6:>9.0f} {records:>9} {run['seconds']:>8.1f} {_mb(run['rss']):>9} {_mb(run['pss']):>9}"
         )
