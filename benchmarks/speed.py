@@ -122,7 +122,10 @@ def _audit_env(work: Path, live: bool) -> dict:
 
 def _head() -> str:
     out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return f"of {REPO / 'audit'} at {out.stdout.strip()} (+ uncommitted edits)"
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--", "audit"], capture_output=True, text=True
+    ).stdout.strip()
+    return f"of {REPO / 'audit'} at {out.stdout.strip()}" + (" (+ uncommitted edits)" if dirty else "")
 
 
 def _corpus(path: Path, requests: int, replay: bool) -> Path:
