@@ -8,10 +8,28 @@ Library API (the CLI is a thin shell over these):
 
 __version__ = "0.1.0"
 
-from audit.api import ScanOutcome, scan_file, scan_texts, scan_to  # noqa: E402
 from audit.model import Finding, Record, RecordResult, Tier  # noqa: E402
-from audit.routing import RouteDecision, route  # noqa: E402
 from audit.settings import Settings, load_settings  # noqa: E402
+
+# Loaded on first use (PEP 562): they pull in spaCy and Presidio, which registry,
+# policy and report commands never need.
+_LAZY = {
+    "ScanOutcome": "audit.api",
+    "scan_file": "audit.api",
+    "scan_texts": "audit.api",
+    "scan_to": "audit.api",
+    "RouteDecision": "audit.routing",
+    "route": "audit.routing",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'audit' has no attribute {name!r}")
+
 
 __all__ = [
     "Finding",

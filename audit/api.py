@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from audit import __version__
 from audit.model import Message, ReadError, Record, RecordResult, Tier, WorkloadProfile, strictest
-from audit.pipeline import ScanContext, ScanSummary, build_context, scan_paths, scan_records
 from audit.readers import ReadOptions
 from audit.report.formats import FormatOptions
 from audit.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the pipeline loads spaCy and Presidio: registry and policy commands never need it
+    from audit.pipeline import ScanContext, ScanSummary
 
 
 @dataclass
@@ -34,6 +36,8 @@ def scan_texts(
     texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None
 ) -> list[RecordResult]:
     """Scan plain texts, one single-message record each (ids are 1-based positions)."""
+    from audit.pipeline import ScanSummary, build_context, scan_records
+
     ctx = context or build_context(settings or Settings())
     records = (Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1))
     try:
@@ -47,6 +51,8 @@ def scan_file(
     path: str, settings: Settings | None = None, options: ReadOptions | None = None, workload: str | None = None
 ) -> ScanOutcome:
     """Scan one file or directory and keep every result in memory (for small inputs and tests)."""
+    from audit.pipeline import ScanSummary, build_context, scan_paths
+
     ctx = build_context(settings or Settings(), default_workload=workload)
     summary = ScanSummary()
     try:
@@ -69,6 +75,8 @@ def scan_to(
     observers: Iterable = (),
 ) -> ScanOutcome:
     """Stream a scan of `paths` into an output format; observers (e.g. the registry) see every result."""
+    from audit.pipeline import ScanSummary, build_context, scan_paths
+
     ctx = build_context(settings, workloads=workloads, default_workload=workload)
     summary = ScanSummary()
     fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=ctx.policy_set))
