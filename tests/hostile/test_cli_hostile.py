@@ -81,10 +81,10 @@ def test_strict_stops_at_the_first_unreadable_record(corpus):
 
 def _crash(*flags: str) -> subprocess.CompletedProcess:
     code = (
-        "import sys, audit.api\n"
+        "import sys, audit.pipeline\n"
         "def boom(*a, **k):\n"
         "    raise RuntimeError('internal failure with prompt text 4111 1111 1111 1111')\n"
-        "audit.api.build_context = boom\n"
+        "audit.pipeline.build_context = boom\n"
         "from audit.cli import main\n"
         "main(sys.argv[1:])\n"
     )

@@ -63,7 +63,9 @@ def test_updated_payload_is_detected(registry):
 
 def test_rehashed_event_breaks_the_next_link(registry):
     add_events(registry, 4)
-    tamper(registry, "UPDATE events SET hash = 'f' || substr(hash, 2) WHERE seq = 2")
+    # flip the first hex digit (a constant 'f' would change nothing when the hash already starts with one)
+    flipped = "CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END || substr(hash, 2)"
+    tamper(registry, f"UPDATE events SET hash = {flipped} WHERE seq = 2")
     problem = registry.verify().problem
     assert problem.startswith("event 2") or problem.startswith("event 3")
 
