@@ -25,7 +25,12 @@ flows_app = typer.Typer(help="Check declared data flows against endpoints and sc
 
 @flows_app.command("check")
 def check(
-    manifest: Annotated[str, typer.Argument(help="Workload manifest with data_flows.")] = DEFAULT_MANIFEST,
+    manifest: Annotated[
+        str | None,
+        typer.Argument(
+            help="Workload manifest with data_flows (default: ./workloads.yaml, else the flows stored in the registry)."
+        ),
+    ] = None,
     db: Annotated[
         str | None, typer.Option(help="Registry URL or SQLite file; adds drift against the latest scans.")
     ] = None,
@@ -44,19 +49,42 @@ def check(
     """
     if output not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
-    parsed, taxonomy = load_manifest(manifest), load_taxonomy()
-    report = check_flows(parsed, taxonomy, workload)
     url = _registry_url(db, config)
-    if url:
-        from audit.flows.observed import observed_entities
-
-        names = workload or [w.name for w in parsed.workloads]
-        report.add_drift(check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count))
+    if manifest is None and not Path(DEFAULT_MANIFEST).exists():
+        if not url:
+            raise ConfigError(f"no manifest: pass one, run where {DEFAULT_MANIFEST} is, or point --db at a registry")
+        report = _from_registry(url, workload, min_count)
+    else:
+        report = _from_manifest(manifest or DEFAULT_MANIFEST, url, workload, min_count)
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
     else:
         render(report, Console(highlight=False, soft_wrap=False, width=160))
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+
+
+def _from_registry(url: str, workload: list[str] | None, min_count: int) -> FlowReport:
+    """The flows the registry stored on import, against its latest scans: no manifest file needed."""
+    from audit.flows.stored import check_registry
+    from audit.store.registry import Registry
+
+    registry = Registry.open(url, create=False)
+    try:
+        return check_registry(registry, workload, min_count)
+    finally:
+        registry.close()
+
+
+def _from_manifest(manifest: str, url: str | None, workload: list[str] | None, min_count: int) -> FlowReport:
+    """The manifest's flows; drift against the registry's latest scans when there is a registry."""
+    parsed, taxonomy = load_manifest(manifest), load_taxonomy()
+    report = check_flows(parsed, taxonomy, workload)
+    if url:
+        from audit.flows.observed import observed_entities
+
+        names = workload or [w.name for w in parsed.workloads]
+        report.add_drift(check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count))
+    return report
 
 
 def _registry_url(db: str | None, config: str | None) -> str | None:

@@ -96,3 +96,16 @@ def test_the_registry_answers_once_the_manifest_is_gone(run, tmp_path):
     shutil.copy(run / "llm-audit.db", db)
     shown = run_cli("registry", "show", "code-helper", "--db", str(db), cwd=tmp_path)
     assert shown.returncode == 0 and "DRIFT user.authorization.credentials" in shown.stdout.decode()
+    checked = run_cli("flows", "check", "--db", str(db), "--format", "json", cwd=tmp_path)  # no manifest anywhere
+    assert checked.returncode == 1, checked.stderr.decode()
+    data = json.loads(checked.stdout)
+    assert [(v["workload"], v["category"]) for v in data["violations"]] == [
+        ("patient-intake", "user.health_and_medical")
+    ]
+    assert [(d["workload"], d["category"]) for d in data["drift"]] == [
+        ("code-helper", "user.authorization.credentials")
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run_cli("flows", "check", cwd=empty)  # no manifest, no registry
+    assert nothing.returncode == 2 and "no manifest" in nothing.stderr.decode()
