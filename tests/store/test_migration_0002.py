@@ -58,6 +58,11 @@ def _fill_0001(url: str) -> None:
             "records": 2, "records_with_findings": 2, "hosting": "closed_api", "violation": True,
             "rationale": {"top": [], "rules": []},
         }])  # fmt: skip
+        if conn.dialect.name == "postgresql":  # explicit ids do not advance PostgreSQL's sequences
+            for table in ("workloads", "scans"):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
     engine.dispose()
 
 
