@@ -128,9 +128,8 @@ def _drift_table(title: str, rows: list[DriftIssue]) -> Table:
     for col in ("workload", "category", "seen", "endpoint", *(("requires",) if blocking else ()), "why"):
         table.add_column(col, overflow="fold")
     for d in rows:
-        seen = ", ".join(f"{k} x{n}" for k, n in d.entities.items())
         why = d.explanation + (f" [{', '.join(d.regulations)}; {d.citation}]" if d.regulations and blocking else "")
-        cells = [*map(escape, (d.workload, d.category, seen, d.endpoint))]
+        cells = [*map(escape, (d.workload, d.category, d.seen, d.endpoint))]
         table.add_row(*cells, *((_tier(d.required),) if blocking else ()), escape(why))
     return table
 

@@ -214,8 +214,7 @@ def _print_flows(d: views.WorkloadDetail, report: FlowReport) -> None:
         cite = f" [{', '.join(x.regulations)}; {x.citation}]" if x.regulations else ""
         out.print(f"[bold red]DRIFT[/] {escape(x.category)}: {escape(x.explanation + cite)}")
     for x in report.undeclared:
-        seen = ", ".join(f"{k} x{n}" for k, n in x.entities.items())
-        out.print(f"  undeclared (advisory) {escape(x.category)} ({seen}): {escape(x.endpoint)} may receive it; "
+        out.print(f"  undeclared (advisory) {escape(x.category)} ({x.seen}): {escape(x.endpoint)} may receive it; "
                   "add it to a data flow")  # fmt: skip
     if d.scan_id is None:
         out.print("drift: not checked (not scanned yet)")

@@ -69,6 +69,16 @@ class DriftIssue:
         """True for drift that fails CI."""
         return self.kind == "drift"
 
+    @property
+    def seen(self) -> str:
+        """The entity types behind the category with their counts: 'API_KEY x3, CONNECTION_STRING x1'."""
+        return describe_counts(self.entities)
+
+
+def describe_counts(entities: Mapping[str, int]) -> str:
+    """'API_KEY x3, CONNECTION_STRING x1': entity types and how often the latest scan saw them."""
+    return ", ".join(f"{k} x{n}" for k, n in entities.items())
+
 
 @dataclass
 class FlowReport:
@@ -237,7 +247,7 @@ def _drift(
     verdicts = [(verdict(taxonomy, category, e, manifest.agreements_for(w, e), False), e) for e in endpoints]
     refused = [(v, e) for v, e in verdicts if not v.allowed]
     v, endpoint = min(refused or verdicts, key=lambda pair: pair[0].required.rank)  # the strictest
-    seen = ", ".join(f"{k} x{n}" for k, n in entities.items())
+    seen = describe_counts(entities)
     declared = ", ".join(sorted(w.categories)) or "none"
     on_file = ", ".join(sorted(manifest.agreements_for(w, endpoint))) or "none"
     where = f"{endpoint.hosting} endpoint {endpoint.name!r} (agreements: {on_file})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from audit.flows.check import describe_counts
 from audit.model import Tier
 
 BLOCKING = ("violation", "unknown_category", "drift")
@@ -81,7 +82,7 @@ def collect(registry) -> FlowSection:
 
 def seen(row: FlowRow) -> str:
     """'API_KEY x3, CONNECTION_STRING x1', or '' for a declared flow's violation."""
-    return ", ".join(f"{k} x{n}" for k, n in row.entities.items())
+    return describe_counts(row.entities)
 
 
 def summary_line(section: FlowSection) -> str:
