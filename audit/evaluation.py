@@ -58,6 +58,15 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "DEVICE_ID",
         "SERIAL_NUMBER",
         "UNIQUE_IDENTIFIER",
+        "CLAIM_NUMBER",
+        "POLICY_NUMBER",
+        "PL_PESEL",
+        "DE_TAX_ID",
+        "ES_NIF",
+        "ES_NIE",
+        "IT_FISCAL_CODE",
+        "SE_PERSONNUMMER",
+        "FI_PERSONAL_IDENTITY_CODE",
     ),  # fmt: skip
     "FINANCIAL": (
         "CREDIT_CARD",

@@ -52,7 +52,12 @@ ENTITY_TYPES: list[EntityType] = [
         ("CRYPTO", "a cryptocurrency wallet address"),
         ("ACCOUNT_NUMBER", "a patient, billing or customer account number (Safe Harbor J)"),
         ("DEVICE_ID", "a device identifier or serial number after its label (Safe Harbor M)"),
-        ("UNIQUE_IDENTIFIER", "a study, participant or biometric-template code after its label (Safe Harbor R)"),
+        (
+            "UNIQUE_IDENTIFIER",
+            "a study, participant, biometric-template, transaction, order, ticket or invoice code after its label"
+            " (Safe Harbor R)",
+        ),
+        ("USERNAME", "a username or login after its label, or a social-media @handle"),
         ("PHOTO_REFERENCE", "the file name of a photograph in photo context (Safe Harbor Q)"),
     ),
     # Healthcare identifiers
@@ -63,6 +68,9 @@ ENTITY_TYPES: list[EntityType] = [
         ("US_NPI", "a provider's National Provider Identifier"),
         ("DEA_NUMBER", "a prescriber's DEA registration number"),
         ("MEDICAL_LICENSE", "a medical licence number (Presidio's DEA-format recognizer)"),
+        ("UK_NHS", "a UK NHS number (mod-11 check) after NHS words"),
+        ("CLAIM_NUMBER", "an insurance or benefits claim number after its label"),
+        ("POLICY_NUMBER", "an insurance policy number after its label (health plans are HEALTH_PLAN_ID)"),
     ),
     # Finance
     *_ids(
@@ -79,6 +87,23 @@ ENTITY_TYPES: list[EntityType] = [
         ("US_EIN", "a US employer identification number"),
         ("CUSIP", "a CUSIP security identifier (check digit)"),
         ("ISIN", "an ISIN security identifier (check digit)"),
+    ),
+    # EU/EEA national identification numbers (python-stdnum checks); each is also an EU signal for GDPR
+    *_ids(
+        ("PL_PESEL", "a Polish PESEL number"),
+        ("PL_NIP", "a Polish tax number (NIP) after its label"),
+        ("PL_REGON", "a Polish business-register number (REGON) after its label"),
+        ("DE_TAX_ID", "a German tax ID (Steuer-ID, IdNr) after its label"),
+        ("FR_NIR", "a French social-security number (NIR) after its label"),
+        ("ES_NIF", "a Spanish DNI/NIF"),
+        ("ES_NIE", "a Spanish foreigner identity number (NIE)"),
+        ("IT_FISCAL_CODE", "an Italian codice fiscale"),
+        ("NL_BSN", "a Dutch citizen service number (BSN) after its label"),
+        ("SE_PERSONNUMMER", "a Swedish personal identity number after its label"),
+        ("BE_NATIONAL_NUMBER", "a Belgian national register number after its label"),
+        ("AT_SOCIAL_SECURITY", "an Austrian social-security number (SVNR) after its label"),
+        ("PT_NIF", "a Portuguese tax number (NIF) after its label"),
+        ("FI_PERSONAL_IDENTITY_CODE", "a Finnish personal identity code (henkilötunnus)"),
     ),
     # Legal identifiers
     *_ids(
@@ -118,5 +143,9 @@ ENTITY_TYPES: list[EntityType] = [
     ),
 ]
 
+EU_NATIONAL_IDS: frozenset[str] = frozenset(
+    {"PL_PESEL", "PL_NIP", "PL_REGON", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
+     "SE_PERSONNUMMER", "BE_NATIONAL_NUMBER", "AT_SOCIAL_SECURITY", "PT_NIF", "FI_PERSONAL_IDENTITY_CODE"}
+)  # fmt: skip
 BY_NAME: dict[str, EntityType] = {e.name: e for e in ENTITY_TYPES}
 CONTEXT_TYPES: frozenset[str] = frozenset(e.name for e in ENTITY_TYPES if e.kind == "context")

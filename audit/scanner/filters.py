@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from audit.model import Span
+from audit.scanner.lexicon import case_profile, lexicon
 from audit.settings import Settings
 
 Filter = Callable[[str, Span], bool]  # True: drop the span
@@ -101,6 +102,92 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
     return False
 
 
+_NAME_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’-]*")
+
+
+def ner_name_without_evidence(text: str, span: Span) -> bool:
+    """spaCy's name, place or organisation that no word of it supports.
+
+    The small English model takes capitalised words for names ("Neuro", "Foley", "Jupyter",
+    "Python") and, in text written all in capitals, nearly every word. A name needs a word the
+    lexicon lists as mainly a name, or several capitalised words that are no ordinary words; a
+    place or organisation needs a word that is no ordinary word, clinical term or short
+    abbreviation. In text without case (all capitals, all lower case) only listed names count.
+    """
+    if span.recognizer not in NER_RECOGNIZERS or span.entity_type not in NAME_TYPES:
+        return False
+    lex, profile = lexicon(), case_profile(text)
+    words = _NAME_TOKEN.findall(_text(text, span))
+    if not words:
+        return True
+    if span.entity_type == "PERSON":
+        if any(lex.name_first(w) and (profile != "mixed" or w[0].isupper()) for w in words):
+            return False
+        if profile != "mixed":
+            return True
+        if len(words) == 1:
+            w = words[0]
+            if not w[0].isupper() or lex.is_word(w):
+                return True
+            # a capitalised word no list knows is a name in prose ("Gaetane"), a product in code ("Jupyter")
+            return lex.unknown(w) and bool(_CODE_LIKE.search(text)) or lex.zipf(w) >= 5.0
+        words = [w for w in words if len(w) > 1 and not _TITLE_ONLY.fullmatch(w)]  # "Mary J.", "Dr. Smith"
+        if len(words) == 1:
+            return not (lex.is_name(words[0]) and words[0][0].isupper())
+        return (
+            not words
+            or not all(w[0].isupper() and not w.isupper() for w in words)
+            or any(lex.is_word(w) and not lex.is_name(w) for w in words)
+        )
+    if profile != "mixed":
+        return not any(lex.name_first(w) for w in words)
+    if any(lex.is_clinical(w) for w in words):
+        return True
+    if len(words) > 1 and all(w[0].isupper() and not w.isupper() for w in words):
+        return False  # "United Kingdom", "Eastern Shore": a name made of ordinary words
+    return all(lex.is_word(w) or (w.isupper() and len(w) <= 4) or not w[0].isupper() for w in words)
+
+
+_DATE_WORD = re.compile(
+    rf"\b(?:{_MONTH}|(?:{_WEEKDAY})(?:day)?|today|tonight|yesterday|tomorrow|christmas|easter|thanksgiving)\b", re.I
+)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?P<m>\d{1,2})/(?P<d>\d{1,2}))(?![\d/])"
+)
+_CLOCK_RANGE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d")
+_YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def number_not_date(text: str, span: Span) -> bool:
+    """spaCy's DATE_TIME with no date in it: a clock time ("1800", "8am"), a reading ("80-90's", "99.4",
+    "120/80") or an interval ("q2-3 hours").
+
+    A time of day is no date element of Safe Harbor (45 CFR 164.514(b)(2)(i)(C)), and in care
+    notes clock times and readings are the commonest numbers of all. A month or weekday word, a
+    calendar date or a year that is not a clock time keeps the span.
+    """
+    if span.entity_type != "DATE_TIME" or span.recognizer not in NER_RECOGNIZERS:
+        return False
+    value = _text(text, span)
+    if _CLOCK_RANGE.fullmatch(value.strip()):
+        return True
+    if _DATE_WORD.search(value):
+        # "May need", "MAY": a month that is also a word needs a number beside it
+        return bool(re.fullmatch(r"\s*may\s*", value, re.I)) and not re.search(r"\d", text[span.end : span.end + 6])
+    for m in _NUMERIC_DATE.finditer(value):
+        if m.group("m") is None or (1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31):
+            return False
+    year = _YEAR_ALONE.search(value)
+    if year and value.strip() == year.group(0):
+        before = text[max(0, span.start - 8) : span.start]
+        after = text[span.end : span.end + 4]
+        return bool(
+            re.search(r"(?:\bat|@|~|until|till|from|by|\bq|approx\.?)\s*$", before, re.I)
+            or re.match(r"\s*-\s*\d|\s*[a-z]\b", after, re.I)
+        )
+    return not year
+
+
 def medical_term(text: str, span: Span) -> bool:
     """A name that is part of a medical or research term: "Crohn disease", "Framingham Risk Score", "ALLHAT trial"."""
     if span.entity_type not in NAME_TYPES or span.recognizer.startswith("DenyList"):
@@ -158,6 +245,8 @@ def url_in_email(text: str, span: Span) -> bool:
 
 FILTERS: list[Filter] = [
     ner_name_not_a_name,
+    ner_name_without_evidence,
+    number_not_date,
     medical_term,
     nrp_not_about_a_person,
     vague_date,
@@ -205,8 +294,22 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
     return sorted(kept + chosen, key=lambda s: (s.start, s.end, s.entity_type))
 
 
+def trim_at_line_break(text: str, span: Span) -> Span:
+    """A name, place or organisation ends at a line break: "John Doe\nAccount" is "John Doe"."""
+    if span.entity_type not in NAME_TYPES:
+        return span
+    cut = text.find("\n", span.start, span.end)
+    if cut < 0:
+        return span
+    end = cut
+    while end > span.start and text[end - 1].isspace():
+        end -= 1
+    return Span(span.start, end, span.entity_type, span.score, span.recognizer, span.kind)
+
+
 def finalize(text: str, spans: list[Span], settings: Settings) -> tuple[Span, ...]:
     """Apply every filter, then keep the best span where identifiers of different types overlap."""
     active = [*FILTERS, _allow_listed(settings)] if settings.allow_list else FILTERS
-    kept = [s for s in spans if not any(f(text, s) for f in active)]
+    trimmed = (trim_at_line_break(text, s) for s in spans)
+    kept = [s for s in trimmed if s.end > s.start and not any(f(text, s) for f in active)]
     return tuple(resolve_overlaps(kept))

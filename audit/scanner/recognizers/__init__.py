@@ -16,11 +16,13 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 from audit.scanner.entities import CONTEXT_TYPES
 from audit.scanner.recognizers import (
     banking,
+    business_ids,
     cards,
     care_context,
     context_signals,
     credentials,
     dates,
+    eu_national_ids,
     geo,
     health_terms,
     healthcare_ids,
@@ -43,6 +45,9 @@ from audit.scanner.recognizers.general_org import OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
 from audit.scanner.recognizers.general_url import WebUrlRecognizer
+from audit.scanner.recognizers.names_from_lexicon import LexiconNameRecognizer
+from audit.scanner.recognizers.names_in_context import NameInContextRecognizer
+from audit.scanner.recognizers.places_in_context import PlaceInContextRecognizer
 from audit.settings import Settings
 
 # --- general PII quality (names, places, ages, phones, dates) -------------
@@ -56,6 +61,9 @@ GENERAL: list[Callable[[], EntityRecognizer]] = [
     ContextualPlaceRecognizer,
     TitledNameRecognizer,
     NameSlotRecognizer,
+    NameInContextRecognizer,
+    LexiconNameRecognizer,
+    PlaceInContextRecognizer,
     OrganizationRecognizer,
     PhoneNumberRecognizer,
     DriverLicenseRecognizer,
@@ -77,6 +85,8 @@ REGULATED: list[Callable[[], EntityRecognizer]] = [
     *photos.RECOGNIZERS,
     *geo.RECOGNIZERS,
     *context_signals.RECOGNIZERS,
+    *business_ids.RECOGNIZERS,
+    *eu_national_ids.RECOGNIZERS,
 ]
 
 RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]

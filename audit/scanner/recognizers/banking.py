@@ -11,6 +11,12 @@ from stdnum.us import ein, rtn
 from audit.scanner.recognizers.base import Rule, TermRecognizer, ValidatedRecognizer, compile_words
 
 _ROUTING_WORDS = ("routing", "aba", "rtn", "transit", "routing number", "routing no", "wire routing", "ach")
+# Groups of four after the country and check digits, one separator style throughout (IBAN
+# lengths are 15-34, so at most eight groups); bounded, with no overlapping quantifiers.
+IBAN_PATTERN = (
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?P<sep>[ -]?)[A-Z0-9]{4}(?:(?P=sep)[A-Z0-9]{4}){1,6}"
+    r"(?:(?P=sep)[A-Z0-9]{1,3})?(?![A-Za-z0-9]|-[A-Za-z0-9])"
+)
 _ACCOUNT_WORDS = (
     "account", "acct", "a/c", "checking", "savings", "bank account", "deposit account", "dda", "account number",
     "account no", "acct no", "acct #", "account #", "beneficiary account",
@@ -23,13 +29,13 @@ class RoutingNumberRecognizer(ValidatedRecognizer):
     ENTITY = "ABA_ROUTING_NUMBER"
     RULES = (
         Rule("rtn", r"(?<![\d-])[0-36-9]\d{8}(?![\d-])", 0.2, 0.9),
-        Rule("rtn-dashed", r"(?<![\d-])[0-36-9]\d{3}-\d{4}-\d(?![\d-])", 0.3, 0.9),
+        Rule("rtn-grouped", r"(?<![\d-])[0-36-9]\d{3}(?P<sep>[ -])\d{4}(?P=sep)\d(?![\d-])", 0.3, 0.9),
     )
     CONTEXT = _ROUTING_WORDS
 
     def validate(self, value: str) -> bool:
         """The routing-number checksum, and not nine identical digits."""
-        digits = value.replace("-", "")
+        digits = value.replace("-", "").replace(" ", "")
         return len(set(digits)) > 1 and rtn.is_valid(digits)
 
 
@@ -57,23 +63,41 @@ class UsBankNumberRecognizer(ValidatedRecognizer):
 
 
 class IbanCodeRecognizer(ValidatedRecognizer):
-    """IBAN_CODE: country, check digits and BBAN, mod-97 and country format validated (python-stdnum iban)."""
+    """IBAN_CODE: country, check digits and BBAN in groups of four (spaces, dashes or none).
+
+    Validated as the IBAN standard asks (ISO 7064 mod-97 and the country's length and
+    BBAN layout), not by national bank-code checks: a real IBAN must not be dropped
+    because one country's internal check digit is unknown to stdnum.
+    """
 
     ENTITY = "IBAN_CODE"
-    RULES = (
-        Rule(
-            "iban",
-            r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
-            0.8,
-            0.95,
-            re.IGNORECASE,
-        ),
-    )
+    RULES = (Rule("iban", IBAN_PATTERN, 0.8, 0.95, re.IGNORECASE),)
     CONTEXT = ("iban", "bank", "account", "transfer", "wire", "sepa")
 
+    def candidates(self, text):
+        """Each match, and each shorter form ending at a group boundary: "... 1332 by" may end in a word."""
+        for rule, start, end in super().candidates(text):
+            yield rule, start, end
+            value = text[start:end]
+            for cut in range(len(value) - 1, 14, -1):
+                if value[cut] in " -" and value[cut - 1] not in " -":
+                    yield rule, start, start + cut
+
     def validate(self, value: str) -> bool:
-        """stdnum's full IBAN check; lower case only when written entirely in lower case."""
-        return (value.isupper() or value.islower() or value.replace(" ", "").isdigit()) and iban.is_valid(value.upper())
+        """Mod-97 and country layout; lower case only when written entirely in lower case."""
+        return is_valid_iban(value)
+
+
+def is_valid_iban(value: str) -> bool:
+    """True for an IBAN (any separators) with valid mod-97 check digits and country length and layout."""
+    if not (value.isupper() or value.islower() or value.replace(" ", "").isdigit()):
+        return False
+    return iban.is_valid(value.upper(), check_country=False)
+
+
+def iban_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every valid IBAN in `text`: card and phone recognizers must not fire inside one."""
+    return [(r.start, r.end) for r in _IBAN_FINDER.analyze(text, ["IBAN_CODE"])]
 
 
 class SwiftCodeRecognizer(ValidatedRecognizer):
@@ -152,6 +176,8 @@ class FinancialContextRecognizer(TermRecognizer):
         word = text[start:end]
         return len(word) > 3 or word.isupper()
 
+
+_IBAN_FINDER = IbanCodeRecognizer()
 
 RECOGNIZERS = [
     RoutingNumberRecognizer,

@@ -12,6 +12,7 @@ import re
 
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
+from audit.scanner.recognizers.banking import iban_spans
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_words
 from audit.scanner.recognizers.healthcare_ids import luhn_ok
 
@@ -23,8 +24,16 @@ _CARD_WORDS = (
 _GAP = r"[^\S\n]{0,3}(?:(?:is|was|code|number|no\.?|#|[:=(])[^\S\n]{0,3}){0,3}"
 
 
+def outside_ibans(text: str, found: list) -> list:
+    """`found` without the results lying inside a valid IBAN (its digit groups can pass Luhn)."""
+    if not found:
+        return found
+    ibans = iban_spans(text)
+    return [r for r in found if not any(s <= r.start and r.end <= e for s, e in ibans)]
+
+
 class PaymentCardRecognizer(CreditCardRecognizer):
-    """CREDIT_CARD: Presidio's PAN patterns and Luhn check, except a number announced as an IMEI."""
+    """CREDIT_CARD: Presidio's PAN patterns and Luhn check, except a number announced as an IMEI or inside an IBAN."""
 
     _not_card = compile_words(("imei", "meid", "imeisv"))
 
@@ -32,9 +41,10 @@ class PaymentCardRecognizer(CreditCardRecognizer):
         super().__init__(context=list(_CARD_WORDS), name="PaymentCardRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        """Presidio's results without those preceded (within 20 chars) by IMEI words."""
+        """Presidio's results without those preceded (within 20 chars) by IMEI words, or inside an IBAN."""
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not self._not_card.search(text[max(0, r.start - 20) : r.start])]
+        found = [r for r in found if not self._not_card.search(text[max(0, r.start - 20) : r.start])]
+        return outside_ibans(text, found)
 
 
 class CardNumberRecognizer(ValidatedRecognizer):
@@ -60,6 +70,10 @@ class CardNumberRecognizer(ValidatedRecognizer):
     )
     WINDOW = (30, 0)
     REQUIRE_CONTEXT = True
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        """Luhn-valid numbers after card words, except inside an IBAN."""
+        return outside_ibans(text, super().analyze(text, entities, nlp_artifacts))
 
     def validate(self, value: str) -> bool:
         """Luhn-valid, consistent separators, not one repeated digit."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_words, result
 
 _MONTHS = {
@@ -111,4 +113,66 @@ class PersonalDateRecognizer(ValidatedRecognizer):
         return list(out.values())
 
 
-RECOGNIZERS = [PersonalDateRecognizer]
+# --- dates as care notes write them: "8/25", "on 7/22", "6-17-21", "MI 1992", "s/p CABG '84" ---------------
+_SHORT = re.compile(
+    r"(?<![\w/.:+-])(?P<m>1[0-2]|0?[1-9])/(?:(?P<d>3[01]|[12]\d|0?[1-9])|(?P<y>[4-9]\d))(?![\w/%]|\.\d|:\d)"
+)
+_APOSTROPHE_YEAR = re.compile(r"(?<![\w'’])['’](?P<y>\d{2})(?![\w'’])|(?<![\w'’/.-])(?P<y2>\d{2})['’](?![\w'’])")
+# A four-digit year after "in", "since", a month or an event in someone's history ("MI 1992", "CABG 1957, 1971").
+_YEAR = re.compile(
+    r"(?:\b(?:in|since|year|yr|circa|dated|during)|(?-i:\b[A-Z]{2,6})|\bs/p[ \t]+\w+|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?<=\d{4}),)"
+    r"[ \t]{1,3}(?P<y>(?:19[3-9]\d|20[0-3]\d))(?![\w/:-]|[ \t]*(?:hrs?|h|cc|ml|mg|units?)\b)",
+    re.I,
+)
+# Ventilator settings, strengths and doses are written like dates: "PS 10/5", "strength 5/5", "1/2 NS".
+_NOT_A_DATE_BEFORE = re.compile(
+    r"(?:\b(?:ps|ips|peep|cpap|bipap|psv|ac|a/c|simv|imv|vent|settings?|trial|strength|strengths|grade|score|pain|"
+    r"cp|scale|ratio|tv|vt|rate|perrla?)[ \t:,=-]{0,3}|[x@#=%][ \t]{0,2})$",
+    re.I,
+)
+_TIME_CUE = re.compile(r"(?:\b(?:at|until|till|from|to|by|about|around|approx|before|after|q)|@)[ \t.]{0,3}$", re.I)
+_NOT_A_DATE_AFTER = re.compile(r"[ \t]{0,2}(?:ns\b|mg|mcg|cc|ml|l\b|units?\b|strength|tabs?\b|%|x\b)", re.I)
+
+
+class CareDateRecognizer(EntityRecognizer):
+    """DATE_TIME for month/day without a year, a year with an apostrophe, and a year in a history."""
+
+    SHORT_SCORE = 0.7
+    YEAR_SCORE = 0.6
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["DATE_TIME"], name="CareDateRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102 - nothing to load
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Short dates that are calendar dates and not a dose or setting; years in context."""
+        if "DATE_TIME" not in entities:
+            return []
+        out = []
+        for m in _SHORT.finditer(text):
+            if self._short_date(text, m):
+                out.append(result(self, "DATE_TIME", m.start(), m.end(), self.SHORT_SCORE))
+        for m in _APOSTROPHE_YEAR.finditer(text):
+            out.append(result(self, "DATE_TIME", m.start(), m.end(), self.YEAR_SCORE))
+        for m in _YEAR.finditer(text):
+            if _TIME_CUE.search(text[max(0, m.start("y") - 12) : m.start("y")]):
+                continue
+            out.append(result(self, "DATE_TIME", m.start("y"), m.end("y"), self.YEAR_SCORE))
+        return out
+
+    @staticmethod
+    def _short_date(text: str, m: re.Match) -> bool:
+        if m.group("y"):  # "8/88", "12/93": month and year
+            return not _NOT_A_DATE_AFTER.match(text, m.end())
+        month, day = int(m.group("m")), int(m.group("d"))
+        if day <= 4 and month < day:
+            return False  # 1/2, 1/3, 3/4: a fraction far more often than a date early in the year
+        if month == day or _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+            return False  # "5/5", "PS 10/5", "pain 5/10": settings and scores are written like dates
+        return not _NOT_A_DATE_AFTER.match(text, m.end()) and _exists(2000, month, day)
+
+
+RECOGNIZERS = [PersonalDateRecognizer, CareDateRecognizer]

@@ -8,7 +8,9 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from audit.scanner.lexicon import case_profile
 from audit.scanner.recognizers.general_base import LETTER, UP, RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.places_in_context import names_a_place
 
 _WORD = rf"{LETTER}[\w'’.-]*"
 _CAP = rf"{UP}[\w'’.-]*"
@@ -47,6 +49,12 @@ def _address_line(line: str) -> bool:
     if re.search(r"[!?;\"“”]", line):
         return False
     return all(w[0].isupper() or w.casefold() in {"nan", "of", "de", "la", "del", "am", "an", "der"} for w in words)
+
+
+_STREET_WORD = re.compile(
+    rf"\b(?:{_SUFFIX})\b|\b(?:rue|via|rua|calle|avenida|chemin|strada|ulica|ul|box|apo|fpo|dpo|psc|cmr|corner)\b",
+    re.I,
+)
 
 
 class StreetAddressRecognizer(RegexRecognizer):
@@ -97,7 +105,10 @@ class StreetAddressRecognizer(RegexRecognizer):
     def validate(self, text: str, start: int, end: int) -> bool:
         """Not a date, a time, a quantity phrase or "Chapter 3"."""
         value = text[start:end]
-        return not re.fullmatch(r"[\d\s.,-]+", value) and not _NOT_STREET.search(value.split("\n")[0][-24:])
+        if re.fullmatch(r"[\d\s.,-]+", value) or _NOT_STREET.search(value.split("\n")[0][-24:]):
+            return False
+        # "Koskikatu 25" names a street; "WBC 17", "Fluid 500" and "HCT REMAINS 26" are readings
+        return bool(_STREET_WORD.search(value)) or names_a_place(value, case_profile(text))
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """Street matches, each extended over the address lines that follow it."""
@@ -235,13 +246,16 @@ class ContextualPlaceRecognizer(EntityRecognizer):
         ]
         spans += [(*m.span("v"), "") for m in self._SLOT.finditer(text)]
         seen = set()
+        profile = case_profile(text)
         for start, end, label in spans:
             before = text[max(0, start - 60) : start]
             if (start, end) in seen or "\n" in before[-3:]:
                 continue
             seen.add((start, end))
             value = text[start:end]
-            if _CALENDAR.match(value) or _ORG_SUFFIX.search(value):
+            if _CALENDAR.match(value) or _ORG_SUFFIX.search(value) or re.search(r"[.!?:;]\s", value):
+                continue
+            if not names_a_place(value, profile):
                 continue
             if _VISIT.search(before) and not re.match(r"(?:Dr|Mr|Mrs|Ms)\b", value):
                 out.append(self._result(start, end, 0.88))

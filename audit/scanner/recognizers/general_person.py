@@ -8,6 +8,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from audit.scanner.lexicon import lexicon
 from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
 
 _NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
@@ -43,7 +44,12 @@ class TitledNameRecognizer(RegexRecognizer):
         words = text[start:end].split()
         if re.fullmatch(_TITLE_WORD, words[0]):
             words = words[1:]
-        return bool(words) and words[0] not in _NOT_NAMES and not any(w.isupper() and len(w) > 1 for w in words[:1])
+        if not words or words[0] in _NOT_NAMES or any(w.isupper() and len(w) > 1 for w in words[:1]):
+            return False
+        first = re.sub(r"[^\w'’-]", "", words[0])
+        lex = lexicon()
+        # "pt. Had improved", "PT S/P", "Pt. Rx": a slot followed by an ordinary word or a letter is no name
+        return len(first) > 1 and not lex.is_clinical(first) and (lex.is_name(first) or lex.zipf(first) < 3.0)
 
 
 _PERSON_SLOT = re.compile(

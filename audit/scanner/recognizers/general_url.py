@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from audit.scanner.lexicon import lexicon
 from audit.scanner.recognizers.email import OFFLINE_EXTRACT, RESERVED_TLDS
 from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
@@ -25,6 +26,22 @@ _TAIL = r"(?::\d{2,5})?(?:[/?\#](?:[^\s()<>\"'`]*[^\s()<>\"'`.,;:!?])?)?"
 FILE_SUFFIXES = frozenset(
     {"py", "sh", "md", "rs", "pl", "pm", "ps", "so", "zip", "mov", "cc", "ml", "ts", "gz", "rar", "bat", "cmd", "in"}
 )
+
+
+# The suffixes real bare addresses use; any other after an ordinary word is a sentence break
+# with its space missing ("no stool.tube in place", "tolerated.no distress").
+_COMMON_SUFFIXES = frozenset("com org net edu gov mil int io ai co info biz app dev us uk eu de fr ca au in".split())
+
+
+def _missing_space(value: str) -> bool:
+    """ "liquid.no", "visit.Hr": two words run together at a full stop, not a domain."""
+    labels = value.rstrip(".").split(".")
+    if len(labels) != 2:
+        return False
+    word, tld = labels
+    if not tld.islower():
+        return True
+    return tld not in _COMMON_SUFFIXES and lexicon().zipf(word) > 0
 
 
 class WebUrlRecognizer(RegexRecognizer):
@@ -46,4 +63,4 @@ class WebUrlRecognizer(RegexRecognizer):
         if tld not in RESERVED_TLDS and not OFFLINE_EXTRACT(host).suffix:
             return False
         bare = value[:4].casefold() not in {"http", "ftp:", "www."} and value.casefold() == host
-        return not (bare and tld in FILE_SUFFIXES)
+        return not (bare and (tld in FILE_SUFFIXES or _missing_space(value)))

@@ -1,4 +1,4 @@
-"""US healthcare identifiers with public formats: Medicare MBI, provider NPI, prescriber DEA number.
+"""Healthcare identifiers with public formats: Medicare MBI, provider NPI, prescriber DEA number, UK NHS number.
 
 Presidio 2.2.366 ships UsMbiRecognizer and UsNpiRecognizer disabled, and a
 MedicalLicenseRecognizer that reports DEA numbers as MEDICAL_LICENSE with a
@@ -9,6 +9,8 @@ replace all three with word-bounded patterns, full validation, and our own conte
 from __future__ import annotations
 
 import re
+
+from stdnum.gb import nhs
 
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer
 
@@ -49,13 +51,18 @@ class NationalProviderIdRecognizer(ValidatedRecognizer):
     RULES = (
         Rule("npi", r"(?<![\d-])[12]\d{9}(?![\d-])", 0.3, 0.85),
         Rule("npi-grouped", r"(?<![\d-])[12]\d{3}[ -]\d{3}[ -]\d{3}(?![\d-])", 0.3, 0.85),
+        # Other dash groupings ("124-531-9599"): spaCy takes these for dates unless a validated span claims them.
+        Rule("npi-dashed", r"(?<![\d-])[12]\d{1,4}-\d{2,5}-\d{2,5}(?![\d-])", 0.2, 0.85),
     )
-    CONTEXT = ("npi", "national provider", "provider id", "provider number", "prescriber", "taxonomy", "nppes")
+    CONTEXT = (
+        "npi", "national provider", "provider id", "provider identifier", "provider number", "provider no",
+        "provider #", "prescriber", "taxonomy", "nppes",
+    )  # fmt: skip
 
     def validate(self, value: str) -> bool:
-        """Luhn over '80840' + the ten digits, and not one repeated digit."""
+        """Ten digits, Luhn over '80840' + the ten digits, and not one repeated digit."""
         digits = re.sub(r"\D", "", value)
-        return len(set(digits[:-1])) > 1 and luhn_ok("80840" + digits)
+        return len(digits) == 10 and len(set(digits[:-1])) > 1 and luhn_ok("80840" + digits)
 
 
 class DeaNumberRecognizer(ValidatedRecognizer):
@@ -71,5 +78,27 @@ class DeaNumberRecognizer(ValidatedRecognizer):
         return len(d) == 7 and (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
 
 
-RECOGNIZERS = [MedicareBeneficiaryIdRecognizer, NationalProviderIdRecognizer, DeaNumberRecognizer]
-REPLACES = frozenset({"MedicalLicenseRecognizer", "UsMbiRecognizer", "UsNpiRecognizer"})
+class UkNhsNumberRecognizer(ValidatedRecognizer):
+    """UK_NHS: ten digits (3-3-4) with the NHS mod-11 check digit, only after NHS words.
+
+    Replaces Presidio's NhsRecognizer, which reports any checksum-valid ten digits (one
+    number in eleven, phone numbers included) at score 1.0 with no context at all.
+    """
+
+    ENTITY = "UK_NHS"
+    RULES = (Rule("nhs", r"(?<![\d-])\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4}(?![\d-])", 0.0, 0.85),)
+    CONTEXT = ("nhs", "nhs number", "nhs no", "national health service", "nhs id")
+    REQUIRE_CONTEXT = True
+
+    def validate(self, value: str) -> bool:
+        """The NHS mod-11 check (python-stdnum gb.nhs), not one repeated digit."""
+        return len(set(value.replace(" ", "").replace("-", ""))) > 1 and nhs.is_valid(value)
+
+
+RECOGNIZERS = [
+    MedicareBeneficiaryIdRecognizer,
+    NationalProviderIdRecognizer,
+    DeaNumberRecognizer,
+    UkNhsNumberRecognizer,
+]
+REPLACES = frozenset({"MedicalLicenseRecognizer", "UsMbiRecognizer", "UsNpiRecognizer", "NhsRecognizer"})

@@ -23,9 +23,10 @@ _DATE = re.compile(
 _BANK = compile_words(("bank", "checking", "savings", "routing", "iban", "wire", "deposit", "aba"))
 
 
-def _labelled(labels: tuple[str, ...]) -> str:
+def labelled(labels: tuple[str, ...], gap: str = _GAP) -> str:
+    """The regex for an ID-shaped `value` after one of `labels` and filler matched by `gap`."""
     alternation = "|".join(labels)
-    return rf"(?<![A-Za-z0-9])(?:{alternation})(?:(?<=[^A-Za-z])|(?![A-Za-z])){_GAP}{_VALUE}"
+    return rf"(?<![A-Za-z0-9])(?:{alternation})(?:(?<=[^A-Za-z])|(?![A-Za-z])){gap}{_VALUE}"
 
 
 def id_shaped(value: str, min_digits: int = 4) -> bool:
@@ -52,7 +53,7 @@ class LabelledIdRecognizer(ValidatedRecognizer):
     SCORE = 0.85
 
     def __init__(self) -> None:
-        self.RULES = (Rule("labelled", _labelled(self.LABELS), self.SCORE, self.SCORE, re.IGNORECASE),)
+        self.RULES = (Rule("labelled", labelled(self.LABELS), self.SCORE, self.SCORE, re.IGNORECASE),)
         super().__init__()
 
     def validate(self, value: str) -> bool:
@@ -119,7 +120,8 @@ class HealthPlanIdRecognizer(LabelledIdRecognizer):
     ENTITY = "HEALTH_PLAN_ID"
     LABELS = (
         r"(?:member|subscriber|beneficiary|enrollee|coverage)(?:\s{1,3}(?:id|number|no\.?|#))?",
-        r"(?:insurance\s{1,3})?polic(?:y|ies)",
+        # A bare "policy number" is POLICY_NUMBER (business_ids); a health or insurance policy is a plan.
+        r"(?:health|medical|dental|vision|insurance)\s{1,3}polic(?:y|ies)",
         r"insur(?:ance|er)(?:\s{1,3}(?:id|card|plan))?",
         r"ins\.?(?:\s{1,3}plan)?(?=\s{0,2}[:#])",
         r"health\s{1,3}(?:id|card|insurance)",
@@ -143,13 +145,20 @@ class AccountNumberRecognizer(LabelledIdRecognizer):
         r"(?:patient|billing|guarantor|hospital|customer|member|client)?\s{0,3}account",
         r"acct\.?",
         r"a/c",
-        r"(?:invoice|billing|claim|statement)\s{1,3}(?:id|number|no\.?|#)",
+        r"(?:billing|statement)\s{1,3}(?:id|number|no\.?|#)",
     )
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        """Account-labelled IDs, except where bank words sit nearby (those are US_BANK_NUMBER)."""
+        """Account-labelled IDs, except bank accounts: bank words before it, or around an all-digit one."""
         found = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in found if not _BANK.search(text[max(0, r.start - 60) : r.start])]
+        return [r for r in found if not _bank_account(text, r.start, r.end)]
+
+
+def _bank_account(text: str, start: int, end: int) -> bool:
+    """True where UsBankNumberRecognizer's cue holds: bank words before, or (6-17 digits) within its sentence window."""
+    if _BANK.search(text[max(0, start - 60) : start]):
+        return True
+    return bool(re.fullmatch(r"\d{6,17}", text[start:end])) and bool(_BANK.search(text[max(0, start - 120) : end + 80]))
 
 
 class LabelledSsnRecognizer(LabelledIdRecognizer):
@@ -162,6 +171,17 @@ class LabelledSsnRecognizer(LabelledIdRecognizer):
         """Nine digits in 3-2-4 form with no all-zero group."""
         m = re.fullmatch(r"(\d{3})[- ]?(\d{2})[- ]?(\d{4})", value)
         return bool(m) and "000" != m.group(1) and "00" != m.group(2) and "0000" != m.group(3)
+
+
+class LabelledPassportRecognizer(LabelledIdRecognizer):
+    """US_PASSPORT right after a passport label: Presidio's own pattern scores 0.05 and loses to phone numbers."""
+
+    ENTITY = "US_PASSPORT"
+    LABELS = (r"passport(?:\s{1,3}(?:number|no\.?|#|id|num))?",)
+
+    def validate(self, value: str) -> bool:
+        """Nine digits, or a letter and eight digits (the next-generation book), not one repeated digit."""
+        return bool(re.fullmatch(r"(?:\d{9}|[A-Z]\d{8})", value)) and len(set(value[-8:])) > 1
 
 
 class DeviceIdRecognizer(LabelledIdRecognizer):
@@ -198,4 +218,5 @@ RECOGNIZERS = [
     HealthPlanIdRecognizer,
     AccountNumberRecognizer,
     LabelledSsnRecognizer,
+    LabelledPassportRecognizer,
 ]

@@ -12,7 +12,7 @@ from audit.scanner.entities import BY_NAME
 
 MODULES = [
     "labelled_ids", "healthcare_ids", "dates", "health_terms", "care_context", "cards", "banking", "securities",
-    "credentials", "legal", "vehicles_devices", "geo", "context_signals", "photos",
+    "credentials", "legal", "vehicles_devices", "geo", "context_signals", "photos", "business_ids", "eu_national_ids",
 ]  # fmt: skip
 
 BRIEF = ["a" * 50_000, "1" * 50_000, "-" * 50_000, "sk-" + "A" * 50_000]
@@ -26,6 +26,14 @@ SHAPED = [  # near-misses of the recognizers' own shapes, where backtracking wou
     "eyJ" + "a." * 25_000,
     "**** " * 10_000,
     "ABC" + "0" * 50_000,
+    "DE89 " + "1234 " * 10_000,  # IBAN groups, and every shorter group boundary retried
+    "DE89-" + "A1B2-" * 10_000,
+    "Order # " * 6_000 + "A",
+    "username: " + "a." * 25_000,
+    "@" + "a_" * 25_000,
+    "@a" * 25_000,
+    "12 " * 16_000,
+    "RSSMRA" * 8_000,
 ]
 
 

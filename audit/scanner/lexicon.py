@@ -1,0 +1,132 @@
+"""What a word is, from shipped vocabularies: a person's name, an ordinary English word, a clinical term.
+
+The evidence the name and place recognizers and the NER filter weigh, so that the
+same word is judged the same way everywhere:
+
+- person names: given names and surnames from national name statistics
+  (audit/data/person_names.tsv.gz, built by scripts/build_lexicon.py);
+- English words in lower-case use with their frequency (audit/data/english_words.txt.gz);
+- clinical shorthand, devices, units and eponyms that are not names in a note
+  (audit/data/clinical_terms.txt), plus the medication and condition vocabularies.
+
+A word's case carries evidence only where the text uses case: `case_profile` tells
+mixed-case prose from text written all in capitals or all in lower case (ICU notes, chat).
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# A listed name this frequent in ordinary lower-case use is a word first ("will", "amber", "grace");
+# below it a name is a name ("david", "klein", "sullivan": no ordinary use at all).
+COMMON_ZIPF = 3.0
+
+
+def _data(name: str) -> bytes:
+    return resources.files("audit").joinpath("data", name).read_bytes()
+
+
+@dataclass(frozen=True, repr=False)
+class Lexicon:
+    """The shipped vocabularies, loaded once per process (see `lexicon()`)."""
+
+    given: frozenset[str]
+    surnames: frozenset[str]
+    words: dict[str, float]  # lower-case word -> Zipf frequency
+    ordinary: frozenset[str]  # the words a dictionary spells in lower case
+    clinical: frozenset[str]
+
+    def is_given_name(self, word: str) -> bool:
+        """A given name in some national name statistics."""
+        return word.lower() in self.given
+
+    def is_surname(self, word: str) -> bool:
+        """A surname in some national name statistics."""
+        return word.lower() in self.surnames
+
+    def is_name(self, word: str) -> bool:
+        """A given name or a surname."""
+        w = word.lower()
+        return w in self.given or w in self.surnames
+
+    def zipf(self, word: str) -> float:
+        """How common the word (or its singular) is in ordinary lower-case English (0: not a listed word)."""
+        w = word.lower()
+        found = self.words.get(w)
+        if found is None and len(w) > 3 and w.endswith("s"):
+            found = self.words.get(w[:-1]) or (self.words.get(w[:-2]) if w.endswith("es") else None)
+        return found or 0.0
+
+    def is_word(self, word: str) -> bool:
+        """An ordinary (lower-case) English word or a clinical term, whatever else it may also be.
+
+        "python", "grace" and "cross" are; "Canada", "Google" and "Klein" are not.
+        """
+        w = word.lower()
+        if w in self.ordinary or w in self.clinical:
+            return True
+        return (
+            len(w) > 3 and w.endswith("s") and (w[:-1] in self.ordinary or w.endswith("es") and w[:-2] in self.ordinary)
+        )
+
+    def is_clinical(self, word: str) -> bool:
+        """Clinical shorthand, a device, unit, drug or condition word."""
+        return word.lower() in self.clinical
+
+    def name_first(self, word: str) -> bool:
+        """A listed name that is not mainly an ordinary word: "David", "Klein", but not "Will" or "Foley"."""
+        w = word.lower()
+        if w in self.clinical or not (w in self.given or w in self.surnames):
+            return False
+        return self.words.get(w, 0.0) < COMMON_ZIPF
+
+    def unknown(self, word: str) -> bool:
+        """Neither a listed name nor a word: a rare surname, a misspelling, a product or a code."""
+        w = word.lower()
+        return not (w in self.given or w in self.surnames or w in self.clinical or self.zipf(w) > 0)
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The process-wide lexicon (immutable data, read once: about 40 ms)."""
+    given, surnames = set(), set()
+    for line in gzip.decompress(_data("person_names.tsv.gz")).decode("utf-8").splitlines():
+        name, _, flags = line.partition("\t")
+        if "F" in flags:
+            given.add(name)
+        if "L" in flags:
+            surnames.add(name)
+    words, ordinary = {}, set()
+    for line in gzip.decompress(_data("english_words.txt.gz")).decode("utf-8").splitlines():
+        word, zipf, flag = line.split("\t")
+        words[word] = float(zipf)
+        if flag:
+            ordinary.add(word)
+    clinical = set()
+    for name in ("clinical_terms.txt", "medications.txt", "medical_conditions.txt"):
+        for line in _data(name).decode("utf-8").splitlines():
+            line = line.strip().lower()
+            if line and not line.startswith("#") and " " not in line:
+                clinical.add(line)
+    return Lexicon(frozenset(given), frozenset(surnames), words, frozenset(ordinary), frozenset(clinical))
+
+
+def case_profile(text: str) -> str:
+    """'upper' (written in capitals), 'lower' (no capitals to speak of) or 'mixed' (case carries meaning)."""
+    upper = lower = 0
+    for c in text:
+        if c.isupper():
+            upper += 1
+        elif c.islower():
+            lower += 1
+    letters = upper + lower
+    if letters == 0:
+        return "mixed"
+    if upper >= 0.6 * letters:
+        return "upper"
+    if upper <= 0.02 * letters:
+        return "lower"
+    return "mixed"

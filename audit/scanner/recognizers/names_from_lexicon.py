@@ -1,0 +1,87 @@
+"""People's names that the lexicon knows without any cue: "Richard Gaylord", "CAROLE HAYES",
+"lorrie morales", and a lone given name that is rarely anything else ("Emily reports", "DAVID IS").
+
+A given name followed by a surname or by a word no vocabulary knows is a person in any case.
+A given name alone counts only where it is mainly a name ("David", not "Rusty" or "Grace")
+and, in mixed-case text, written with its capital.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+
+_WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w@/\\]|['’-]\w|\.\w)")
+_GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Parrilli": a middle initial may stand between
+# A lone given name is rarely a name in these slots: a colour, a unit or a heading ("Rusty colored", "Max:").
+_INITIAL = re.compile(r"[ \t]{1,2}[A-Z]\.(?=[\s,;)]|$)(?![ \t]{1,2}[A-Z][a-z])")
+_NOT_AFTER = re.compile(r"[ \t]*(?:[-:=/]|colou?red\b|\d)", re.I)
+
+
+def _given(lex: Lexicon, word: str, profile: str) -> bool:
+    if not lex.is_given_name(word) or lex.is_clinical(word) or len(word) < 3:
+        return False
+    if lex.zipf(word) >= (5.0 if profile == "mixed" else 4.0):
+        return False
+    return word[0].isupper() if profile == "mixed" else True
+
+
+def _surname_like(lex: Lexicon, word: str, profile: str) -> bool:
+    if profile == "mixed" and not word[0].isupper():
+        return False
+    if lex.is_clinical(word):
+        return False
+    return lex.is_surname(word) and lex.zipf(word) < 4.5 or lex.unknown(word) and len(word) >= 3
+
+
+class LexiconNameRecognizer(EntityRecognizer):
+    """PERSON for given name + surname pairs, and for lone given names that are mainly names."""
+
+    PAIR_SCORE = 0.9
+    SINGLE_SCORE = 0.6
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="LexiconNameRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Name pairs and lone given names, each once."""
+        if "PERSON" not in entities:
+            return []
+        lex, profile = lexicon(), case_profile(text)
+        out = []
+        pos = 0
+        for m in _WORD.finditer(text):
+            if m.start() < pos:
+                continue
+            word = m.group(0)
+            if not _given(lex, word, profile):
+                continue
+            gap = _GAP.match(text, m.end())
+            nxt = _WORD.match(text, gap.end()) if gap else None
+            initial = _INITIAL.match(text, m.end())
+            if initial and (profile != "mixed" or word[0].isupper()):
+                out.append(self._result(m.start(), initial.end(), self.PAIR_SCORE))  # "Mary J.", "Frank G."
+                pos = initial.end()
+            elif nxt and _surname_like(lex, nxt.group(0), profile):
+                out.append(self._result(m.start(), nxt.end(), self.PAIR_SCORE))
+                pos = nxt.end()
+            elif self._lone_name(lex, word, profile) and not _NOT_AFTER.match(text, m.end()):
+                out.append(self._result(m.start(), m.end(), self.SINGLE_SCORE))
+        return out
+
+    @staticmethod
+    def _lone_name(lex: Lexicon, word: str, profile: str) -> bool:
+        """A given name that is next to never an English word, long enough not to be an abbreviation."""
+        if len(word) < 4 or (profile == "mixed" and word.isupper()):
+            return False
+        return lex.name_first(word) and lex.zipf(word) < 2.5
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        return RecognizerResult("PERSON", start, end, score, recognition_metadata=meta)

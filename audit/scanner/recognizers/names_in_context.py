@@ -1,0 +1,161 @@
+"""People's names that the words around them announce, in any case: "DR SULLIVAN", "son bill",
+"wife, Rose,", "per DAVID", "Herman W. Emperatrice, RRT", "Nancy Cetrone".
+
+Care notes, tickets and chat are often written all in capitals or all in lower case, where a
+capital letter says nothing. What decides is the cue (a title, a relation, a role, a credential
+after the name) and what the lexicon knows of each word: a word in ordinary use ("son called",
+"DR AWARE") is no name; a listed name or a word no vocabulary knows ("RAKUSIN") is one.
+Every scan here walks the text once with bounded patterns (linear time).
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+
+# A cue and what follows it: the kind of cue decides how much the words after it must prove.
+_TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"
+_ROLES = (
+    r"nurse|rn|np|pa|attending|resident|fellow|intern|sw|social[ ]worker|case[ ]manager|therapist|"
+    r"contact[ ]person|contact|spokesperson|spokes[ ]person|proxy|hcp|guardian|caregiver|friend|neighbor|neighbour|"
+    r"fiance|fiancee|partner|boyfriend|girlfriend|significant[ ]other"
+)
+_RELATIVES = (
+    r"son|sons|daughter|daughters|dtr|wife|husband|spouse|brother|brothers|sister|sisters|sister-in-law|"
+    r"brother-in-law|son-in-law|daughter-in-law|mother|mom|father|dad|nephew|niece|neice|grandson|granddaughter|"
+    r"grandchild|grandchildren|cousin|aunt|uncle|children|kids|child"
+)
+_VERBS = (
+    r"per|spoke[ ]with|spoke[ ]to|talked[ ]with|talked[ ]to|called|reach|reached|update|updated|notified|paged|informed"
+)
+_CUE = re.compile(
+    rf"\b(?:(?P<title>{_TITLES})(?:['’]s)?(?:\.|(?=[\s,:;(\-]|$))|(?:(?P<role>{_ROLES})|(?P<relative>{_RELATIVES})|"
+    rf"(?P<verb>{_VERBS}))(?=[\s,:;(\-]|$))",
+    re.I,
+)
+_TOKEN = re.compile(r"[ \t]{0,4}(?:[,:(][ \t]{0,3})?(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30})(?P<dot>\.)?")
+_AND = re.compile(r"[ \t]{0,3}(?:,|&|and|\+)[ \t]{0,3}(?:and[ \t]{1,3})?", re.I)
+# Credentials after a name: "Arthur Peppler, MD", "herman w. emperatrice, rrt", "parrilli bsn/rn".
+_CREDENTIAL = re.compile(
+    r"(?<=[^\W\d_])(?:\.?[ \t]{1,3}|\.?,[ \t]{0,3})(?:md|m\.d\.|rn|r\.n\.|rrt|crt|np|pa-c|bsn|msn|lpn|cna|phd|licsw|msw|lcsw|pharmd)"
+    r"(?:/(?:rn|md|np))?(?!\w)",
+    re.I,
+)
+_PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|[^\W\d_]\.)[ \t]{0,3}$")
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for from with without as is was are were be been has had have do does did "
+    "not no yes he she it they we you i his her their our your my its this that these those who whom which what "
+    "there here then than so if up out over into onto off about after before while will would can could may might "
+    "shall should must also all any some each every other another again still very just only now today tonight "
+    "yesterday tomorrow am pm per md mds md's rn rns np pa".split()
+)
+
+
+def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
+    """Could `word` be (part of) a name after a cue of this strength ('title', 'relative', 'verb')?"""
+    low = word.lower()
+    if low in _FUNCTION_WORDS or len(word) < 2 or lex.is_clinical(word):
+        return False
+    if _CUE.fullmatch(word):
+        return False  # "brother, sister and friend": a relation, not a name
+    if strength == "verb":
+        return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
+    if strength == "role":  # "NP Grace", "RN Virginia": roles are also said of units and lines ("PA line")
+        return lex.name_first(word) or lex.is_given_name(word) and lex.zipf(word) < 5.0
+    if lex.is_name(word):
+        # after a title any listed name ("Dr. Green"); after a relation a given name in ordinary use
+        # ("son bill", "wife rose") but not the commonest words ("son will call")
+        return strength == "title" or lex.is_given_name(word) and lex.zipf(word) < 5.5 or lex.name_first(word)
+    # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
+    # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
+    limit = 3.5 if strength == "title" else 2.5
+    return len(word) >= 3 and lex.zipf(word) < limit
+
+
+class NameInContextRecognizer(EntityRecognizer):
+    """PERSON after a title, role, relation or verb of address, and before a credential."""
+
+    SCORES = {"title": 0.95, "role": 0.9, "relative": 0.95, "verb": 0.9, "credential": 0.95}
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="NameInContextRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Names announced by their cue, each as its own span (a title is not part of it)."""
+        if "PERSON" not in entities:
+            return []
+        lex, profile = lexicon(), case_profile(text)
+        spans: list[tuple[int, int, float]] = []
+        for cue in _CUE.finditer(text):
+            strength = next(k for k in ("title", "role", "relative", "verb") if cue.group(k))
+            plural = cue.group(0).lower().rstrip(".").endswith(("s", "children", "kids")) or "'" in cue.group(0)
+            spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
+        for cred in _CREDENTIAL.finditer(text):
+            spans.extend(self._before(text, cred.start(), lex, profile))
+        return [self._result(s, e, score) for s, e, score in spans]
+
+    def _after(self, text, pos, lex, profile, strength, plural):
+        """The name (or, after a plural cue, the names joined by 'and') starting at `pos`."""
+        out = []
+        for _ in range(4 if plural else 1):
+            start, end = self._name_at(text, pos, lex, profile, strength)
+            if start is None:
+                break
+            out.append((start, end, self.SCORES[strength]))
+            joiner = _AND.match(text, end)
+            if not joiner:
+                break
+            pos = joiner.end() - 1 if text[joiner.end() - 1 : joiner.end()].isspace() else joiner.end()
+        return out
+
+    def _name_at(self, text, pos, lex, profile, strength):
+        """Up to three name words (initials allowed inside) from `pos`; (None, None) if the first is no name."""
+        start = end = None
+        for i in range(3):
+            m = _TOKEN.match(text, pos)
+            if not m:
+                break
+            word = m.group("w")
+            initial = len(word) == 1 and m.group("dot") and (i > 0 or strength == "title")
+            if text[pos : m.start("w")].strip(" \t") and (i > 0 or strength == "title"):
+                break  # a comma or bracket ends a name; "MS: sedated" is a heading, not a title
+            if not initial and not _is_name_word(lex, word, profile, "title" if i else strength):
+                break
+            if i > 0 and not initial and lex.is_word(word) and not lex.is_name(word):
+                break
+            start = m.start("w") if start is None else start
+            end = m.end("w") + (1 if initial else 0)
+            pos = m.end("w") + (1 if m.group("dot") else 0)
+        if start is None or (end - start == 1):
+            return None, None
+        return start, end
+
+    def _before(self, text, cred_start, lex, profile):
+        """The one to three name words right before a credential ("Arthur Peppler, MD")."""
+        end, pos, start, words = cred_start, cred_start, None, 0
+        while words < 3:
+            m = _PRECEDING.search(text, max(0, pos - 40), pos)
+            if not m:
+                break
+            word = m.group("w")
+            if word.endswith(".") and len(word) == 2:
+                start, pos = m.start("w"), m.start("w")
+                continue
+            if not _is_name_word(lex, word, profile, "title") or (lex.is_word(word) and not lex.is_name(word)):
+                break
+            start, pos, words = m.start("w"), m.start("w"), words + 1
+        while start is not None and text[start + 1 : start + 2] == ".":
+            start = text.find(" ", start) + 1 or None  # never start a name with an initial alone
+            if start is None or start >= end:
+                return []
+        return [(start, end, self.SCORES["credential"])] if start is not None and words else []
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        return RecognizerResult("PERSON", start, end, score, recognition_metadata=meta)

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Regenerate the name and word lexicons in audit/data from pinned data packages.
+
+    .venv/bin/python scripts/build_lexicon.py
+
+- audit/data/person_names.tsv.gz: given names and surnames (lower case, a tab, F, L or FL),
+  from the person providers of Faker's Latin-script locales (their lists come from national
+  name statistics: US SSA and Census, ONS, INE, ISTAT...).
+- audit/data/english_words.txt.gz: English words with their Zipf frequency (wordfreq), marked `w`
+  where Webster's Second (english-words, `web2`) spells them in lower case, i.e. ordinary words
+  (names among them: "bill", "grace", "mark"); unmarked: other frequent tokens no name list has,
+  proper nouns among them ("canada", "google").
+
+The scanner reads only these files; tests/scanner/test_lexicon.py fails when they and the
+packages (pinned in the test extra) differ. Sources, versions and sizes: audit/data/VOCABULARIES.md.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "audit" / "data"
+NAMES = DATA / "person_names.tsv.gz"
+WORDS = DATA / "english_words.txt.gz"
+# Latin-script locales whose person providers list real names (not transliterations).
+LOCALES = (
+    "cs_CZ da_DK de_AT de_CH de_DE en en_GB en_IE en_NZ en_US es_ES es_MX fi_FI fr_FR fr_CA ga_IE hr_HR "
+    "hu_HU it_IT lt_LT lv_LV nl_NL no_NO pl_PL pt_BR pt_PT ro_RO sk_SK sl_SI sv_SE tr_TR vi_VN"
+).split()
+_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
+MIN_WORD_ZIPF = 2.0  # rarer words are left out: they decide nothing
+# Outside web2 a word must be this common to count: wordfreq's rarer entries are often surnames ("lapidus").
+ORDINARY_ZIPF = 3.0
+
+
+def _words(values) -> set[str]:
+    out = set()
+    for value in values or ():
+        for part in str(value).lower().split():
+            if _WORD.fullmatch(part):
+                out.add(part)
+    return out
+
+
+def names_from_faker() -> dict[str, str]:
+    """lower-case name -> 'F', 'L' or 'FL'."""
+    import faker.providers.person as person
+
+    first: set[str] = set()
+    last: set[str] = set()
+    available = {m.name for m in pkgutil.iter_modules(person.__path__)}
+    for locale in LOCALES:
+        if locale not in available:
+            continue
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in ("first_names", "first_names_female", "first_names_male", "first_names_nonbinary"):
+            first |= _words(getattr(provider, attr, None))
+        for attr in ("last_names", "last_names_female", "last_names_male"):
+            last |= _words(getattr(provider, attr, None))
+    return {n: ("F" if n in first else "") + ("L" if n in last else "") for n in sorted(first | last)}
+
+
+def english_words(names: dict[str, str]) -> dict[str, tuple[float, bool]]:
+    """lower-case word -> (Zipf frequency, whether a dictionary spells it in lower case)."""
+    from english_words import get_english_words_set
+    from wordfreq import top_n_list, zipf_frequency
+
+    web2 = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+    out = {}
+    for word in top_n_list("en", 200_000):
+        if not _WORD.fullmatch(word):
+            continue
+        zipf = zipf_frequency(word, "en")
+        if zipf < MIN_WORD_ZIPF:
+            break
+        if word in web2:
+            out[word] = (zipf, True)
+        elif zipf >= ORDINARY_ZIPF and word not in names:
+            out[word] = (zipf, False)
+    return out
+
+
+def encode_names(names: dict[str, str]) -> bytes:
+    """The names file, byte for byte (gzip mtime 0, so the output is reproducible)."""
+    body = "".join(f"{n}\t{flags}\n" for n, flags in sorted(names.items()))
+    return gzip.compress(body.encode("utf-8"), mtime=0)
+
+
+def encode_words(words: dict[str, tuple[float, bool]]) -> bytes:
+    """The words file, byte for byte: word, Zipf frequency, 'w' for a dictionary word."""
+    body = "".join(f"{w}\t{z:.2f}\t{'w' if lower else ''}\n" for w, (z, lower) in sorted(words.items()))
+    return gzip.compress(body.encode("utf-8"), mtime=0)
+
+
+def build() -> tuple[bytes, bytes]:
+    """Both files' bytes from the installed packages."""
+    names = names_from_faker()
+    return encode_names(names), encode_words(english_words(names))
+
+
+def main() -> None:
+    names, words = build()
+    NAMES.write_bytes(names)
+    WORDS.write_bytes(words)
+    print(f"{NAMES.name}: {len(names):,} bytes; {WORDS.name}: {len(words):,} bytes")
+
+
+if __name__ == "__main__":
+    main()

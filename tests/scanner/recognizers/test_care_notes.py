@@ -1,0 +1,80 @@
+"""Care notes as nurses write them (all capitals, all lower case, shorthand): must / must-not tables.
+
+Every text here is written for this test; none comes from an evaluation corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.scanner.recognizers.conftest import span_of
+
+MUST = [
+    # names announced by a title, in any case and punctuation
+    ("PT HYPOTENSIVE. DR HALVORSEN AWARE AND AT BEDSIDE.", "PERSON", "HALVORSEN"),
+    ("per dr.mcandrew, hold lasix tonight", "PERSON", "mcandrew"),
+    ("Seen by Dr. okonkwo this am.", "PERSON", "okonkwo"),
+    ("DR'S PETRAKIS AND WOJCIK AT BEDSIDE", "PERSON", "PETRAKIS"),
+    ("DR'S PETRAKIS AND WOJCIK AT BEDSIDE", "PERSON", "WOJCIK"),
+    # relatives and roles
+    ("SOCIAL: PT'S SON DMITRI IN TO VISIT.", "PERSON", "DMITRI"),
+    ("social: son bill called twice for update.", "PERSON", "bill"),
+    ("wife, Rosalind, left her number with the unit clerk", "PERSON", "Rosalind"),
+    ("daughters sarah and margie in to visit", "PERSON", "margie"),
+    ("NP Gretchen made aware of the rhythm change", "PERSON", "Gretchen"),
+    # a credential after the name
+    ("SX FOR THICK SPUTUM.   TOBIAS W. HALLORAN, RRT", "PERSON", "HALLORAN"),
+    ("Arthur Pennington,MD spoke with the family", "PERSON", "Pennington"),
+    # names the lexicon knows, without a cue
+    ("CONTACT IS DOROTHY HALVORSEN (HOME PHONE ON FILE).", "PERSON", "DOROTHY HALVORSEN"),
+    ("a 58yo F, Mary J., post cholecystectomy", "PERSON", "Mary J."),
+    # places after a cue of movement or residence
+    ("PT TRANSFERRED TO GH FOR EMERGENT CATH.", "LOCATION", "GH"),
+    ("PT WAS ADMITTED TO FREDERICK MEMORIAL FOR VFIB ARREST", "LOCATION", "FREDERICK MEMORIAL"),
+    ("son lives in parkville and visits daily", "LOCATION", "parkville"),
+    ("will transfer to Quartermain 2 in am", "LOCATION", "Quartermain 2"),
+    # dates as notes write them
+    ("ADMITTED TO CCU 8/25 @2330.", "DATE_TIME", "8/25"),
+    ("blood cultures from 9/13 are negative", "DATE_TIME", "9/13"),
+    ("PMH: CAD, AVR 8/88, HTN", "DATE_TIME", "8/88"),
+    ("PMH: CABG, MI 1992, HTN", "DATE_TIME", "1992"),
+]
+
+MUST_NOT = [
+    # charting shorthand, devices and drugs are not people or places
+    ("NEURO: A&O X3. CV: SR 80S. GU: FOLEY DRAINING AMBER URINE.", "PERSON", None),
+    ("Neuro: alert. Foley patent. Abd soft. Ativan 1mg given.", "PERSON", None),
+    ("son in to visit. wife called. DR AWARE.", "PERSON", None),
+    ("MS: SEDATED ON PROPOFOL, SPOKE TO FAMILY", "PERSON", None),
+    ("New PA line inserted in L s/c. NP suctioning done.", "PERSON", None),
+    ("RUSTY COLORED SPUTUM, TAN SECRETIONS", "PERSON", None),
+    ("PT TRANSFERRED TO CCU FROM THE FLOOR. SENT TO OR AT 1400.", "LOCATION", None),
+    ("HCT REMAINS 26. NEXT PTT 1000.", "LOCATION", None),
+    ("LEFT ART LINE. LEFT NECK SITE CLEAN.", "ORGANIZATION", None),
+    # settings, scores, doses and clock times are written like dates
+    ("ON CPAP 5/5, PS 10/5, PAIN 5/10, 1/2 NS AT 75CC", "DATE_TIME", None),
+    ("MICU NPN 0700-1930: NEO ADDED AT 1800, SBP 90-110'S", "DATE_TIME", None),
+    ("no stool.tube feeds held; tolerated.no distress", "URL", None),
+    # ordinary prompts
+    ("Why does asyncio.run(main()) raise RuntimeError inside Jupyter?", "PERSON", None),
+    ("What's the difference between functools.lru_cache and functools.cache in Python 3.9+?", "LOCATION", None),
+    ("git bisect says 4b825dc introduced the bug; how do I read the diff?", "PERSON", None),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), MUST)
+def test_found(identifiers, text, entity, value):
+    start, end = span_of(text, value)
+    found = identifiers(text)
+    assert any(e == entity and s <= start and end <= t for e, s, t in found), found
+
+
+@pytest.mark.parametrize(("text", "entity", "_"), MUST_NOT)
+def test_not_found(identifiers, text, entity, _):
+    assert [f for f in identifiers(text) if f[0] == entity] == []
+
+
+def test_spans_do_not_cross_line_breaks(identifiers):
+    text = "Patient John Doe\nAccount closed last week"
+    for _entity, start, end in identifiers(text):
+        assert "\n" not in text[start:end]

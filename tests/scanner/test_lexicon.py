@@ -1,0 +1,71 @@
+"""The shipped lexicon: reproducible from its pinned packages, and what it says of words."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from audit.scanner.lexicon import case_profile, lexicon
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_lexicon.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("build_lexicon", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_files_are_what_the_pinned_packages_give():
+    script = _script()
+    names, words = script.build()
+    assert names == script.NAMES.read_bytes(), "run scripts/build_lexicon.py"
+    assert words == script.WORDS.read_bytes(), "run scripts/build_lexicon.py"
+
+
+@pytest.mark.parametrize(
+    ("word", "mainly_a_name"),
+    [
+        ("David", True),
+        ("KLEIN", True),
+        ("sullivan", True),
+        ("Will", False),  # a word first
+        ("grace", False),
+        ("Foley", False),  # a catheter in a note
+        ("Neuro", False),
+        ("Python", False),
+        ("Jupyter", False),  # no list knows it
+    ],
+)
+def test_name_first(word, mainly_a_name):
+    assert lexicon().name_first(word) is mainly_a_name
+
+
+@pytest.mark.parametrize(
+    ("word", "ordinary"),
+    [("secretions", True), ("python", True), ("aware", True), ("Estonia", False), ("Klein", False), ("abd", True)],
+)
+def test_is_word(word, ordinary):
+    assert lexicon().is_word(word) is ordinary
+
+
+def test_unknown_is_neither_name_nor_word():
+    lex = lexicon()
+    assert lex.unknown("Zorbelt") and lex.unknown("Qzxwvy")
+    assert not lex.unknown("Klein") and not lex.unknown("today") and not lex.unknown("Estonia")
+
+
+@pytest.mark.parametrize(
+    ("text", "profile"),
+    [
+        ("PT REMAINS ON HEPARIN GTT. DR KLEIN AWARE.", "upper"),
+        ("pt stable through day. son bill called.", "lower"),
+        ("Patient Maria Lopez was admitted for sepsis.", "mixed"),
+        ("1234 5678", "mixed"),
+    ],
+)
+def test_case_profile(text, profile):
+    assert case_profile(text) == profile
