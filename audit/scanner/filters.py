@@ -143,6 +143,9 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
         return not any(lex.name_first(w) for w in words)
     if any(lex.is_clinical(w) for w in words):
         return True
+    ordinary = all(lex.is_word(w) for w in words)
+    if ordinary and re.match(r"[ \t]*:", text[span.end : span.end + 3]):
+        return True  # a field label: "Transaction Date:", "Account Holder:"
     if len(words) > 1 and all(w[0].isupper() and not w.isupper() for w in words):
         return False  # "United Kingdom", "Eastern Shore": a name made of ordinary words
     return all(lex.is_word(w) or (w.isupper() and len(w) <= 4) or not w[0].isupper() for w in words)
@@ -295,8 +298,8 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
 
 
 def trim_at_line_break(text: str, span: Span) -> Span:
-    """A name, place or organisation ends at a line break: "John Doe\nAccount" is "John Doe"."""
-    if span.entity_type not in NAME_TYPES:
+    """A name ends at a line break: "John Doe\nAccount" is "John Doe" (address blocks keep their lines)."""
+    if span.entity_type not in NAME_TYPES or span.entity_type == "LOCATION" and span.recognizer not in NER_RECOGNIZERS:
         return span
     cut = text.find("\n", span.start, span.end)
     if cut < 0:

@@ -25,6 +25,15 @@ ADVERSARIAL = {
     "label-runs": "MRN " * 5_000,
     "track-like": "%B" + "4" * 10_000 + "^" * 5_000,
     "title-words": "Dr. Smith " * 2_000,
+    # text in capitals is a main case now (care notes): cues and names repeated without end
+    "upper-run": "A" * 40_000,
+    "upper-words": "NEURO ALERT " * 3_000,
+    "upper-titles": "DR SMITH AND " * 2_000,
+    "upper-relatives": "SON " * 5_000,
+    "upper-moves": "TRANSFERRED TO " * 2_000,
+    "credentials": "SMITH, RN " * 2_000,
+    "short-dates": "8/25 " * 4_000,
+    "given-names": "Mary J. " * 3_000,
 }
 CPU_SECONDS = 30.0
 

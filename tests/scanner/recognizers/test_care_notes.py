@@ -55,6 +55,8 @@ MUST_NOT = [
     ("ON CPAP 5/5, PS 10/5, PAIN 5/10, 1/2 NS AT 75CC", "DATE_TIME", None),
     ("MICU NPN 0700-1930: NEO ADDED AT 1800, SBP 90-110'S", "DATE_TIME", None),
     ("no stool.tube feeds held; tolerated.no distress", "URL", None),
+    # field labels of business documents
+    ("Transaction Date: 2024-03-02\nAmount: 120.00 EUR", "ORGANIZATION", None),
     # ordinary prompts
     ("Why does asyncio.run(main()) raise RuntimeError inside Jupyter?", "PERSON", None),
     ("What's the difference between functools.lru_cache and functools.cache in Python 3.9+?", "LOCATION", None),
