@@ -100,6 +100,8 @@ def summary(res: dict, negatives: dict[str, str], preds) -> dict:
     asq = res["value"].get("asq-phi", {})
     deid = res["value"].get("deidgate-seed", {})
     rec = res["record"].get("asq-phi", {})
+    notes = res["span"].get("physionet-deid", {})
+    notes_rec = res["record"].get("physionet-deid", {})
     chars = sum(len(t) for t in negatives.values())
     fps = sum(len(preds[k].findings) for k in negatives if k in preds)
     per_set = {}
@@ -121,6 +123,12 @@ def summary(res: dict, negatives: dict[str, str], preds) -> dict:
         "deid_R": deid.get("recall"),
         "hipaa_R": rec.get("recall"),
         "hipaa_FPR": rec.get("false_positive_rate"),
+        # real ICU nursing notes: span level, and the HIPAA decision per note
+        "notes_P": notes.get("precision"),
+        "notes_R": notes.get("recall"),
+        "notes_F2": notes.get("f2"),
+        "notes_hipaa_R": notes_rec.get("recall"),
+        "notes_hipaa_FPR": notes_rec.get("false_positive_rate"),
         "neg_texts": len(negatives),
         "neg_chars": chars,
         "neg_findings": fps,
