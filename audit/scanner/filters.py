@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from audit.model import Span
-from audit.scanner.lexicon import case_profile, lexicon
+from audit.scanner.lexicon import care_note, case_profile, lexicon
 from audit.settings import Settings
 
 Filter = Callable[[str, Span], bool]  # True: drop the span
@@ -95,7 +95,7 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
     words = value.split()
     if span.entity_type == "PERSON" and all(_TITLE_ONLY.fullmatch(w) for w in words[-1:]):
         return True  # "Mrs", "Little Mrs": a title with no name after it
-    if len(words) == 1 and re.fullmatch(r"[A-Z0-9]{2,}s?", value):
+    if len(words) == 1 and re.fullmatch(r"[A-Z0-9]{2,}s?", value) and not lexicon().name_first(value):
         # CV, O2, NEURO, COPD, NSAIDs: all-caps single words are abbreviations far more often than names;
         # a place in capitals ("HORTEN") or an employer ("work at IBM") still comes from the slot recognizers.
         return span.entity_type != "LOCATION" or value in _FORM_ACRONYMS or len(letters) <= 3
@@ -120,6 +120,9 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
     words = _NAME_TOKEN.findall(_text(text, span))
     if not words:
         return True
+    if care_note(text):
+        # a care note: only a listed name counts; its places and organisations come from cue recognizers
+        return span.entity_type != "PERSON" or not any(lex.name_first(w) and len(w) > 2 for w in words)
     if span.entity_type == "PERSON":
         if any(lex.name_first(w) and (profile != "mixed" or w[0].isupper()) for w in words):
             return False
@@ -151,9 +154,7 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
     return all(lex.is_word(w) or (w.isupper() and len(w) <= 4) or not w[0].isupper() for w in words)
 
 
-_DATE_WORD = re.compile(
-    rf"\b(?:{_MONTH}|(?:{_WEEKDAY})(?:day)?|today|tonight|yesterday|tomorrow|christmas|easter|thanksgiving)\b", re.I
-)
+_DATE_WORD = re.compile(rf"\b(?:{_MONTH}|(?:{_WEEKDAY})(?:day)?|christmas|easter|thanksgiving)\b", re.I)
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?P<m>\d{1,2})/(?P<d>\d{1,2}))(?![\d/])"
 )
@@ -181,6 +182,8 @@ def number_not_date(text: str, span: Span) -> bool:
         if m.group("m") is None or (1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31):
             return False
     year = _YEAR_ALONE.search(value)
+    if year and care_note(text):
+        return True  # in a care note "1930" is a clock time; years in a history come from CareDateRecognizer
     if year and value.strip() == year.group(0):
         before = text[max(0, span.start - 8) : span.start]
         after = text[span.end : span.end + 4]

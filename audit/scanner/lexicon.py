@@ -16,6 +16,7 @@ mixed-case prose from text written all in capitals or all in lower case (ICU not
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +24,15 @@ from importlib import resources
 # A listed name this frequent in ordinary lower-case use is a word first ("will", "amber", "grace");
 # below it a name is a name ("david", "klein", "sullivan": no ordinary use at all).
 COMMON_ZIPF = 3.0
+
+
+FUNCTION_WORDS = frozenset(  # words that are never part of a name or a place
+    "a an the and or but of to in on at by for from with without as is was are were be been has had have do does did "
+    "not no yes he she it they we you i his her their our your my its this that these those who whom which what "
+    "there here then than so if up out over into onto off about after before while will would can could may might "
+    "shall should must also all any some each every other another again still very just only now today tonight "
+    "yesterday tomorrow am pm per md mds md's rn rns np pa".split()
+)
 
 
 def _data(name: str) -> bytes:
@@ -38,6 +48,12 @@ class Lexicon:
     words: dict[str, float]  # lower-case word -> Zipf frequency
     ordinary: frozenset[str]  # the words a dictionary spells in lower case
     clinical: frozenset[str]
+    shorthand: frozenset[str]  # charting shorthand only (clinical_terms.txt): the mark of a care note
+    places: frozenset[str]  # lower-case names of towns, cities, countries, US states and counties
+
+    def is_place(self, phrase: str) -> bool:
+        """A town, city, country, US state or county of that name ("towson", "new haven")."""
+        return " ".join(phrase.lower().split()) in self.places
 
     def is_given_name(self, word: str) -> bool:
         """A given name in some national name statistics."""
@@ -105,13 +121,24 @@ def lexicon() -> Lexicon:
         words[word] = float(zipf)
         if flag:
             ordinary.add(word)
-    clinical = set()
+    clinical, shorthand = set(), set()
     for name in ("clinical_terms.txt", "medications.txt", "medical_conditions.txt"):
         for line in _data(name).decode("utf-8").splitlines():
             line = line.strip().lower()
             if line and not line.startswith("#") and " " not in line:
                 clinical.add(line)
-    return Lexicon(frozenset(given), frozenset(surnames), words, frozenset(ordinary), frozenset(clinical))
+                if name == "clinical_terms.txt":
+                    shorthand.add(line)
+    places = frozenset(gzip.decompress(_data("place_names.txt.gz")).decode("utf-8").splitlines())
+    return Lexicon(
+        frozenset(given),
+        frozenset(surnames),
+        words,
+        frozenset(ordinary),
+        frozenset(clinical),
+        frozenset(shorthand),
+        places,
+    )
 
 
 def case_profile(text: str) -> str:
@@ -130,3 +157,18 @@ def case_profile(text: str) -> str:
     if upper <= 0.02 * letters:
         return "lower"
     return "mixed"
+
+
+_TOKENS = re.compile(r"[A-Za-z][A-Za-z&/']*")
+
+
+def care_note(text: str) -> bool:
+    """Written as a care note: charting shorthand ("pt", "abd", "gtt", "s/p") is a good share of the words.
+
+    In such notes spaCy's organisations, groups and lone places are drug names, misspellings and
+    headings; facilities and people come from the recognizers that read their cues instead.
+    """
+    shorthand = lexicon().shorthand
+    tokens = _TOKENS.findall(text)
+    hits = sum(1 for t in tokens if t.lower() in shorthand)
+    return hits >= 4 and hits >= 0.06 * len(tokens)

@@ -47,7 +47,11 @@ from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
 from audit.scanner.recognizers.general_url import WebUrlRecognizer
 from audit.scanner.recognizers.names_from_lexicon import LexiconNameRecognizer
 from audit.scanner.recognizers.names_in_context import NameInContextRecognizer
-from audit.scanner.recognizers.places_in_context import PlaceInContextRecognizer
+from audit.scanner.recognizers.places_in_context import (
+    CareFacilityRecognizer,
+    KnownPlaceRecognizer,
+    PlaceInContextRecognizer,
+)
 from audit.settings import Settings
 
 # --- general PII quality (names, places, ages, phones, dates) -------------
@@ -64,6 +68,8 @@ GENERAL: list[Callable[[], EntityRecognizer]] = [
     NameInContextRecognizer,
     LexiconNameRecognizer,
     PlaceInContextRecognizer,
+    CareFacilityRecognizer,
+    KnownPlaceRecognizer,
     OrganizationRecognizer,
     PhoneNumberRecognizer,
     DriverLicenseRecognizer,

@@ -8,7 +8,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from audit.scanner.lexicon import case_profile
+from audit.scanner.lexicon import care_note, case_profile
 from audit.scanner.recognizers.general_base import LETTER, UP, RegexRecognizer, Rule, rx
 from audit.scanner.recognizers.places_in_context import names_a_place
 
@@ -108,7 +108,9 @@ class StreetAddressRecognizer(RegexRecognizer):
         if re.fullmatch(r"[\d\s.,-]+", value) or _NOT_STREET.search(value.split("\n")[0][-24:]):
             return False
         # "Koskikatu 25" names a street; "WBC 17", "Fluid 500" and "HCT REMAINS 26" are readings
-        return bool(_STREET_WORD.search(value)) or names_a_place(value, case_profile(text))
+        if _STREET_WORD.search(value):
+            return True
+        return case_profile(text) == "mixed" and not care_note(text) and names_a_place(value, "mixed")
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """Street matches, each extended over the address lines that follow it."""
@@ -173,7 +175,7 @@ class FacilityRecognizer(RegexRecognizer):
             ),
             0.9,
         ),
-        Rule(rx(rf"\b(?:St|Mt)\.\s*{_CAP}(?:'s|’s)?(?:\s+{_CAP})?"), 0.85),
+        Rule(rx(rf"\b(?:St|Mt)\.\s*{_CAP}(?:'s|’s)?(?:\s+{_CAP})?"), 0.87),  # above spaCy's 0.85 (Presidio dedup)
         Rule(rx(r"\b(?:Saint|Mount)\s+[A-Z][\w'’]+(?:'s|’s)?"), 0.6, 0, needs_context=True),
     )
     CONTEXT = re.compile(r"\b(?:at|to|from|in)\s*$", re.I)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.lexicon import case_profile
+from audit.scanner.lexicon import care_note, case_profile
 from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
 from audit.scanner.recognizers.places_in_context import names_a_place
 
@@ -61,6 +61,7 @@ class OrganizationRecognizer(RegexRecognizer):
         words = text[start:end].split()
         if len(words) > 5 or re.search(r"[.!?]\s", text[start:end]):
             return False
-        if not names_a_place(text[start:end], case_profile(text)):
-            return False  # "LEFT OPEN TO AIR", "left ART LINE": ordinary words, whatever their case
+        profile = case_profile(text)
+        if (profile != "mixed" or care_note(text)) and not names_a_place(text[start:end], profile):
+            return False  # "LEFT OPEN TO AIR", "left ART LINE": without case, ordinary words name nothing
         return words[0] not in {"The", "A", "An", "This", "That", "Our", "My", "Your", "It", "We", "They"}

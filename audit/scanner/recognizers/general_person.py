@@ -89,6 +89,8 @@ class NameSlotRecognizer(EntityRecognizer):
                 or not all(w[:1].isupper() and not w.isupper() for w in words)
             ):
                 continue
+            if not any(lexicon().is_name(w) for w in words):
+                continue  # "changed to Cipro", "covered with Duoderm": a slot is not enough without a name
             if _PERSON_SLOT.search(text[max(0, ent.start_char - 40) : ent.start_char]):
                 meta = {
                     RecognizerResult.RECOGNIZER_NAME_KEY: self.name,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.lexicon import lexicon
 from audit.scanner.recognizers.email import OFFLINE_EXTRACT, RESERVED_TLDS
 from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
@@ -34,14 +33,22 @@ _COMMON_SUFFIXES = frozenset("com org net edu gov mil int io ai co info biz app 
 
 
 def _missing_space(value: str) -> bool:
-    """ "liquid.no", "visit.Hr": two words run together at a full stop, not a domain."""
+    """ "liquid.no", "visit.Hr", "78.3.no": words or numbers run together at a full stop, not a domain.
+
+    Only for bare names (no scheme, www or path) whose suffix is none of the common ones: a real
+    address of that kind is written with its scheme or a path far more often than without.
+    """
     labels = value.rstrip(".").split(".")
-    if len(labels) != 2:
-        return False
-    word, tld = labels
+    tld = labels[-1]
     if not tld.islower():
         return True
-    return tld not in _COMMON_SUFFIXES and lexicon().zipf(word) > 0
+    if tld in _COMMON_SUFFIXES:
+        return False
+    return (
+        len(labels) == 2
+        and (labels[0].islower() or labels[0][:1].isdigit())
+        or any(label[:1].isdigit() for label in labels[:-1])
+    )
 
 
 class WebUrlRecognizer(RegexRecognizer):

@@ -14,6 +14,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from audit.scanner.lexicon import FUNCTION_WORDS as _FUNCTION_WORDS
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
@@ -45,13 +46,6 @@ _CREDENTIAL = re.compile(
     re.I,
 )
 _PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|[^\W\d_]\.)[ \t]{0,3}$")
-_FUNCTION_WORDS = frozenset(
-    "a an the and or but of to in on at by for from with without as is was are were be been has had have do does did "
-    "not no yes he she it they we you i his her their our your my its this that these those who whom which what "
-    "there here then than so if up out over into onto off about after before while will would can could may might "
-    "shall should must also all any some each every other another again still very just only now today tonight "
-    "yesterday tomorrow am pm per md mds md's rn rns np pa".split()
-)
 
 
 def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
@@ -71,8 +65,9 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
         return strength == "title" or lex.is_given_name(word) and lex.zipf(word) < 5.5 or lex.name_first(word)
     # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
     # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
-    limit = 3.5 if strength == "title" else 2.5
-    return len(word) >= 3 and lex.zipf(word) < limit
+    if strength == "title":
+        return len(word) >= 3 and lex.zipf(word) < 3.5
+    return len(word) >= 3 and (lex.zipf(word) < 2.5 or not lex.is_word(word) and lex.zipf(word) < 4.0)
 
 
 class NameInContextRecognizer(EntityRecognizer):
@@ -94,7 +89,8 @@ class NameInContextRecognizer(EntityRecognizer):
         spans: list[tuple[int, int, float]] = []
         for cue in _CUE.finditer(text):
             strength = next(k for k in ("title", "role", "relative", "verb") if cue.group(k))
-            plural = cue.group(0).lower().rstrip(".").endswith(("s", "children", "kids")) or "'" in cue.group(0)
+            cue_word = cue.group(0).lower().rstrip(".")
+            plural = strength == "title" or cue_word.endswith(("s", "children", "kids")) or "'" in cue_word
             spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
         for cred in _CREDENTIAL.finditer(text):
             spans.extend(self._before(text, cred.start(), lex, profile))
@@ -132,8 +128,8 @@ class NameInContextRecognizer(EntityRecognizer):
             start = m.start("w") if start is None else start
             end = m.end("w") + (1 if initial else 0)
             pos = m.end("w") + (1 if m.group("dot") else 0)
-        if start is None or (end - start == 1):
-            return None, None
+        if start is None or text[start + 1 : end] in ("", "."):
+            return None, None  # an initial alone ("MS S. CARE") is no name
         return start, end
 
     def _before(self, text, cred_start, lex, profile):
@@ -154,7 +150,9 @@ class NameInContextRecognizer(EntityRecognizer):
             start = text.find(" ", start) + 1 or None  # never start a name with an initial alone
             if start is None or start >= end:
                 return []
-        return [(start, end, self.SCORES["credential"])] if start is not None and words else []
+        if start is None or not words or lex.is_place(text[start:end].strip(" ,.")):
+            return []  # "Middle River, MD": a town and its state, not a doctor
+        return [(start, end, self.SCORES["credential"])]
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}

@@ -13,7 +13,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+from audit.scanner.lexicon import FUNCTION_WORDS, Lexicon, case_profile, lexicon
 
 _MOVE = (
     r"transferr?ed|transfered|tranfered|transfer|trans|admitted|admit|sent|brought|presented|went|taken|returned|"
@@ -46,11 +46,15 @@ def _place_word(lex: Lexicon, word: str, profile: str) -> bool:
     low = word.lower().rstrip(".")
     if low in _GENERIC or lex.is_clinical(low):
         return False
+    if len(low) < 2:
+        return False
     if profile != "mixed":
-        # no case to go by: a word no vocabulary knows, or a short rare abbreviation ("GH", "VAMC")
-        return not lex.is_word(low) or len(low) <= 4 and lex.zipf(low) < 3.5 and not lex.is_name(low)
+        # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("GH", "VAMC")
+        if len(low) <= 4:
+            return lex.zipf(low) < 3.5 and not lex.is_name(low)
+        return not lex.is_word(low) and lex.zipf(low) < 3.0
     if word.isupper() and 2 <= len(word.rstrip(".")) <= 6:
-        return True  # an abbreviation that is no care unit: "GH", "VAMC", "GBMC"
+        return lex.zipf(low) < 3.5  # an abbreviation that is no care unit: "GH", "VAMC", "GBMC"
     if not word[0].isupper():
         return False
     return not lex.is_word(low) or lex.is_name(low) or low.endswith(("'s", "’s"))
@@ -69,7 +73,7 @@ _WORDS = re.compile(r"[^\W\d_][^\W\d_'’.-]*")
 class PlaceInContextRecognizer(EntityRecognizer):
     """LOCATION for the named place after a cue of movement, residence or employment."""
 
-    SCORE = 0.85
+    SCORE = 0.88  # a cue vouches for it: above a lone given name (0.86) that the place may start with
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["LOCATION"], name="PlaceInContextRecognizer", supported_language="en")
@@ -120,3 +124,139 @@ class PlaceInContextRecognizer(EntityRecognizer):
         while end > start and text[end - 1] in ".’'":
             end -= 1
         return (start, end)
+
+
+_FACILITY_HEAD = re.compile(
+    r"\b(?:hospital|hosp|medical[ \t]+center|medical[ \t]+centre|med[ \t]+(?:center|ctr)|medical|campus|infirmary|"
+    r"rehab|va|nursing[ \t]+home)\b",
+    re.I,
+)
+_BACK_WORD = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.](?=[^\W\d_])){0,30}(?:['’]s)?(?P<dot>\.)?)[ \t]{1,3}$")
+# Words that stand before a facility word without naming it: "the hospital", "outside hosp", "cardiac rehab".
+_NOT_A_NAME = frozenset(
+    "the a an this that his her their our my your its other same another outside local community county state "
+    "private public general teaching rural nearby previous prior former home acute subacute inpatient outpatient "
+    "cardiac pulmonary physical occupational stroke brain vestibular psychiatric psych to from at in by for of and "
+    "or with was is transferred admitted sent went back returned discharged call called per".split()
+)
+
+
+class CareFacilityRecognizer(EntityRecognizer):
+    """LOCATION for the name before a facility word, in any case: "sacred heart hosp", "ST MARY HOSPITAL",
+    "university of maryland hospital", "Baltimore Rehab", "mackerer campus"."""
+
+    SCORE = 0.86
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["LOCATION"], name="CareFacilityRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """The one to four words before each facility word that are not generic, with the facility word."""
+        if "LOCATION" not in entities:
+            return []
+        lex, profile = lexicon(), case_profile(text)
+        out = []
+        for head in _FACILITY_HEAD.finditer(text):
+            start = self._name_before(text, head.start(), lex)
+            if start is None:
+                continue
+            name = text[start : head.start()]
+            generic_head = head.group(0).lower().rstrip(".") in ("rehab", "va", "medical", "campus")
+            if generic_head and not names_a_place(name, profile):
+                continue  # "cardiac rehab", "the VA": the word before must name a place
+            meta = {
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            }
+            out.append(RecognizerResult("LOCATION", start, head.end(), self.SCORE, recognition_metadata=meta))
+        return out
+
+    @staticmethod
+    def _name_before(text: str, pos: int, lex: Lexicon) -> int | None:
+        start = None
+        for _ in range(4):
+            m = _BACK_WORD.search(text, max(0, pos - 40), pos)
+            if not m:
+                break
+            low = m.group("w").lower().rstrip(".")
+            if low == "of" and start is not None:
+                start, pos = m.start("w"), m.start("w")
+                continue
+            if m.group("dot") and low not in ("st", "mt"):
+                break  # a full stop ends the sentence the name is in
+            saint = low in ("st", "saint", "mt", "mount")
+            if not saint and (
+                low in _NOT_A_NAME or low in FUNCTION_WORDS or lex.is_clinical(low) or len(low) < 2 and low != "u"
+            ):
+                break
+            start, pos = m.start("w"), m.start("w")
+        if start is not None and text[start : start + 3].lower() == "of ":
+            return None
+        return start
+
+
+_PLACE_TOKEN = re.compile(r"(?<![\w'’.-])[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){1,30}(?![\w'’-])")
+_PLACE_GAP = re.compile(r"[ \t]{1,2}")
+
+
+class KnownPlaceRecognizer(EntityRecognizer):
+    """LOCATION for the name of a known town, city, country, US state or county (GeoNames), in any case.
+
+    One word must be no ordinary word, person's name or clinical term ("Towson", "Seattle"); several
+    words may be ordinary ones ("New Haven", "Middle River"). In mixed-case text each word has its capital.
+    """
+
+    SCORE = 0.86
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["LOCATION"], name="KnownPlaceRecognizer", supported_language="en")
+
+    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """The longest known place name (one to three words) at each word, left to right."""
+        if "LOCATION" not in entities:
+            return []
+        lex, profile = lexicon(), case_profile(text)
+        out, pos = [], 0
+        for m in _PLACE_TOKEN.finditer(text):
+            if m.start() < pos:
+                continue
+            span = self._place_at(text, m, lex, profile)
+            if span:
+                meta = {
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                }
+                out.append(RecognizerResult("LOCATION", span[0], span[1], self.SCORE, recognition_metadata=meta))
+                pos = span[1]
+        return out
+
+    @staticmethod
+    def _place_at(text, first, lex, profile):
+        words, ends = [first.group(0)], [first.end()]
+        for _ in range(2):
+            gap = _PLACE_GAP.match(text, ends[-1])
+            nxt = _PLACE_TOKEN.match(text, gap.end()) if gap else None
+            if not nxt:
+                break
+            words.append(nxt.group(0))
+            ends.append(nxt.end())
+        for n in range(len(words), 0, -1):
+            phrase = words[:n]
+            if not lex.is_place(" ".join(phrase)):
+                continue
+            if profile == "mixed" and not all(w[0].isupper() for w in phrase):
+                continue
+            if n == 1:
+                w = phrase[0]
+                if len(w) < 4 or lex.is_word(w) or lex.is_name(w) or lex.is_clinical(w) or w.lower() in FUNCTION_WORDS:
+                    continue
+            elif all(lex.zipf(w) >= 5.5 or w.lower() in FUNCTION_WORDS for w in phrase):
+                continue
+            return (first.start(), ends[n - 1])
+        return None
