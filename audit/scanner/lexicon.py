@@ -35,6 +35,26 @@ FUNCTION_WORDS = frozenset(  # words that are never part of a name or a place
 )
 
 
+def _singulars(w: str) -> tuple[str, ...]:
+    """The base forms an inflected word could have ("secretions", "masses", "requesting", "consented", "aunts");
+    none for a name that merely ends like one ("Sparkes", "Hayes", "Jones" keep theirs)."""
+    if len(w) <= 4:
+        return ()
+    if w.endswith("ing"):
+        return (w[:-3], w[:-3] + "e") if len(w) > 5 else ()
+    if w.endswith("ied") or w.endswith("ies"):
+        return (w[:-3] + "y",)
+    if w.endswith("ed"):
+        return (w[:-2], w[:-1])
+    if w.endswith("ly"):
+        return (w[:-2],)
+    if not w.endswith("s") or w.endswith("ss"):
+        return ()
+    if w.endswith("es") and w[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return (w[:-2],)
+    return (w[:-1],)
+
+
 def _data(name: str) -> bytes:
     return resources.files("audit").joinpath("data", name).read_bytes()
 
@@ -72,8 +92,8 @@ class Lexicon:
         """How common the word (or its singular) is in ordinary lower-case English (0: not a listed word)."""
         w = word.lower()
         found = self.words.get(w)
-        if found is None and len(w) > 3 and w.endswith("s"):
-            found = self.words.get(w[:-1]) or (self.words.get(w[:-2]) if w.endswith("es") else None)
+        if found is None:
+            found = next((self.words[s] for s in _singulars(w) if s in self.words), None)
         return found or 0.0
 
     def is_word(self, word: str) -> bool:
@@ -84,9 +104,9 @@ class Lexicon:
         w = word.lower()
         if w in self.ordinary or w in self.clinical:
             return True
-        return (
-            len(w) > 3 and w.endswith("s") and (w[:-1] in self.ordinary or w.endswith("es") and w[:-2] in self.ordinary)
-        )
+        if w in self.words:
+            return False  # a frequent token no dictionary spells in lower case: a proper noun
+        return any(s in self.ordinary for s in _singulars(w))
 
     def is_clinical(self, word: str) -> bool:
         """Clinical shorthand, a device, unit, drug or condition word."""

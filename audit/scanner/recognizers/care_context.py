@@ -43,6 +43,12 @@ HEALTH_TERMS = (
     "x-ray", "hospice", "nursing home", "copay", "co-pay", "deductible", "prior authorization", "explanation of benefits",
     "eob", "medical bill", "hospital bill", "medical billing", "claim denied", "health insurance", "medical record",
     "medical records", "chart", "vitals", "symptoms", "prognosis", "care plan", "treatment plan", "medication list",
+    # what only care notes say: lines, drips, vent and nursing shorthand
+    "foley", "ngt", "ogt", "gtt", "gtts", "abg", "cxr", "ekg", "ecg", "npo", "dnr", "dni", "prn", "ivf", "picc",
+    "a-line", "aline", "swan", "tpn", "vent", "intubated", "extubated", "sedated", "suctioned", "sputum",
+    "afebrile", "febrile", "voided", "commode", "cardiac", "neuro", "resp status", "lungs", "bowel sounds", "u/o",
+    "uop", "i&o", "bedside", "nursing", "npn", "micu", "sicu", "ccu", "csru", "cath lab", "telemetry",
+    "drawn", "labs", "lab work", "hct", "wbc", "inr", "ptt", "bp", "hr", "sats", "o2 sat", "nasal cannula",
 )  # fmt: skip
 
 

@@ -44,7 +44,7 @@ class LexiconNameRecognizer(EntityRecognizer):
     """PERSON for given name + surname pairs, and for lone given names that are mainly names."""
 
     PAIR_SCORE = 0.9
-    SINGLE_SCORE = 0.86  # above spaCy's 0.85, so Presidio keeps ours where spaCy's span contains it
+    SINGLE_SCORE = 0.9  # above spaCy's 0.85 (Presidio keeps ours inside its span); a listed name, mainly a name
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["PERSON"], name="LexiconNameRecognizer", supported_language="en")

@@ -45,7 +45,9 @@ _CREDENTIAL = re.compile(
     r"(?:/(?:rn|md|np))?(?!\w)",
     re.I,
 )
-_PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|[^\W\d_]\.)[ \t]{0,3}$")
+# What is said of someone right after their name in a note: "Sparkes aware", "Marotta notified".
+_TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
+_PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|(?<!\S)[^\W\d_]\.)[ \t]{0,3}$")
 
 
 def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
@@ -66,7 +68,7 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
     # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
     if strength == "title":
-        return len(word) >= 3 and lex.zipf(word) < 3.5
+        return len(word) >= 3 and (not lex.is_word(word) or lex.zipf(word) < 3.0)
     return len(word) >= 3 and (lex.zipf(word) < 2.5 or not lex.is_word(word) and lex.zipf(word) < 4.0)
 
 
@@ -89,11 +91,15 @@ class NameInContextRecognizer(EntityRecognizer):
         spans: list[tuple[int, int, float]] = []
         for cue in _CUE.finditer(text):
             strength = next(k for k in ("title", "role", "relative", "verb") if cue.group(k))
+            if strength == "title" and cue.group("title").lower() == "ms":
+                strength = "role"  # "MS waxing and waning": mental status more often than a title in a note
             cue_word = cue.group(0).lower().rstrip(".")
             plural = strength == "title" or cue_word.endswith(("s", "children", "kids")) or "'" in cue_word
             spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
         for cred in _CREDENTIAL.finditer(text):
             spans.extend(self._before(text, cred.start(), lex, profile))
+        for told in _TOLD.finditer(text):  # "DR. SPARKES AWARE", "W. MAROTTA AWARE"
+            spans.extend((s, e, self.SCORES["verb"]) for s, e, _ in self._before(text, told.start(), lex, profile))
         return [self._result(s, e, score) for s, e, score in spans]
 
     def _after(self, text, pos, lex, profile, strength, plural):
@@ -143,13 +149,10 @@ class NameInContextRecognizer(EntityRecognizer):
             if word.endswith(".") and len(word) == 2:
                 start, pos = m.start("w"), m.start("w")
                 continue
-            if not _is_name_word(lex, word, profile, "title") or (lex.is_word(word) and not lex.is_name(word)):
-                break
+            listed = lex.is_name(word) and lex.zipf(word) < 4.5
+            if not _is_name_word(lex, word, profile, "title") or lex.is_word(word) and not listed:
+                break  # before a credential or "aware" only a name: "LOW MD AWARE", "teams aware" are not
             start, pos, words = m.start("w"), m.start("w"), words + 1
-        while start is not None and text[start + 1 : start + 2] == ".":
-            start = text.find(" ", start) + 1 or None  # never start a name with an initial alone
-            if start is None or start >= end:
-                return []
         if start is None or not words or lex.is_place(text[start:end].strip(" ,.")):
             return []  # "Middle River, MD": a town and its state, not a doctor
         return [(start, end, self.SCORES["credential"])]

@@ -25,7 +25,7 @@ _CUE = re.compile(
     rf"\b(?:(?:{_MOVE})(?:[ \t]+(?:back|over|home|him|her|pt|patient))?[ \t]+(?:to|from|at|in)"
     rf"|(?:{_STAY})(?:[ \t]+(?:nearby|close[ \t]+by|alone|now))?[ \t]+(?:in|at|for|from|near)"
     r"|(?:ceo|president|owner|employee)[ \t]+of"
-    r")[ \t]+(?:the[ \t]+)?",
+    r")[ \t]+(?:the[ \t]+)?(?:\d{1,4}[ \t]+)?",
     re.I,
 )
 _TOKEN = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}(?:['’]s)?\.?)(?P<num>[ \t]{0,2}\d{1,3}\b)?")
@@ -88,7 +88,9 @@ class PlaceInContextRecognizer(EntityRecognizer):
         lex, profile = lexicon(), case_profile(text)
         out = []
         for cue in _CUE.finditer(text):
-            span = self._place_at(text, cue.end(), lex, profile)
+            # the case of the sentence around the cue: notes mix headings in capitals with lower-case prose
+            local = case_profile(text[max(0, cue.start() - 80) : cue.end() + 80])
+            span = self._place_at(text, cue.end(), lex, local)
             if span:
                 meta = {
                     RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
