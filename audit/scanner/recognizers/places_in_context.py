@@ -85,7 +85,7 @@ class PlaceInContextRecognizer(EntityRecognizer):
         """The place after each cue, when it has a word that names something."""
         if "LOCATION" not in entities:
             return []
-        lex, profile = lexicon(), case_profile(text)
+        lex = lexicon()
         out = []
         for cue in _CUE.finditer(text):
             # the case of the sentence around the cue: notes mix headings in capitals with lower-case prose
