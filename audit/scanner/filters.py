@@ -225,6 +225,8 @@ def vague_date(text: str, span: Span) -> bool:
     if _DURATION.match(value.strip()):
         return True
     if re.fullmatch(r"\s*\d+\s*", value):
+        if span.recognizer == "CareDateRecognizer":
+            return False  # a year its cue vouches for: "CABG 81", "MI in '84"
         return not re.fullmatch(r"\s*(?:1[6-9]|20)\d{2}\s*|\s*\d{8}\s*", value)
     return not _DATE_ANCHOR.search(value)
 
@@ -235,7 +237,7 @@ def phone_in_digit_run(text: str, span: Span) -> bool:
         return False
     value = _text(text, span)
     groups = re.findall(r"\d+", value)
-    if not value.startswith("+") and len(groups) > 1 and max(len(g) for g in groups[1:]) > 4:
+    if not value.startswith("+") and re.search(r"\d[-.]\d", value) and max(len(g) for g in groups[1:] or [""]) > 4:
         return True  # "555-123-456712": an ID with dashes, not a grouping any numbering plan uses
     before = text[max(0, span.start - 2) : span.start]
     after = text[span.end : span.end + 2]

@@ -115,7 +115,7 @@ class PersonalDateRecognizer(ValidatedRecognizer):
 
 # --- dates as care notes write them: "8/25", "on 7/22", "6-17-21", "MI 1992", "s/p CABG '84" ---------------
 _SHORT = re.compile(
-    r"(?<![\w/.:+-])(?P<m>1[0-2]|0?[1-9])/(?:(?P<d>3[01]|[12]\d|0?[1-9])|(?P<y>[4-9]\d))(?![\w/%]|\.\d|:\d)"
+    r"(?<![\w/.:+])(?<!\d-)(?P<m>1[0-2]|0?[1-9])/(?:(?P<d>3[01]|[12]\d|0?[1-9])|(?P<y>[4-9]\d))(?![\w/%]|\.\d|:\d)"
 )
 _FULL = re.compile(r"(?<![\w/.:-])\d{1,2}([/-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/:]|-\d)")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'’])['’](?P<y>\d{2})(?![\w'’])|(?<![\w'’/.-])(?P<y2>\d{2})['’](?![\w'’])")
@@ -126,10 +126,16 @@ _YEAR = re.compile(
     r"[ \t]{1,3}(?P<y>(?:19[3-9]\d|20[0-3]\d))(?![\w/:-]|[ \t]*(?:hrs?|h|cc|ml|mg|units?)\b)",
     re.I,
 )
+# "CABG 81, redo CABG 84, MI 81": a two-digit year after an event of a medical history.
+_EVENT_YEAR = re.compile(
+    r"\b(?:cabg|mi|cva|avr|mvr|ptca|pci|tia|aaa|orif|tkr|thr|chole|appy|turp|stent|stroke)(?:[ \t]+x[ \t]?\d)?"
+    r"[ \t]{1,2}['’]?(?P<y>[3-9]\d|[0-2]\d)(?![\w%./:'’-])",
+    re.I,
+)
 # Ventilator settings, strengths and doses are written like dates: "PS 10/5", "strength 5/5", "1/2 NS".
 _NOT_A_DATE_BEFORE = re.compile(
     r"(?:\b(?:ps|ips|peep|cpap|bipap|psv|ac|a/c|simv|imv|vent|settings?|trial|strength|strengths|grade|score|pain|"
-    r"cp|scale|ratio|tv|vt|rate|perrla?)[ \t:,=-]{0,3}|[x@#=%][ \t]{0,2})$",
+    r"cp|scale|ratio|tv|vt|rate|perrla?)[ \t:,=-]{0,3}|(?<![a-z])x[ \t]{0,2}|[@#=%][ \t]{0,2})$",
     re.I,
 )
 _TIME_CUE = re.compile(r"(?:\b(?:at|until|till|from|to|by|about|around|approx|before|after|q)|@)[ \t.]{0,3}$", re.I)
@@ -163,6 +169,8 @@ class CareDateRecognizer(EntityRecognizer):
                 out.append(result(self, "DATE_TIME", m.start(), m.end(), self.SHORT_SCORE))
         for m in _APOSTROPHE_YEAR.finditer(text):
             out.append(result(self, "DATE_TIME", m.start(), m.end(), self.YEAR_SCORE))
+        for m in _EVENT_YEAR.finditer(text):
+            out.append(result(self, "DATE_TIME", m.start("y"), m.end("y"), self.YEAR_SCORE))
         for m in _YEAR.finditer(text):
             if _TIME_CUE.search(text[max(0, m.start("y") - 12) : m.start("y")]):
                 continue
@@ -176,7 +184,7 @@ class CareDateRecognizer(EntityRecognizer):
         month, day = int(m.group("m")), int(m.group("d"))
         if day <= 4 and month < day:
             return False  # 1/2, 1/3, 3/4: a fraction far more often than a date early in the year
-        if month == day or _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+        if month == day <= 5 or _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
             return False  # "5/5", "PS 10/5", "pain 5/10": settings and scores are written like dates
         return not _NOT_A_DATE_AFTER.match(text, m.end()) and _exists(2000, month, day)
 

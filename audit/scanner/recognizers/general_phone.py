@@ -14,6 +14,7 @@ from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
 _SEP = r"[ .\-\u00a0]"
 _EXT = r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?"
+_PAGER = re.compile(r"\b(?:pager|beeper)[ \t]{0,2}[-:#=]?[ \t]{0,2}$", re.I)
 _EXT_AT_END = re.compile(r"[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5}$", re.I)
 
 
@@ -40,9 +41,19 @@ class PhoneNumberRecognizer(RegexRecognizer):
             needs_context=True,
         ),
         Rule(rx(r"(?<![\w.+/-])\d{7,12}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
+        # right after a phone label, glued or not: "CELLULAR-410 202-6694", "HOME-410 671-9309", "Pager 83554"
+        Rule(
+            rx(
+                r"(?i:\b(?:cell(?:ular)?|mobile|home|work|office|pager|beeper|phone|tel|fax))[ \t]{0,2}[-:#=]?[ \t]{0,2}"
+                r"(?P<v>\d{3}[ \t-]?\d{3}[ \t-]?\d{4}|\d{3}[ \t]\d{7}|\d{4,6})(?![\w/]|[.\-]\d)"
+            ),
+            0.75,
+            "v",
+        ),
     )
     CONTEXT = re.compile(
-        r"\b(?:phone|ph|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|callback|reach|text|sms|"
+        r"\b(?:phone|ph|tel|telephone|mobile|cell|cellular|cellphone|fax|pager|beeper|call|calling|called|callback|"
+        r"reach|reached|text|sms|"
         r"whatsapp|office|desk|home|work|contact|number|no\.|answering|dial|ring|voicemail|messages?|registered)\b",
         re.I,
     )
@@ -52,6 +63,8 @@ class PhoneNumberRecognizer(RegexRecognizer):
         """Seven to fifteen digits, not a date, a time or a decimal number."""
         value = text[start:end]
         digits = sum(c.isdigit() for c in _EXT_AT_END.sub("", value))  # "x83604" is not part of the number
+        if 4 <= digits <= 6 and value.isdigit() and _PAGER.search(text[max(0, start - 12) : start]):
+            return True  # a pager or extension number after its label
         if not 7 <= digits <= 15:
             return False
         if re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)?\d{2}", value):

@@ -28,6 +28,7 @@ _CUE = re.compile(
     r")[ \t]+(?:the[ \t]+)?(?:\d{1,4}[ \t]+)?",
     re.I,
 )
+_NAMED_UNIT = re.compile(r"(?i:\b(?:to|from|at|in|on)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}\b")
 _TOKEN = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}(?:['’]s)?\.?)(?P<num>[ \t]{0,2}\d{1,3}\b)?")
 _SPACE = re.compile(r"[ \t]{1,3}")
 FACILITY_WORDS = frozenset(
@@ -97,6 +98,14 @@ class PlaceInContextRecognizer(EntityRecognizer):
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 }
                 out.append(RecognizerResult("LOCATION", span[0], span[1], self.SCORE, recognition_metadata=meta))
+        for m in _NAMED_UNIT.finditer(text):  # "to Quartermain 2", "from osler 5": a wing or unit named after someone
+            word = m.group("w")
+            if not lex.is_word(word) and not lex.is_clinical(word) and word.lower() not in _GENERIC:
+                meta = {
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                }
+                out.append(RecognizerResult("LOCATION", m.start("w"), m.end(), self.SCORE, recognition_metadata=meta))
         return out
 
     def _place_at(self, text, pos, lex, profile):
