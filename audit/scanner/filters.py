@@ -33,7 +33,8 @@ _FORM_ACRONYMS = frozenset(
 _EPONYM_NOUN = re.compile(
     r"(?:'s|’s|'|’)?(?:[ -]+(?:(?-i:[A-Z][\w-]*)|risk|heart|cell|type|like)){0,2}[ -]+(?:disease|syndrome|sign|score|trial|study|reflex|palsy|phenomenon|test|criteria|classification|"
     r"scale|esophagus|ulcer|lymphoma|sarcoma|tumou?r|procedure|maneuver|manoeuvre|law|effect|equation|method|"
-    r"algorithm|distribution|theorem|index|fracture|cyst|node|triad|maneuvre|block|operation)\b",
+    r"algorithm|distribution|theorem|index|fracture|cyst|node|triad|maneuvre|block|operation|pouch|catheter|"
+    r"tear|tube|line|drain|valve|shunt|stocking|stockings)\b",
     re.I,
 )
 _INSTRUMENT = re.compile(
@@ -217,6 +218,12 @@ def publication_year(text: str, span: Span) -> bool:
     return bool(_PUBLICATION_AFTER.match(text, span.end) or _PUBLICATION_BEFORE.search(before))
 
 
+def age_in_care_note(text: str, span: Span) -> bool:
+    """An age under 90 in a care note: Safe Harbor lets ages up to 89 stay (45 CFR 164.514(b)(2)(i)(C)),
+    and "67 yo M" opens nearly every note. AGE_OVER_89 and ages in other text are kept."""
+    return span.entity_type == "AGE" and care_note(text)
+
+
 def vague_date(text: str, span: Span) -> bool:
     """DATE_TIME that names no calendar date or time: durations ("3 days"), "next week", "this morning"."""
     if span.entity_type != "DATE_TIME":
@@ -255,6 +262,7 @@ FILTERS: list[Filter] = [
     ner_name_not_a_name,
     ner_name_without_evidence,
     number_not_date,
+    age_in_care_note,
     medical_term,
     nrp_not_about_a_person,
     vague_date,

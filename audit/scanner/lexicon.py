@@ -38,6 +38,8 @@ FUNCTION_WORDS = frozenset(  # words that are never part of a name or a place
 def _singulars(w: str) -> tuple[str, ...]:
     """The base forms an inflected word could have ("secretions", "masses", "requesting", "consented", "aunts");
     none for a name that merely ends like one ("Sparkes", "Hayes", "Jones" keep theirs)."""
+    if w.endswith(("'s", "’s")):
+        return (w[:-2],)
     if len(w) <= 4:
         return ()
     if w.endswith("ing"):
@@ -104,9 +106,10 @@ class Lexicon:
         w = word.lower()
         if w in self.ordinary or w in self.clinical:
             return True
-        if w in self.words:
-            return False  # a frequent token no dictionary spells in lower case: a proper noun
-        return any(s in self.ordinary for s in _singulars(w))
+        stems = _singulars(w)
+        if any(s in self.ordinary or s in self.clinical for s in stems) and not self.is_name(w):
+            return True  # "requesting", "falls", "aunts", "trached"; a listed name keeps its own ("Sparkes")
+        return False  # a frequent token no dictionary spells in lower case is a proper noun ("Canada")
 
     def is_clinical(self, word: str) -> bool:
         """Clinical shorthand, a device, unit, drug or condition word."""

@@ -115,9 +115,9 @@ class PersonalDateRecognizer(ValidatedRecognizer):
 
 # --- dates as care notes write them: "8/25", "on 7/22", "6-17-21", "MI 1992", "s/p CABG '84" ---------------
 _SHORT = re.compile(
-    r"(?<![\w/.:+])(?<!\d-)(?P<m>1[0-2]|0?[1-9])/(?:(?P<d>3[01]|[12]\d|0?[1-9])|(?P<y>[4-9]\d))(?![\w/%]|\.\d|:\d)"
+    r"(?<![\w/.:+'’])(?<!\d-)(?P<m>1[0-2]|0?[1-9])/(?:(?P<d>3[01]|[12]\d|0?[1-9])|(?P<y>[4-9]\d))(?![\w/%]|\.\d|:\d)"
 )
-_FULL = re.compile(r"(?<![\w/.:-])\d{1,2}([/-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/:]|-\d)")
+_FULL = re.compile(r"(?<![\w/.:'-])\d{1,2}([/-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/:%]|-\d|[ \t]*%)")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'’])['’](?P<y>\d{2})(?![\w'’])|(?<![\w'’/.-])(?P<y2>\d{2})['’](?![\w'’])")
 # A four-digit year after "in", "since", a month or an event in someone's history ("MI 1992", "CABG 1957, 1971").
 _YEAR = re.compile(
@@ -129,7 +129,7 @@ _YEAR = re.compile(
 # "CABG 81, redo CABG 84, MI 81": a two-digit year after an event of a medical history.
 _EVENT_YEAR = re.compile(
     r"\b(?:cabg|mi|cva|avr|mvr|ptca|pci|tia|aaa|orif|tkr|thr|chole|appy|turp|stent|stroke)(?:[ \t]+x[ \t]?\d)?"
-    r"[ \t]{1,2}['’]?(?P<y>[3-9]\d|[0-2]\d)(?![\w%./:'’-])",
+    r"[ \t]{1,2}['’]?(?P<y>[3-9]\d|[0-2]\d)(?![\w%./:'’-]|[ \t]*(?:years?|yrs?|y/?o|days?|months?|mos?|weeks?|wks?|hours?|hrs?|min|mg|cm|mm)\b)",
     re.I,
 )
 # Ventilator settings, strengths and doses are written like dates: "PS 10/5", "strength 5/5", "1/2 NS".
@@ -138,6 +138,9 @@ _NOT_A_DATE_BEFORE = re.compile(
     r"cp|scale|ratio|tv|vt|rate|perrla?)[ \t:,=-]{0,3}|(?<![a-z])x[ \t]{0,2}|[@#=%][ \t]{0,2})$",
     re.I,
 )
+_PAIN = re.compile(r"\b(?:pain|cp|angina|discomfort|ache|scale|rates?|rated|score)\b", re.I)
+# Pressure-support and PEEP pairs ("PSV increased to 10/5", "mask ventilation 10/5 40%") near ventilator words.
+_VENT = re.compile(r"\b(?:vent\w*|psv?|ips|peep|cpap|bipap|simv|imv|a/?c|mask|settings?|mode)\b", re.I)
 _TIME_CUE = re.compile(r"(?:\b(?:at|until|till|from|to|by|about|around|approx|before|after|q)|@)[ \t.]{0,3}$", re.I)
 _NOT_A_DATE_AFTER = re.compile(r"[ \t]{0,2}(?:ns\b|mg|mcg|cc|ml|l\b|units?\b|strength|tabs?\b|%|x\b)", re.I)
 
@@ -182,9 +185,13 @@ class CareDateRecognizer(EntityRecognizer):
         if m.group("y"):  # "8/88", "12/93": month and year
             return not _NOT_A_DATE_AFTER.match(text, m.end())
         month, day = int(m.group("m")), int(m.group("d"))
-        if day <= 4 and month < day:
+        if day <= 5 and month < day:
             return False  # 1/2, 1/3, 3/4: a fraction far more often than a date early in the year
+        if day == 10 and _PAIN.search(text[max(0, m.start() - 30) : m.end() + 30]):
+            return False  # "6/10 chest pain": a score out of ten
         if month == day <= 5 or _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+            return False
+        if day <= 5 and _VENT.search(text[max(0, m.start() - 40) : m.start()]):
             return False  # "5/5", "PS 10/5", "pain 5/10": settings and scores are written like dates
         return not _NOT_A_DATE_AFTER.match(text, m.end()) and _exists(2000, month, day)
 

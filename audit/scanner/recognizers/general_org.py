@@ -61,6 +61,8 @@ class OrganizationRecognizer(RegexRecognizer):
         words = text[start:end].split()
         if len(words) > 5 or re.search(r"[.!?]\s", text[start:end]):
             return False
+        if re.search(r"\b(?:left|right|quit)\s+$", text[max(0, start - 8) : start], re.I) and care_note(text):
+            return False  # "LEFT ARM PHLEBITIC": a side of the body in a note, not a former employer
         profile = case_profile(text)
         if (profile != "mixed" or care_note(text)) and not names_a_place(text[start:end], profile):
             return False  # "LEFT OPEN TO AIR", "left ART LINE": without case, ordinary words name nothing

@@ -151,7 +151,14 @@ class AccountNumberRecognizer(LabelledIdRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         """Account-labelled IDs, except bank accounts: bank words before it, or around an all-digit one."""
         found = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in found if not _bank_account(text, r.start, r.end)]
+        return [r for r in found if not _bank_account(text, r.start, r.end) and not _setting(text, r.start, r.end)]
+
+
+def _setting(text: str, start: int, end: int) -> bool:
+    """ "A/C 600x12", "a/c 10/700": assist-control ventilator settings, not an account."""
+    return bool(re.fullmatch(r"\d{1,4}(?:[x/]\d{1,4})+", text[start:end], re.I)) or bool(
+        re.match(r"[x/]\d", text[end : end + 2], re.I)
+    )
 
 
 def _bank_account(text: str, start: int, end: int) -> bool:

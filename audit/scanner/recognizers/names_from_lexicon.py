@@ -18,8 +18,13 @@ _WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))
 _GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Parrilli": a middle initial may stand between
 # A lone given name is rarely a name in these slots: a colour, a unit or a heading ("Rusty colored", "Max:").
 _INITIAL = re.compile(r"[ \t]{1,2}[A-Z]\.(?=[\s,;)]|$)(?![ \t]{1,2}[A-Z][a-z])")
+_CALENDAR = re.compile(
+    r"(?i:jan|january|feb|february|march|april|may|june|july|august|sept|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
 _NOT_AFTER = re.compile(
-    r"[ \t]*(?:[-:=/]|colou?red\b|\d|(?:memorial|hospital|hosp|medical|clinic|county|street|st|avenue|ave|road|rd)\b)",
+    r"[ \t]*(?:[-:=/]|colou?red\b|\d|(?:memorial|hospital|hosp|medical|clinic|county|street|st|avenue|ave|road|rd|"
+    r"pouch|catheter|cath|tear|sign|syndrome|disease)\b)",
     re.I,
 )
 
@@ -81,8 +86,8 @@ class LexiconNameRecognizer(EntityRecognizer):
     @staticmethod
     def _lone_name(lex: Lexicon, word: str, profile: str) -> bool:
         """A given name that is next to never an English word, long enough not to be an abbreviation."""
-        if len(word) < 4 or (profile == "mixed" and word.isupper()):
-            return False
+        if len(word) < 4 or (profile == "mixed" and word.isupper()) or _CALENDAR.fullmatch(word) or lex.is_place(word):
+            return False  # "April", "Sunday", "Florida": a month, a day or a place before a name
         return lex.name_first(word) and lex.zipf(word) < 2.5
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:

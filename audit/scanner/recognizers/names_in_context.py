@@ -60,7 +60,7 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     if strength == "verb":
         return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
     if strength == "role":  # "NP Grace", "RN Virginia": roles are also said of units and lines ("PA line")
-        return lex.name_first(word) or lex.is_given_name(word) and lex.zipf(word) < 5.0
+        return lex.name_first(word) or lex.is_given_name(word) and not lex.is_word(word)
     if lex.is_name(word):
         # after a title any listed name ("Dr. Green"); after a relation a given name in ordinary use
         # ("son bill", "wife rose") but not the commonest words ("son will call")

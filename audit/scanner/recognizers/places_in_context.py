@@ -28,7 +28,10 @@ _CUE = re.compile(
     r")[ \t]+(?:the[ \t]+)?(?:\d{1,4}[ \t]+)?",
     re.I,
 )
-_NAMED_UNIT = re.compile(r"(?i:\b(?:to|from|at|in|on)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}\b")
+_NAMED_UNIT = re.compile(
+    r"(?i:\b(?:transferr?ed|transfered|transfer|go|back|return(?:ed)?|admitted|sent|moved?)[ \t]{1,2}(?:back[ \t]{1,2})?"
+    r"(?:to|from)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}(?![\w.%/])"
+)
 _TOKEN = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}(?:['’]s)?\.?)(?P<num>[ \t]{0,2}\d{1,3}\b)?")
 _SPACE = re.compile(r"[ \t]{1,3}")
 FACILITY_WORDS = frozenset(
@@ -45,15 +48,15 @@ _GENERIC = frozenset(
 
 def _place_word(lex: Lexicon, word: str, profile: str) -> bool:
     low = word.lower().rstrip(".")
-    if low in _GENERIC or lex.is_clinical(low):
+    if low in _GENERIC or low.replace(".", "") in _GENERIC or lex.is_clinical(low):
         return False
-    if len(low) < 2:
+    if len(low) < 2 or lex.is_word(low) and not lex.is_name(low):
         return False
     if profile != "mixed":
         # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("GH", "VAMC")
         if len(low) <= 4:
             return lex.zipf(low) < 3.5 and not lex.is_name(low)
-        return not lex.is_word(low) and lex.zipf(low) < 3.0
+        return lex.zipf(low) < 3.0 or lex.is_place(low)
     if word.isupper() and 2 <= len(word.rstrip(".")) <= 6:
         return lex.zipf(low) < 3.5  # an abbreviation that is no care unit: "GH", "VAMC", "GBMC"
     if not word[0].isupper():
@@ -267,6 +270,8 @@ class KnownPlaceRecognizer(EntityRecognizer):
                 w = phrase[0]
                 if len(w) < 4 or lex.is_word(w) or lex.is_name(w) or lex.is_clinical(w) or w.lower() in FUNCTION_WORDS:
                     continue
+                if profile != "mixed" and lex.zipf(w) >= 4.0:
+                    continue  # without case, a common token ("ALOT", "HEARD") is a word before it is a town
             elif all(lex.zipf(w) >= 5.5 or w.lower() in FUNCTION_WORDS for w in phrase):
                 continue
             return (first.start(), ends[n - 1])
