@@ -270,7 +270,7 @@ class KnownPlaceRecognizer(EntityRecognizer):
                 w = phrase[0]
                 if len(w) < 4 or lex.is_word(w) or lex.is_name(w) or lex.is_clinical(w) or w.lower() in FUNCTION_WORDS:
                     continue
-                if profile != "mixed" and lex.zipf(w) >= 4.0:
+                if profile != "mixed" and lex.zipf(w) >= 3.3:
                     continue  # without case, a common token ("ALOT", "HEARD") is a word before it is a town
             elif all(lex.zipf(w) >= 5.5 or w.lower() in FUNCTION_WORDS for w in phrase):
                 continue

@@ -33,11 +33,23 @@ MUST = [
     ("PT WAS ADMITTED TO FREDERICK MEMORIAL FOR VFIB ARREST", "LOCATION", "FREDERICK MEMORIAL"),
     ("son lives in parkville and visits daily", "LOCATION", "parkville"),
     ("will transfer to Quartermain 2 in am", "LOCATION", "Quartermain 2"),
+    # towns, facilities and units
+    ("Nephew visited from Towson today, updated re plan.", "LOCATION", "Towson"),
+    ("77 YO FEMALE FOUND UNRESPONSIVE IN ST MARY HOSPITAL. TRANSFERRED", "LOCATION", "ST MARY HOSPITAL"),
+    ("70 y/o female transferred from sacred heart hosp this afternoon", "LOCATION", "sacred heart hosp"),
+    ("PT ADMITTED FROM UNIVERSITY OF MARYLAND MEDICAL CENTER", "LOCATION", "UNIVERSITY OF MARYLAND MEDICAL CENTER"),
+    # phone numbers after their label
+    ("SPOKESPERSON--CELLULAR-410 202-6694 & HOME-410 671-9309", "PHONE_NUMBER", "410 202-6694"),
+    ("chaplain will remain involved as needed. Pager 83554.", "PHONE_NUMBER", "83554"),
+    ("they can be reached at 202 2671093 after six", "PHONE_NUMBER", "202 2671093"),
     # dates as notes write them
     ("ADMITTED TO CCU 8/25 @2330.", "DATE_TIME", "8/25"),
     ("blood cultures from 9/13 are negative", "DATE_TIME", "9/13"),
     ("PMH: CAD, AVR 8/88, HTN", "DATE_TIME", "8/88"),
     ("PMH: CABG, MI 1992, HTN", "DATE_TIME", "1992"),
+    ("PMH: CABG 81, REDO CABG 84, HTN", "DATE_TIME", "84"),
+    ("6-17-21 B: NEURO ALERT AND ORIENTED", "DATE_TIME", "6-17-21"),
+    ("I/O: UO-9/10 LASIX GIVEN", "DATE_TIME", "9/10"),
 ]
 
 MUST_NOT = [
@@ -55,6 +67,12 @@ MUST_NOT = [
     ("ON CPAP 5/5, PS 10/5, PAIN 5/10, 1/2 NS AT 75CC", "DATE_TIME", None),
     ("MICU NPN 0700-1930: NEO ADDED AT 1800, SBP 90-110'S", "DATE_TIME", None),
     ("no stool.tube feeds held; tolerated.no distress", "URL", None),
+    ("PT HAS NOT HEARD FROM FAMILY. THRASHES AROUND ALOT. GU: CONDOM CATH", "LOCATION", None),
+    ("plan cardiac rehab once stable; pt to the floor tomorrow", "LOCATION", None),
+    ("PSV increased to 10/5 overnight. c/o chest pain 6/10, relieved by ntg", "DATE_TIME", None),
+    ("had mi 10 years ago with stenting", "DATE_TIME", None),
+    ("CONTINUES ON A/C 600X12 5PEEP 50%. ETT AT 23 LIP.", "ACCOUNT_NUMBER", None),
+    ("NEURO: 67 YO M, A&O X3. CV: SR 80S, NO ECTOPY. GU: FOLEY DRAINING. RESP: LS CLEAR, SATS 97%.", "AGE", None),
     # field labels of business documents
     ("Transaction Date: 2024-03-02\nAmount: 120.00 EUR", "ORGANIZATION", None),
     # ordinary prompts
@@ -80,3 +98,31 @@ def test_spans_do_not_cross_line_breaks(identifiers):
     text = "Patient John Doe\nAccount closed last week"
     for _entity, start, end in identifiers(text):
         assert "\n" not in text[start:end]
+
+
+def test_an_age_outside_a_note_is_still_reported(identifiers):
+    text = "My neighbour is 67 years old and asks about a loan."
+    assert ("AGE", *span_of(text, "67")) in identifiers(text)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "CARDIAC- CK DRAWN AT 1515 373. DR HALVORSEN AWARE.",
+        "Neuro: alert, MAE. GU: foley to BSD. Social: son Dmitri called for update, aware of plan.",
+        "resp: LS coarse, sxn'd for thick tan. GI: abd soft, +BS. transferred from sacred heart hosp this afternoon.",
+    ],
+)
+def test_a_care_note_with_an_identifier_is_phi(context, note):
+    from audit.api import scan_texts
+
+    (result,) = scan_texts([note], context=context)
+    assert "HIPAA" in result.evaluation.regulations
+
+
+def test_a_care_note_without_identifiers_is_not_phi(context):
+    from audit.api import scan_texts
+
+    note = "NEURO: A&O X3, MAE. CV: SR 80S, BP 110/60. RESP: LS CLEAR, SATS 97% 2L NC. GU: FOLEY DRAINING AMBER URINE."
+    (result,) = scan_texts([note], context=context)
+    assert "HIPAA" not in result.evaluation.regulations
