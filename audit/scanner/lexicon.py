@@ -94,7 +94,7 @@ class Lexicon:
         """How common the word (or its singular) is in ordinary lower-case English (0: not a listed word)."""
         w = word.lower()
         found = self.words.get(w)
-        if found is None:
+        if found is None and w.endswith(("s", "'s", "’s")):
             found = next((self.words[s] for s in _singulars(w) if s in self.words), None)
         return found or 0.0
 

@@ -21,13 +21,14 @@ from audit.scanner.lexicon import Lexicon, case_profile, lexicon
 _TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"
 _ROLES = (
     r"nurse|rn|np|pa|attending|resident|fellow|intern|sw|social[ ]worker|case[ ]manager|therapist|"
-    r"contact[ ]person|contact|spokesperson|spokes[ ]person|proxy|hcp|guardian|caregiver|friend|neighbor|neighbour|"
-    r"fiance|fiancee|partner|boyfriend|girlfriend|significant[ ]other"
+    r"contact[ ]person|contact|spokesperson|spokes[ ]person|proxy|hcp|guardian|caregiver|neighbor|neighbour|"
+    r"lawyer|attorney|poa|pastor|priest|minister"
 )
 _RELATIVES = (
     r"son|sons|daughter|daughters|dtr|wife|husband|spouse|brother|brothers|sister|sisters|sister-in-law|"
     r"brother-in-law|son-in-law|daughter-in-law|mother|mom|father|dad|nephew|niece|neice|grandson|granddaughter|"
-    r"grandchild|grandchildren|cousin|aunt|uncle|children|kids|child"
+    r"grandchild|grandchildren|cousin|aunt|uncle|children|kids|child|friend|fiance|fiancee|partner|boyfriend|"
+    r"girlfriend|significant[ ]other"
 )
 _VERBS = (
     r"per|spoke[ ]with|spoke[ ]to|talked[ ]with|talked[ ]to|called|reach|reached|update|updated|notified|paged|informed"
@@ -53,14 +54,18 @@ _PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|(?<!\S)
 def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     """Could `word` be (part of) a name after a cue of this strength ('title', 'relative', 'verb')?"""
     low = word.lower()
-    if low in _FUNCTION_WORDS or len(word) < 2 or lex.is_clinical(word):
+    if low in _FUNCTION_WORDS or len(word) < 2:
         return False
+    if lex.is_clinical(word) and not (word.istitle() and lex.is_given_name(word)):
+        return False  # "ED", "PT" are units and shorthand; "son, Ed," is a name
     if _CUE.fullmatch(word):
         return False  # "brother, sister and friend": a relation, not a name
     if strength == "verb":
         return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
     if strength == "role":  # "NP Grace", "RN Virginia": roles are also said of units and lines ("PA line")
-        return lex.name_first(word) or lex.is_given_name(word) and not lex.is_word(word)
+        if lex.name_first(word) or lex.is_given_name(word) and not lex.is_word(word):
+            return True
+        return profile == "mixed" and word.istitle() and lex.unknown(word)
     if lex.is_name(word):
         # after a title any listed name ("Dr. Green"); after a relation a given name in ordinary use
         # ("son bill", "wife rose") but not the commonest words ("son will call")
@@ -68,7 +73,7 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
     # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
     if strength == "title":
-        return len(word) >= 3 and (not lex.is_word(word) or lex.zipf(word) < 3.0)
+        return len(word) >= 3 and (not lex.is_word(word) or lex.words.get(low, 0.0) < 3.0)
     return len(word) >= 3 and (lex.zipf(word) < 2.5 or not lex.is_word(word) and lex.zipf(word) < 4.0)
 
 

@@ -20,7 +20,10 @@ _MOVE = (
     r"return|discharged|d/c'?d|came|arrived|arrive|recieved|received|rec'?d|enroute|en[ ]route|"
     r"hospitalized|found"
 )
-_STAY = r"lives|living|resides|residing|lived|home|vacationing|visiting|here|works|worked|working|employed"
+_STAY = (
+    r"live|lives|living|resides|residing|lived|home|vacationing|visiting|here|works|worked|working|employed|"
+    r"fly|flying|flew|arriving|coming|called"
+)
 _CUE = re.compile(
     rf"\b(?:(?:{_MOVE})(?:[ \t]+(?:back|over|home|him|her|pt|patient))?[ \t]+(?:to|from|at|in)"
     rf"|(?:{_STAY})(?:[ \t]+(?:nearby|close[ \t]+by|alone|now))?[ \t]+(?:in|at|for|from|near)"
@@ -50,7 +53,11 @@ def _place_word(lex: Lexicon, word: str, profile: str) -> bool:
     low = word.lower().rstrip(".")
     if low in _GENERIC or low.replace(".", "") in _GENERIC or lex.is_clinical(low):
         return False
-    if len(low) < 2 or lex.is_word(low) and not lex.is_name(low):
+    if len(low) < 2:
+        return False
+    if lex.is_place(low) and (profile != "mixed" or word[0].isupper()):
+        return True  # a known town after its cue: "living in ROME", "lives in DC"
+    if lex.is_word(low) and not lex.is_name(low):
         return False
     if profile != "mixed":
         # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("GH", "VAMC")
