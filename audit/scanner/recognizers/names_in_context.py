@@ -129,7 +129,7 @@ class NameInContextRecognizer(EntityRecognizer):
             if not m:
                 break
             word = m.group("w")
-            initial = len(word) == 1 and m.group("dot") and (i > 0 or strength == "title")
+            initial = len(word) == 1 and bool(m.group("dot"))  # "per W. Marotta", "Dr. L. Ruuska"
             if text[pos : m.start("w")].strip(" \t") and (i > 0 or strength == "title"):
                 break  # a comma or bracket ends a name; "MS: sedated" is a heading, not a title
             if not initial and not _is_name_word(lex, word, profile, "title" if i else strength):

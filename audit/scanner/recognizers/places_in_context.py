@@ -32,7 +32,8 @@ _CUE = re.compile(
     re.I,
 )
 _NAMED_UNIT = re.compile(
-    r"(?i:\b(?:transferr?ed|transfered|transfer|go|back|return(?:ed)?|admitted|sent|moved?)[ \t]{1,2}(?:back[ \t]{1,2})?"
+    r"(?i:\b(?:transferr?ed|transfered|transfer|go|back|return(?:ed)?|admitted|sent|moved?|pt|patient|c/o)"
+    r"[ \t]{1,2}(?:back[ \t]{1,2})?"
     r"(?:to|from)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}(?![\w.%/])"
 )
 _TOKEN = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}(?:['’]s)?\.?)(?P<num>[ \t]{0,2}\d{1,3}\b)?")
@@ -57,7 +58,7 @@ def _place_word(lex: Lexicon, word: str, profile: str) -> bool:
         return False
     if lex.is_place(low) and (profile != "mixed" or word[0].isupper()):
         return True  # a known town after its cue: "living in ROME", "lives in DC"
-    if lex.is_word(low) and not lex.is_name(low):
+    if lex.is_word(low) and not lex.is_name(re.sub(r"['’]s$", "", low)):
         return False
     if profile != "mixed":
         # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("GH", "VAMC")
