@@ -124,7 +124,34 @@ def _gold_record(path: str, n: int, line: str, seen: dict[str, str]) -> dict:
     if rec["id"] in seen:
         raise InputError(f"{path}:{n}: duplicate gold id {rec['id']!r} (first in {seen[rec['id']]})")
     seen[rec["id"]] = f"{path}:{n}"
+    for key in ("spans", "values"):
+        items = rec.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError(f"{path}:{n}: '{key}' must be a list of objects or null")
+        rec[key] = [{**i, "label": _gold_label(path, n, i.get("label"))} for i in items]
     return rec
+
+
+def _gold_label(path: str, n: int, label) -> str:
+    """A gold label as a coarse label: coarse labels pass, our entity names ("US_SSN") map to theirs."""
+    if not isinstance(label, str) or not label.strip():
+        raise InputError(f"{path}:{n}: every span and value needs a string 'label'")
+    name = label.strip().upper()
+    if name in COARSE_LABELS:
+        return name
+    if name in ENTITY_TO_COARSE or name in _documented_entities():
+        return coarse_of(name)
+    raise InputError(
+        f"{path}:{n}: unknown label {label!r}: use a coarse label ({', '.join(COARSE_LABELS)}) or an entity type"
+    )
+
+
+def _documented_entities() -> frozenset[str]:
+    from audit.scanner.entities import BY_NAME
+
+    return frozenset(BY_NAME)
 
 
 # ------------------------------------------------------------------ matching

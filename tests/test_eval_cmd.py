@@ -139,10 +139,46 @@ def test_cli_prints_tables_json_and_exit_codes(gold_file):
     assert ok.returncode == 0, ok.stderr
     out = ok.stdout.decode()
     assert "Span level, type-agnostic" in out and "Value level" in out and "Record level" in out
-    strict = run_cli("eval", str(gold_file), "--json", "--min-hipaa-recall", "1.01")
-    assert strict.returncode == 1
-    data = json.loads(strict.stdout)
+    data = json.loads(run_cli("eval", str(gold_file), "--json").stdout)
     assert data["span"]["ALL"]["gold_spans"] == 3
-    assert data["threshold_failures"] and "HIPAA" in data["threshold_failures"][0]
+    precision = data["span"]["ALL"]["precision"]
+    assert precision < 1  # the gold marks no year; the scanner reports "2021"
+    strict = run_cli("eval", str(gold_file), "--json", "--min-f2", "1")
+    assert strict.returncode == 1
+    assert json.loads(strict.stdout)["threshold_failures"][0].startswith("span F2 ")
+    # figures are printed in the unit thresholds take (0-1), and a threshold outside it is a usage error
+    assert f"{precision:.3f}" in out
+    for bad in ("88", "-0.1", "1.01"):
+        refused = run_cli("eval", str(gold_file), "--min-f2", bad)
+        assert refused.returncode == 2, bad
     missing = run_cli("eval", "no-such-gold.jsonl")
     assert missing.returncode == 3 and b"no-such-gold.jsonl" in missing.stderr
+
+
+def test_gold_labels_may_be_entity_types(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    rec = {"id": "a", "text": "SSN 123-45-6789", "source": "s", "spans": [{"start": 4, "end": 15, "label": "US_SSN"}]}
+    rec2 = {"id": "b", "text": "Dr. Ng", "source": "s", "values": [{"value": "Ng", "label": "person"}]}
+    path.write_text(json.dumps(rec) + "\n" + json.dumps(rec2) + "\n", encoding="utf-8")
+    a, b = evaluation.load_gold([str(path)])
+    assert a["spans"][0]["label"] == "ID" and b["values"][0]["label"] == "PERSON"
+
+
+def test_unknown_gold_label_names_file_and_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    rec = {"id": "a", "text": "x", "source": "s", "spans": [{"start": 0, "end": 1, "label": "SOCIAL_NUMBER"}]}
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"gold.jsonl:1: unknown label 'SOCIAL_NUMBER'"):
+        evaluation.load_gold([str(path)])
+
+
+def test_the_readme_gold_example_is_valid_gold(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Your own gold data", 1)[1]
+    block = section.split("```json\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(json.loads(block)) + "\n", encoding="utf-8")
+    (rec,) = evaluation.load_gold([str(path)])
+    assert [rec["text"][s["start"] : s["end"]] for s in rec["spans"]] == ["Okafor", "3/4"]

@@ -12,19 +12,31 @@ from audit.errors import EXIT_FINDINGS, EXIT_OK
 
 
 def eval_command(
-    gold: Annotated[list[str], typer.Argument(help="Gold JSONL files (id, text, spans or values, phi, source).")],
-    min_f2: Annotated[float | None, typer.Option(help="Exit 1 when overall span F2 is below this (0-1).")] = None,
+    gold: Annotated[list[str], typer.Argument(help="Gold JSONL files, one record a line (format below).")],
+    min_f2: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when overall span F2 is below this (0-1).")
+    ] = None,
     min_recall: Annotated[
-        float | None, typer.Option(help="Exit 1 when overall span recall or value recall is below this (0-1).")
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Exit 1 when overall span recall or value recall is below this (0-1)."),
     ] = None,
     min_hipaa_recall: Annotated[
-        float | None, typer.Option(help="Exit 1 when record-level HIPAA recall is below this (0-1).")
+        float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when record-level HIPAA recall is below this (0-1).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every number.")] = False,
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml).")] = None,
 ) -> int:
-    """Score detection on labelled gold texts (span P/R/F2, value recall, HIPAA record P/R/FPR)."""
+    """Score detection on labelled gold texts (span P/R/F2, value recall, HIPAA record P/R/FPR).
+
+    Each line of a gold file is one JSON object: "id" and "source" (strings), "text" (the message),
+    exactly one of "spans" ([{"start", "end", "label"}], end-exclusive character offsets into text) or
+    "values" ([{"value", "label"}], found anywhere in text), and "phi" (true, false or null: whether
+    the record is PHI, for the HIPAA record-level figures). A label is a coarse label (PERSON,
+    LOCATION, DATE, AGE, PHONE, EMAIL, URL_IP, ID, FINANCIAL, ORG, OTHER) or one of the entity types
+    in the README ("US_SSN", "MEDICAL_RECORD_NUMBER"), which counts as its coarse label. Every figure,
+    printed or taken as a threshold, is a fraction from 0 to 1.
+    """
     settings = api.settings_from(config, spacy_model=spacy_model, cache=False)
     result = evaluation.evaluate(gold, settings)
     failures = evaluation.threshold_failures(result, evaluation.Thresholds(min_f2, min_recall, min_hipaa_recall))
@@ -43,9 +55,10 @@ def register(app) -> None:
 
 
 def _pct(x: float | None, pct: bool = True) -> str:
+    """A fraction as printed and as thresholds take it (0-1), three decimals."""
     if x is None:
         return "-"
-    return f"{100 * x:5.1f}" if pct else f"{x:.2f}"
+    return f"{x:.3f}" if pct else f"{x:.2f}"
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
