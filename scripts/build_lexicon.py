@@ -4,8 +4,8 @@
     .venv/bin/python scripts/build_lexicon.py
 
 - audit/data/person_names.tsv.gz: given names and surnames (lower case, a tab, F, L or FL),
-  from the person providers of Faker's Latin-script locales (their lists come from national
-  name statistics: US SSA and Census, ONS, INE, ISTAT...).
+  from the person providers of every Faker locale, romanised ones included (their lists come from
+  national name statistics: US SSA and Census, ONS, INE, ISTAT...).
 - audit/data/english_words.txt.gz: English words with their Zipf frequency (wordfreq), marked `w`
   where Webster's Second (english-words, `web2`) spells them in lower case, i.e. ordinary words
   (names among them: "bill", "grace", "mark"); unmarked: other frequent tokens no name list has,
@@ -31,11 +31,8 @@ NAMES = DATA / "person_names.tsv.gz"
 WORDS = DATA / "english_words.txt.gz"
 PLACES = DATA / "place_names.txt.gz"
 MIN_POPULATION = 5000
-# Latin-script locales whose person providers list real names (not transliterations).
-LOCALES = (
-    "cs_CZ da_DK de_AT de_CH de_DE en en_GB en_IE en_NZ en_US es_ES es_MX fi_FI fr_FR fr_CA ga_IE hr_HR "
-    "hu_HU it_IT lt_LT lv_LV nl_NL no_NO pl_PL pt_BR pt_PT ro_RO sk_SK sl_SI sv_SE tr_TR vi_VN"
-).split()
+# Every locale's person provider; names outside the Latin alphabet fall out at _WORD (romanised lists stay:
+# en_IN, en_NG, id_ID, vi_VN...), so a name from South Asia or West Africa is as known as one from Europe.
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 MIN_WORD_ZIPF = 2.0  # rarer words are left out: they decide nothing
 # Outside web2 a word must be this common to count: wordfreq's rarer entries are often surnames ("lapidus").
@@ -44,7 +41,9 @@ ORDINARY_ZIPF = 3.0
 
 def _words(values) -> set[str]:
     out = set()
-    for value in values or ():
+    if not isinstance(values, (list, tuple, dict)):
+        return out  # a few providers compute their lists (properties): nothing to read
+    for value in values:
         for part in str(value).lower().split():
             if _WORD.fullmatch(part):
                 out.add(part)
@@ -57,11 +56,11 @@ def names_from_faker() -> dict[str, str]:
 
     first: set[str] = set()
     last: set[str] = set()
-    available = {m.name for m in pkgutil.iter_modules(person.__path__)}
-    for locale in LOCALES:
-        if locale not in available:
+    for locale in sorted(m.name for m in pkgutil.iter_modules(person.__path__) if m.ispkg):
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
             continue
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr in ("first_names", "first_names_female", "first_names_male", "first_names_nonbinary"):
             first |= _words(getattr(provider, attr, None))
         for attr in ("last_names", "last_names_female", "last_names_male"):
