@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # A listed name this frequent in ordinary lower-case use is a word first ("will", "amber", "grace");
@@ -72,6 +72,7 @@ class Lexicon:
     clinical: frozenset[str]
     shorthand: frozenset[str]  # charting shorthand only (clinical_terms.txt): the mark of a care note
     places: frozenset[str]  # lower-case names of towns, cities, countries, US states and counties
+    place_starts: frozenset[str]  # the first word of every place name, to rule most words out at once
 
     def is_place(self, phrase: str) -> bool:
         """A town, city, country, US state or county of that name ("towson", "new haven")."""
@@ -153,6 +154,7 @@ def lexicon() -> Lexicon:
                 if name == "clinical_terms.txt":
                     shorthand.add(line)
     places = frozenset(gzip.decompress(_data("place_names.txt.gz")).decode("utf-8").splitlines())
+    place_starts = frozenset(p.split(" ", 1)[0] for p in places)
     return Lexicon(
         frozenset(given),
         frozenset(surnames),
@@ -161,17 +163,15 @@ def lexicon() -> Lexicon:
         frozenset(clinical),
         frozenset(shorthand),
         places,
+        place_starts,
     )
 
 
+@lru_cache(maxsize=256)
 def case_profile(text: str) -> str:
     """'upper' (written in capitals), 'lower' (no capitals to speak of) or 'mixed' (case carries meaning)."""
-    upper = lower = 0
-    for c in text:
-        if c.isupper():
-            upper += 1
-        elif c.islower():
-            lower += 1
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
     letters = upper + lower
     if letters == 0:
         return "mixed"
@@ -185,6 +185,7 @@ def case_profile(text: str) -> str:
 _TOKENS = re.compile(r"[A-Za-z][A-Za-z&/']*")
 
 
+@lru_cache(maxsize=256)
 def care_note(text: str) -> bool:
     """Written as a care note: charting shorthand ("pt", "abd", "gtt", "s/p") is a good share of the words.
 

@@ -97,6 +97,8 @@ class ValidatedRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """Validated candidates, scored by context; weak ones without context score below the threshold."""
+        if self.REQUIRE_CONTEXT and self._context is not None and not self._context.search(text):
+            return []  # no context word anywhere, so none near any candidate: skip the patterns
         out: dict[tuple[int, int], RecognizerResult] = {}
         for rule, start, end in self.candidates(text):
             if not self.validate(text[start:end]):

@@ -13,6 +13,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+from audit.scanner.recognizers.base import result
 
 _WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w@/\\]|['’-]\w|\.\w)")
 _GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Parrilli": a middle initial may stand between
@@ -91,5 +92,4 @@ class LexiconNameRecognizer(EntityRecognizer):
         return lex.name_first(word) and lex.zipf(word) < 2.5
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
-        return RecognizerResult("PERSON", start, end, score, recognition_metadata=meta)
+        return result(self, "PERSON", start, end, score)

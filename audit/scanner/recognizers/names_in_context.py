@@ -16,6 +16,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import FUNCTION_WORDS as _FUNCTION_WORDS
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+from audit.scanner.recognizers.base import result
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
 _TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"
@@ -163,5 +164,4 @@ class NameInContextRecognizer(EntityRecognizer):
         return [(start, end, self.SCORES["credential"])]
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
-        return RecognizerResult("PERSON", start, end, score, recognition_metadata=meta)
+        return result(self, "PERSON", start, end, score)

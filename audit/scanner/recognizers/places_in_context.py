@@ -14,6 +14,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import FUNCTION_WORDS, Lexicon, case_profile, lexicon
+from audit.scanner.recognizers.base import result
 
 _MOVE = (
     r"transferr?ed|transfered|tranfered|transfer|trans|admitted|admit|sent|brought|presented|went|taken|returned|"
@@ -104,19 +105,11 @@ class PlaceInContextRecognizer(EntityRecognizer):
             local = case_profile(text[max(0, cue.start() - 80) : cue.end() + 80])
             span = self._place_at(text, cue.end(), lex, local)
             if span:
-                meta = {
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                }
-                out.append(RecognizerResult("LOCATION", span[0], span[1], self.SCORE, recognition_metadata=meta))
+                out.append(result(self, "LOCATION", span[0], span[1], self.SCORE))
         for m in _NAMED_UNIT.finditer(text):  # "to Quartermain 2", "from osler 5": a wing or unit named after someone
             word = m.group("w")
             if not lex.is_word(word) and not lex.is_clinical(word) and word.lower() not in _GENERIC:
-                meta = {
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                }
-                out.append(RecognizerResult("LOCATION", m.start("w"), m.end(), self.SCORE, recognition_metadata=meta))
+                out.append(result(self, "LOCATION", m.start("w"), m.end(), self.SCORE))
         return out
 
     def _place_at(self, text, pos, lex, profile):
@@ -189,11 +182,7 @@ class CareFacilityRecognizer(EntityRecognizer):
             generic_head = head.group(0).lower().rstrip(".") in ("rehab", "va", "medical", "campus")
             if generic_head and not names_a_place(name, profile):
                 continue  # "cardiac rehab", "the VA": the word before must name a place
-            meta = {
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            }
-            out.append(RecognizerResult("LOCATION", start, head.end(), self.SCORE, recognition_metadata=meta))
+            out.append(result(self, "LOCATION", start, head.end(), self.SCORE))
         return out
 
     @staticmethod
@@ -245,16 +234,13 @@ class KnownPlaceRecognizer(EntityRecognizer):
             return []
         lex, profile = lexicon(), case_profile(text)
         out, pos = [], 0
+        starts = lex.place_starts
         for m in _PLACE_TOKEN.finditer(text):
-            if m.start() < pos:
+            if m.start() < pos or m.group(0).lower() not in starts:
                 continue
             span = self._place_at(text, m, lex, profile)
             if span:
-                meta = {
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                }
-                out.append(RecognizerResult("LOCATION", span[0], span[1], self.SCORE, recognition_metadata=meta))
+                out.append(result(self, "LOCATION", span[0], span[1], self.SCORE))
                 pos = span[1]
         return out
 
