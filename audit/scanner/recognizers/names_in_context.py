@@ -32,7 +32,8 @@ _RELATIVES = (
     r"girlfriend|significant[ ]other"
 )
 _VERBS = (
-    r"per|spoke[ ]with|spoke[ ]to|talked[ ]with|talked[ ]to|called|reach|reached|update|updated|notified|paged|informed"
+    r"per|spoke[ ]with|spoke[ ]to|speak[ ]with|speak[ ]to|speaking[ ]with|talk[ ]with|talk[ ]to|talked[ ]with|"
+    r"talked[ ]to|met[ ]with|called|reach|reached|update|updated|notified|paged|informed"
 )
 _CUE = re.compile(
     rf"\b(?:(?P<title>{_TITLES})(?:['’]s)?(?:\.|(?=[\s,:;(\-]|$))|(?:(?P<role>{_ROLES})|(?P<relative>{_RELATIVES})|"
@@ -63,6 +64,8 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
         return False  # "brother, sister and friend": a relation, not a name
     if strength == "verb":
         return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
+    if strength == "ms":  # a listed name or a word no dictionary has: "MS SANTANGELO", not "MS continues"
+        return lex.is_name(word) and not lex.is_word(word) or not lex.is_word(word) and lex.words.get(low, 0.0) < 3.0
     if strength == "role":  # "NP Grace", "RN Virginia": roles are also said of units and lines ("PA line")
         if lex.name_first(word) or lex.is_given_name(word) and not lex.is_word(word):
             return True
@@ -73,15 +76,15 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
         return strength == "title" or lex.is_given_name(word) and lex.zipf(word) < 5.5 or lex.name_first(word)
     # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
     # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
-    if strength == "title":
-        return len(word) >= 3 and (not lex.is_word(word) or lex.words.get(low, 0.0) < 3.0)
+    if strength == "title":  # two letters are enough after a title: "Dr. Yi", "Dr Ng", "DR WU"
+        return len(word) >= 2 and (not lex.is_word(word) or lex.words.get(low, 0.0) < 3.0)
     return len(word) >= 3 and (lex.zipf(word) < 2.5 or not lex.is_word(word) and lex.zipf(word) < 4.0)
 
 
 class NameInContextRecognizer(EntityRecognizer):
     """PERSON after a title, role, relation or verb of address, and before a credential."""
 
-    SCORES = {"title": 0.95, "role": 0.9, "relative": 0.95, "verb": 0.9, "credential": 0.95}
+    SCORES = {"title": 0.95, "ms": 0.95, "role": 0.9, "relative": 0.95, "verb": 0.9, "credential": 0.95}
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["PERSON"], name="NameInContextRecognizer", supported_language="en")
@@ -98,7 +101,7 @@ class NameInContextRecognizer(EntityRecognizer):
         for cue in _CUE.finditer(text):
             strength = next(k for k in ("title", "role", "relative", "verb") if cue.group(k))
             if strength == "title" and cue.group("title").lower() == "ms":
-                strength = "role"  # "MS waxing and waning": mental status more often than a title in a note
+                strength = "ms"  # "MS waxing and waning": mental status as often as a title in a note
             cue_word = cue.group(0).lower().rstrip(".")
             plural = strength == "title" or cue_word.endswith(("s", "children", "kids")) or "'" in cue_word
             spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
@@ -131,7 +134,7 @@ class NameInContextRecognizer(EntityRecognizer):
                 break
             word = m.group("w")
             initial = len(word) == 1 and bool(m.group("dot"))  # "per W. Marotta", "Dr. L. Ruuska"
-            if text[pos : m.start("w")].strip(" \t") and (i > 0 or strength == "title"):
+            if text[pos : m.start("w")].strip(" \t") and (i > 0 or strength in ("title", "ms")):
                 break  # a comma or bracket ends a name; "MS: sedated" is a heading, not a title
             if not initial and not _is_name_word(lex, word, profile, "title" if i else strength):
                 break
