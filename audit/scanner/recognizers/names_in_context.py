@@ -50,7 +50,9 @@ _CREDENTIAL = re.compile(
 )
 # What is said of someone right after their name in a note: "Sparkes aware", "Marotta notified".
 _TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
-_PRECEDING = re.compile(r"(?<![^\W\d_])(?P<w>[^\W\d_][^\W\d_'’-]{0,30}|(?<!\S)[^\W\d_]\.)[ \t]{0,3}$")
+_PRECEDING = re.compile(
+    r"(?<![^\W\d_'’-])(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30}|(?<!\S)[^\W\d_]\.)[ \t]{0,3}$"
+)
 
 
 def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
