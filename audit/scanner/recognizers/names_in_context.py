@@ -80,7 +80,7 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
     if strength == "title":  # two letters are enough after a title: "Dr. Yi", "Dr Ng", "DR WU"
         return len(word) >= 2 and (not lex.is_word(word) or lex.words.get(low, 0.0) < 3.0)
-    return len(word) >= 3 and (lex.zipf(word) < 2.5 or not lex.is_word(word) and lex.zipf(word) < 4.0)
+    return len(word) >= 3 and not lex.is_word(word) and lex.zipf(word) < 4.0
 
 
 class NameInContextRecognizer(EntityRecognizer):
@@ -161,6 +161,9 @@ class NameInContextRecognizer(EntityRecognizer):
                 start, pos = m.start("w"), m.start("w")
                 continue
             listed = lex.is_name(word) and lex.zipf(word) < 4.5
+            first = word.split("-", 1)[0]
+            if "-" in word and (len(first) < 2 or lex.is_word(first) and not lex.is_name(first)):
+                break  # "neuro-surg aware", "day-HO aware", "ex-wife": a word before the hyphen, not a name
             if not _is_name_word(lex, word, profile, "title") or lex.is_word(word) and not listed:
                 break  # before a credential or "aware" only a name: "LOW MD AWARE", "teams aware" are not
             start, pos, words = m.start("w"), m.start("w"), words + 1
