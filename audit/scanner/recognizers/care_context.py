@@ -52,6 +52,7 @@ HEALTH_TERMS = (
     "afebrile", "febrile", "voided", "commode", "cardiac", "neuro", "resp status", "lungs", "bowel sounds", "u/o",
     "uop", "i&o", "bedside", "nursing", "npn", "micu", "sicu", "ccu", "csru", "cath lab", "telemetry",
     "drawn", "labs", "lab work", "hct", "wbc", "inr", "ptt", "bp", "hr", "sats", "o2 sat", "nasal cannula",
+    "pt's", "stool", "postop", "post-op", "trach", "code status", "effusion", "social work note", "mental illness",
 )  # fmt: skip
 
 
