@@ -182,7 +182,8 @@ def case_profile(text: str) -> str:
     return "mixed"
 
 
-_TOKENS = re.compile(r"[A-Za-z][A-Za-z&/']*")
+# Words on their own: not a piece of an identifier ("invoice_id") or of a hex string ("9fceb02d...dc970")
+SHORTHAND_TOKEN = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z&/']*(?![\w])")
 
 
 @lru_cache(maxsize=256)
@@ -193,6 +194,6 @@ def care_note(text: str) -> bool:
     headings; facilities and people come from the recognizers that read their cues instead.
     """
     shorthand = lexicon().shorthand
-    tokens = _TOKENS.findall(text)
+    tokens = SHORTHAND_TOKEN.findall(text)
     hits = sum(1 for t in tokens if t.lower() in shorthand)
     return hits >= 4 and hits >= 0.06 * len(tokens)

@@ -67,3 +67,16 @@ def test_unknown_is_neither_name_nor_word():
 )
 def test_case_profile(text, profile):
     assert case_profile(text) == profile
+
+
+def test_care_note_register():
+    from audit.scanner.lexicon import care_note
+
+    note = "NEURO: A&O X3, MAE. CV: SR 80S, BP 110/60. RESP: LS CLEAR, SATS 97% 2L NC. GU: FOLEY DRAINING."
+    code = (
+        'File "/srv/app/billing/cache.py", line 12, in build_cache_key\n    return f"{tenant_slug}:{invoice_id.hex}"\n'
+        "invoice_id is 3f2b8c1e-9a4d-4e7b-b6f1-2c8d9e0a1b3c and the commit is 9fceb02d0ae598e95dc970b74767f19372d61af8"
+    )
+    assert care_note(note)
+    assert not care_note(code)  # "invoice_id", "...95dc970b..." hold no shorthand word
+    assert not care_note("How do I keep the column order when I convert a list of dicts to a DataFrame?")

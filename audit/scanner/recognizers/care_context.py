@@ -9,7 +9,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from audit.scanner.lexicon import care_note, lexicon
+from audit.scanner.lexicon import SHORTHAND_TOKEN, care_note, lexicon
 from audit.scanner.recognizers.base import Rule, TermRecognizer, ValidatedRecognizer, result
 from audit.scanner.recognizers.health_terms import ICD10_PATTERN, is_sud_code
 
@@ -127,7 +127,7 @@ class CareNoteRecognizer(EntityRecognizer):
         if "HEALTH_CONTEXT" not in entities or not care_note(text):
             return []
         shorthand = lexicon().shorthand
-        for m in re.finditer(r"[A-Za-z][A-Za-z&/']*", text):
+        for m in SHORTHAND_TOKEN.finditer(text):
             if m.group(0).lower() in shorthand:
                 return [result(self, "HEALTH_CONTEXT", m.start(), m.end(), 0.7)]
         return []
