@@ -113,6 +113,30 @@ class ValidatedRecognizer(EntityRecognizer):
         return list(out.values())
 
 
+class SpanRecognizer(EntityRecognizer):
+    """One entity type found by plain code rather than a table of patterns: subclasses set ENTITY and
+    yield (start, end, score) from `spans`; the results carry the recognizer's name and are left alone
+    by Presidio's context enhancer (their cues are already weighed)."""
+
+    ENTITY: str = ""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        """Nothing to load: the shipped vocabularies load on first use."""
+
+    def spans(self, text: str) -> Iterable[tuple[int, int, float]]:
+        """(start, end, score) of every value in `text`."""
+        raise NotImplementedError
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """This recognizer's spans as results, when its entity type is asked for."""
+        if self.ENTITY not in entities:
+            return []
+        return [result(self, self.ENTITY, start, end, score) for start, end, score in self.spans(text)]
+
+
 class TermRecognizer(EntityRecognizer):
     """Vocabulary phrases (up to MAX_WORDS words), found by n-gram lookup over the text's words."""
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
 from audit.scanner.lexicon import SHORTHAND_TOKEN, care_note, lexicon
-from audit.scanner.recognizers.base import Rule, TermRecognizer, ValidatedRecognizer, result
+from audit.scanner.recognizers.base import Rule, SpanRecognizer, TermRecognizer, ValidatedRecognizer
 from audit.scanner.recognizers.health_terms import ICD10_PATTERN, is_sud_code
 
 SUD_TERMS = (
@@ -110,26 +108,22 @@ class HealthContextRecognizer(TermRecognizer):
         return word.lower() != "chart" or "patient" in text[max(0, start - 80) : end + 80].lower()
 
 
-class CareNoteRecognizer(EntityRecognizer):
+class CareNoteRecognizer(SpanRecognizer):
     """HEALTH_CONTEXT for a text written as a care note (charting shorthand throughout): the note is the context.
 
     Reported on the first shorthand word, so the finding points somewhere; the decision is about the record.
     """
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["HEALTH_CONTEXT"], name="CareNoteRecognizer", supported_language="en")
+    ENTITY = "HEALTH_CONTEXT"
 
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """One HEALTH_CONTEXT span when the text is a care note, none otherwise."""
-        if "HEALTH_CONTEXT" not in entities or not care_note(text):
+        if not care_note(text):
             return []
         shorthand = lexicon().shorthand
         for m in SHORTHAND_TOKEN.finditer(text):
             if m.group(0).lower() in shorthand:
-                return [result(self, "HEALTH_CONTEXT", m.start(), m.end(), 0.7)]
+                return [(m.start(), m.end(), 0.7)]
         return []
 
 

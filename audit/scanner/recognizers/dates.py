@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
-from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_words, result
+from audit.scanner.recognizers.base import Rule, SpanRecognizer, ValidatedRecognizer, compile_words, result
 
 _MONTHS = {
     m: i + 1
@@ -145,39 +143,33 @@ _TIME_CUE = re.compile(r"(?:\b(?:at|until|till|from|to|by|about|around|approx|be
 _NOT_A_DATE_AFTER = re.compile(r"[ \t]{0,2}(?:ns\b|mg|mcg|cc|ml|l\b|units?\b|strength|tabs?\b|%|x\b)", re.I)
 
 
-class CareDateRecognizer(EntityRecognizer):
+class CareDateRecognizer(SpanRecognizer):
     """DATE_TIME for month/day without a year, a year with an apostrophe, and a year in a history."""
+
+    ENTITY = "DATE_TIME"
 
     # above spaCy's 0.85: Presidio drops a result that a same-type result with a higher score contains,
     # and spaCy's DATE spans in notes often swallow the date with its neighbours ("'84   s/")
     SHORT_SCORE = 0.86
     YEAR_SCORE = 0.86
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["DATE_TIME"], name="CareDateRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - nothing to load
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Short dates that are calendar dates and not a dose or setting; years in context."""
-        if "DATE_TIME" not in entities:
-            return []
         out = []
         for m in _SHORT.finditer(text):
             if self._short_date(text, m):
-                out.append(result(self, "DATE_TIME", m.start(), m.end(), self.SHORT_SCORE))
+                out.append((m.start(), m.end(), self.SHORT_SCORE))
         for m in _FULL.finditer(text):
             if real_date(m.group(0)):
-                out.append(result(self, "DATE_TIME", m.start(), m.end(), self.SHORT_SCORE))
+                out.append((m.start(), m.end(), self.SHORT_SCORE))
         for m in _APOSTROPHE_YEAR.finditer(text):
-            out.append(result(self, "DATE_TIME", m.start(), m.end(), self.YEAR_SCORE))
+            out.append((m.start(), m.end(), self.YEAR_SCORE))
         for m in _EVENT_YEAR.finditer(text):
-            out.append(result(self, "DATE_TIME", m.start("y"), m.end("y"), self.YEAR_SCORE))
+            out.append((m.start("y"), m.end("y"), self.YEAR_SCORE))
         for m in _YEAR.finditer(text):
             if _TIME_CUE.search(text[max(0, m.start("y") - 12) : m.start("y")]):
                 continue
-            out.append(result(self, "DATE_TIME", m.start("y"), m.end("y"), self.YEAR_SCORE))
+            out.append((m.start("y"), m.end("y"), self.YEAR_SCORE))
         return out
 
     @staticmethod

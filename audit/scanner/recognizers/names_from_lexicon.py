@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
-from audit.scanner.recognizers.base import result
+from audit.scanner.recognizers.base import SpanRecognizer
 
 _WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w@/\\]|['’-]\w|\.\w)")
 _GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Parrilli": a middle initial may stand between
@@ -46,22 +46,16 @@ def _surname_like(lex: Lexicon, word: str, profile: str) -> bool:
     return lex.is_surname(word) and lex.zipf(word) < 4.5 or lex.unknown(word) and len(word) >= 3
 
 
-class LexiconNameRecognizer(EntityRecognizer):
+class LexiconNameRecognizer(SpanRecognizer):
     """PERSON for given name + surname pairs, and for lone given names that are mainly names."""
+
+    ENTITY = "PERSON"
 
     PAIR_SCORE = 0.9
     SINGLE_SCORE = 0.9  # above spaCy's 0.85 (Presidio keeps ours inside its span); a listed name, mainly a name
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="LexiconNameRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Name pairs and lone given names, each once."""
-        if "PERSON" not in entities:
-            return []
         lex, profile = lexicon(), case_profile(text)
         out = []
         pos = 0
@@ -75,13 +69,13 @@ class LexiconNameRecognizer(EntityRecognizer):
             nxt = _WORD.match(text, gap.end()) if gap else None
             initial = _INITIAL.match(text, m.end())
             if initial and (profile != "mixed" or word[0].isupper()):
-                out.append(self._result(m.start(), initial.end(), self.PAIR_SCORE))  # "Mary J.", "Frank G."
+                out.append((m.start(), initial.end(), self.PAIR_SCORE))  # "Mary J.", "Frank G."
                 pos = initial.end()
             elif nxt and _surname_like(lex, nxt.group(0), profile):
-                out.append(self._result(m.start(), nxt.end(), self.PAIR_SCORE))
+                out.append((m.start(), nxt.end(), self.PAIR_SCORE))
                 pos = nxt.end()
             elif self._lone_name(lex, word, profile) and not _NOT_AFTER.match(text, m.end()):
-                out.append(self._result(m.start(), m.end(), self.SINGLE_SCORE))
+                out.append((m.start(), m.end(), self.SINGLE_SCORE))
         return out
 
     @staticmethod
@@ -92,4 +86,4 @@ class LexiconNameRecognizer(EntityRecognizer):
         return lex.name_first(word) and lex.zipf(word) < 2.5
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return result(self, "PERSON", start, end, score)
+        return (start, end, score)

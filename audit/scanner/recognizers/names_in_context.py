@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from audit.scanner.lexicon import FUNCTION_WORDS as _FUNCTION_WORDS
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
-from audit.scanner.recognizers.base import result
+from audit.scanner.recognizers.base import SpanRecognizer
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
 _TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"
@@ -83,21 +83,15 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     return len(word) >= 3 and not lex.is_word(word) and lex.zipf(word) < 4.0
 
 
-class NameInContextRecognizer(EntityRecognizer):
+class NameInContextRecognizer(SpanRecognizer):
     """PERSON after a title, role, relation or verb of address, and before a credential."""
+
+    ENTITY = "PERSON"
 
     SCORES = {"title": 0.95, "ms": 0.95, "role": 0.9, "relative": 0.95, "verb": 0.9, "credential": 0.95}
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="NameInContextRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Names announced by their cue, each as its own span (a title is not part of it)."""
-        if "PERSON" not in entities:
-            return []
         lex, profile = lexicon(), case_profile(text)
         spans: list[tuple[int, int, float]] = []
         for cue in _CUE.finditer(text):
@@ -111,7 +105,7 @@ class NameInContextRecognizer(EntityRecognizer):
             spans.extend(self._before(text, cred.start(), lex, profile))
         for told in _TOLD.finditer(text):  # "DR. SPARKES AWARE", "W. MAROTTA AWARE"
             spans.extend((s, e, self.SCORES["verb"]) for s, e, _ in self._before(text, told.start(), lex, profile))
-        return [self._result(s, e, score) for s, e, score in spans]
+        return spans
 
     def _after(self, text, pos, lex, profile, strength, plural):
         """The name (or, after a plural cue, the names joined by 'and') starting at `pos`."""
@@ -172,4 +166,4 @@ class NameInContextRecognizer(EntityRecognizer):
         return [(start, end, self.SCORES["credential"])]
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return result(self, "PERSON", start, end, score)
+        return (start, end, score)

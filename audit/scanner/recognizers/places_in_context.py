@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
 from audit.scanner.lexicon import FUNCTION_WORDS, Lexicon, case_profile, lexicon
-from audit.scanner.recognizers.base import result
+from audit.scanner.recognizers.base import SpanRecognizer
 
 _MOVE = (
     r"transferr?ed|transfered|tranfered|transfer|trans|admitted|admit|sent|brought|presented|went|taken|returned|"
@@ -83,21 +81,15 @@ def names_a_place(value: str, profile: str) -> bool:
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’.-]*")
 
 
-class PlaceInContextRecognizer(EntityRecognizer):
+class PlaceInContextRecognizer(SpanRecognizer):
     """LOCATION for the named place after a cue of movement, residence or employment."""
+
+    ENTITY = "LOCATION"
 
     SCORE = 0.88  # a cue vouches for it: above a lone given name (0.86) that the place may start with
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["LOCATION"], name="PlaceInContextRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """The place after each cue, when it has a word that names something."""
-        if "LOCATION" not in entities:
-            return []
         lex = lexicon()
         out = []
         for cue in _CUE.finditer(text):
@@ -105,11 +97,11 @@ class PlaceInContextRecognizer(EntityRecognizer):
             local = case_profile(text[max(0, cue.start() - 80) : cue.end() + 80])
             span = self._place_at(text, cue.end(), lex, local)
             if span:
-                out.append(result(self, "LOCATION", span[0], span[1], self.SCORE))
+                out.append((span[0], span[1], self.SCORE))
         for m in _NAMED_UNIT.finditer(text):  # "to Quartermain 2", "from osler 5": a wing or unit named after someone
             word = m.group("w")
             if not lex.is_word(word) and not lex.is_clinical(word) and word.lower() not in _GENERIC:
-                out.append(result(self, "LOCATION", m.start("w"), m.end(), self.SCORE))
+                out.append((m.start("w"), m.end(), self.SCORE))
         return out
 
     def _place_at(self, text, pos, lex, profile):
@@ -156,22 +148,16 @@ _NOT_A_NAME = frozenset(
 )
 
 
-class CareFacilityRecognizer(EntityRecognizer):
+class CareFacilityRecognizer(SpanRecognizer):
     """LOCATION for the name before a facility word, in any case: "sacred heart hosp", "ST MARY HOSPITAL",
     "university of maryland hospital", "Baltimore Rehab", "mackerer campus"."""
 
+    ENTITY = "LOCATION"
+
     SCORE = 0.86
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["LOCATION"], name="CareFacilityRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """The one to four words before each facility word that are not generic, with the facility word."""
-        if "LOCATION" not in entities:
-            return []
         lex, profile = lexicon(), case_profile(text)
         out = []
         for head in _FACILITY_HEAD.finditer(text):
@@ -182,7 +168,7 @@ class CareFacilityRecognizer(EntityRecognizer):
             generic_head = head.group(0).lower().rstrip(".") in ("rehab", "va", "medical", "campus")
             if generic_head and not names_a_place(name, profile):
                 continue  # "cardiac rehab", "the VA": the word before must name a place
-            out.append(result(self, "LOCATION", start, head.end(), self.SCORE))
+            out.append((start, head.end(), self.SCORE))
         return out
 
     @staticmethod
@@ -213,25 +199,19 @@ _PLACE_TOKEN = re.compile(r"(?<![\w'’.-])[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d
 _PLACE_GAP = re.compile(r"[ \t]{1,2}")
 
 
-class KnownPlaceRecognizer(EntityRecognizer):
+class KnownPlaceRecognizer(SpanRecognizer):
     """LOCATION for the name of a known town, city, country, US state or county (GeoNames), in any case.
 
     One word must be no ordinary word, person's name or clinical term ("Towson", "Seattle"); several
     words may be ordinary ones ("New Haven", "Middle River"). In mixed-case text each word has its capital.
     """
 
+    ENTITY = "LOCATION"
+
     SCORE = 0.86
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["LOCATION"], name="KnownPlaceRecognizer", supported_language="en")
-
-    def load(self) -> None:  # noqa: D102 - the lexicon loads on first use
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
         """The longest known place name (one to three words) at each word, left to right."""
-        if "LOCATION" not in entities:
-            return []
         lex, profile = lexicon(), case_profile(text)
         out, pos = [], 0
         starts = lex.place_starts
@@ -240,7 +220,7 @@ class KnownPlaceRecognizer(EntityRecognizer):
                 continue
             span = self._place_at(text, m, lex, profile)
             if span:
-                out.append(result(self, "LOCATION", span[0], span[1], self.SCORE))
+                out.append((span[0], span[1], self.SCORE))
                 pos = span[1]
         return out
 
