@@ -48,6 +48,7 @@ _CREDENTIAL = re.compile(
     r"(?:/(?:rn|md|np))?(?!\w)",
     re.I,
 )
+_FAMILY = re.compile(r"(?<![\w'’-])(?P<w>[^\W\d_]{2,30})[ \t]{1,2}family\b", re.I)
 # What is said of someone right after their name in a note: "Sparkes aware", "Marotta notified".
 _TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
 _PRECEDING = re.compile(
@@ -103,6 +104,11 @@ class NameInContextRecognizer(SpanRecognizer):
             spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
         for cred in _CREDENTIAL.finditer(text):
             spans.extend(self._before(text, cred.start(), lex, profile))
+        for family in _FAMILY.finditer(text):  # "keep the Romero family aware": a surname before "family"
+            word = family.group("w")
+            if lex.is_surname(word) and lex.zipf(word) < 3.5 or lex.unknown(word) and len(word) >= 3:
+                if profile != "mixed" or word[0].isupper():
+                    spans.append((family.start("w"), family.end("w"), self.SCORES["relative"]))
         for told in _TOLD.finditer(text):  # "DR. SPARKES AWARE", "W. MAROTTA AWARE"
             spans.extend((s, e, self.SCORES["verb"]) for s, e, _ in self._before(text, told.start(), lex, profile))
         return spans

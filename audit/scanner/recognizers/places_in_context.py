@@ -33,13 +33,13 @@ _CUE = re.compile(
 _NAMED_UNIT = re.compile(
     r"(?i:\b(?:transferr?ed|transfered|transfer|go|back|return(?:ed)?|admitted|sent|moved?|pt|patient|c/o)"
     r"[ \t]{1,2}(?:back[ \t]{1,2})?"
-    r"(?:to|from)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}(?![\w.%/])"
+    r"(?:to|from)[ \t]{1,2}(?:the[ \t]{1,2})?)(?P<w>[A-Za-z]{4,20})[ \t]?\d{1,2}(?![\w%/]|\.\d)"
 )
 _TOKEN = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}(?:['’]s)?\.?)(?P<num>[ \t]{0,2}\d{1,3}\b)?")
 _SPACE = re.compile(r"[ \t]{1,3}")
 FACILITY_WORDS = frozenset(
     "hospital hosp hospice medical center centre memorial clinic campus university infirmary sanatorium health "
-    "healthcare general regional county community st st. saint mary's of nursing".split()
+    "healthcare general regional county community st st. saint of nursing".split()
 )
 # Where patients are moved that identifies no one: care units and generic destinations.
 _GENERIC = frozenset(

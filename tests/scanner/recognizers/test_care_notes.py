@@ -33,7 +33,10 @@ MUST = [
     ("PT WAS ADMITTED TO FREDERICK MEMORIAL FOR VFIB ARREST", "LOCATION", "FREDERICK MEMORIAL"),
     ("son lives in parkville and visits daily", "LOCATION", "parkville"),
     ("will transfer to Quartermain 2 in am", "LOCATION", "Quartermain 2"),
+    ("KEEP THE HALVORSEN FAMILY AWARE OF PLAN OF CARE.", "PERSON", "HALVORSEN"),
     # towns, facilities and units
+    ("Disp: pt is DNR, wishes to return to St Mary's after weaning", "LOCATION", "St Mary's"),
+    ("plan to get oob. transfer to kellerman3.", "LOCATION", "kellerman3"),
     ("Nephew visited from Towson today, updated re plan.", "LOCATION", "Towson"),
     ("77 YO FEMALE FOUND UNRESPONSIVE IN ST MARY HOSPITAL. TRANSFERRED", "LOCATION", "ST MARY HOSPITAL"),
     ("70 y/o female transferred from sacred heart hosp this afternoon", "LOCATION", "sacred heart hosp"),
@@ -73,6 +76,7 @@ MUST_NOT = [
     ("had mi 10 years ago with stenting", "DATE_TIME", None),
     ("CONTINUES ON A/C 600X12 5PEEP 50%. ETT AT 23 LIP.", "ACCOUNT_NUMBER", None),
     ("NEURO: 67 YO M, A&O X3. CV: SR 80S, NO ECTOPY. GU: FOLEY DRAINING. RESP: LS CLEAR, SATS 97%.", "AGE", None),
+    ("very supportive family at bedside, extended family called", "PERSON", None),
     # field labels of business documents
     ("Transaction Date: 2024-03-02\nAmount: 120.00 EUR", "ORGANIZATION", None),
     # ordinary prompts
