@@ -16,7 +16,7 @@ from presidio_analyzer import RecognizerResult
 
 from audit.scanner.lexicon import FUNCTION_WORDS as _FUNCTION_WORDS
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
-from audit.scanner.recognizers.base import SpanRecognizer
+from audit.scanner.recognizers.base import SpanRecognizer, word_trie
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
 _TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"
@@ -35,9 +35,11 @@ _VERBS = (
     r"per|spoke[ ]with|spoke[ ]to|speak[ ]with|speak[ ]to|speaking[ ]with|talk[ ]with|talk[ ]to|talked[ ]with|"
     r"talked[ ]to|met[ ]with|called|reach|reached|update|updated|notified|paged|informed"
 )
+
+
 _CUE = re.compile(
-    rf"\b(?:(?P<title>{_TITLES})(?:['’]s)?(?:\.|(?=[\s,:;(\-]|$))|(?:(?P<role>{_ROLES})|(?P<relative>{_RELATIVES})|"
-    rf"(?P<verb>{_VERBS}))(?=[\s,:;(\-]|$))",
+    rf"\b(?:(?P<title>{word_trie(_TITLES)})(?:['’]s)?(?:\.|(?=[\s,:;(\-]|$))|(?:(?P<role>{word_trie(_ROLES)})|"
+    rf"(?P<relative>{word_trie(_RELATIVES)})|(?P<verb>{word_trie(_VERBS)}))(?=[\s,:;(\-]|$))",
     re.I,
 )
 _TOKEN = re.compile(r"[ \t]{0,4}(?:[,:(][ \t]{0,3})?(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30})(?P<dot>\.)?")
