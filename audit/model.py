@@ -12,7 +12,7 @@ from enum import Enum
 
 
 class Tier(str, Enum):
-    """Deployment decision tiers, strictest first (regulatory-reference.md section 0)."""
+    """Deployment decision tiers, strictest first."""
 
     STRIP = "strip"
     SELF_HOSTED = "self_hosted"

@@ -1,7 +1,7 @@
 """A workload's decision for one scan, tallied record by record as the scan streams.
 
 The decision is the strictest tier among the rules that fired on the
-workload's records (regulatory-reference.md section 0: the strictest rule
+workload's records (the strictest rule
 wins), after the waivers in force when the scan started. `rules` counts every
 rule that fired; `top` is the strictest and most frequent few. Same tier and
 ordering as `audit.policy.aggregate` (a test checks), but streaming and
