@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from audit.errors import InputError
+from audit.scanner.entities import BY_NAME
 
 COARSE_LABELS = ("PERSON", "LOCATION", "DATE", "AGE", "PHONE", "EMAIL", "URL_IP", "ID", "FINANCIAL", "ORG", "OTHER")
 
@@ -141,17 +142,11 @@ def _gold_label(path: str, n: int, label) -> str:
     name = label.strip().upper()
     if name in COARSE_LABELS:
         return name
-    if name in ENTITY_TO_COARSE or name in _documented_entities():
+    if name in ENTITY_TO_COARSE or name in BY_NAME:
         return coarse_of(name)
     raise InputError(
         f"{path}:{n}: unknown label {label!r}: use a coarse label ({', '.join(COARSE_LABELS)}) or an entity type"
     )
-
-
-def _documented_entities() -> frozenset[str]:
-    from audit.scanner.entities import BY_NAME
-
-    return frozenset(BY_NAME)
 
 
 # ------------------------------------------------------------------ matching

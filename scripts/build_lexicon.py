@@ -35,7 +35,7 @@ MIN_POPULATION = 5000
 # en_IN, en_NG, id_ID, vi_VN...), so a name from South Asia or West Africa is as known as one from Europe.
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 MIN_WORD_ZIPF = 2.0  # rarer words are left out: they decide nothing
-# Outside web2 a word must be this common to count: wordfreq's rarer entries are often surnames ("lapidus").
+# Outside web2 a word must be this common to count: wordfreq's rarer entries are often surnames ("lindqvist").
 ORDINARY_ZIPF = 3.0
 
 

@@ -54,11 +54,11 @@ def register(app) -> None:
     app.command("eval")(eval_command)
 
 
-def _pct(x: float | None, pct: bool = True) -> str:
-    """A fraction as printed and as thresholds take it (0-1), three decimals."""
+def _num(x: float | None, digits: int = 3) -> str:
+    """A figure as printed: fractions in the unit thresholds take (0-1), three decimals."""
     if x is None:
         return "-"
-    return f"{x:.3f}" if pct else f"{x:.2f}"
+    return f"{x:.{digits}f}"
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -79,14 +79,14 @@ def render(res: dict) -> str:
         out.append("== Span level, type-agnostic (a finding overlapping a gold span by >=1 char) ==")
         rows = [
             [k, v["records"], v["gold_spans"], v["caught"], v["findings"], v["false_positives"]]
-            + [_pct(v[m]) for m in ("precision", "recall", "f2")]
+            + [_num(v[m]) for m in ("precision", "recall", "f2")]
             for k, v in res["span"].items()
         ]
         out.append(_table(["source", "records", "gold", "caught", "findings", "FP", "P", "R", "F2"], rows))
         out.append("== Span level, typed (overlap and same coarse label) ==")
         rows = [
-            [f"{k} / {lab}", m["support"], _pct(m["recall_any_type"]), _pct(m["recall"]), m["predicted"]]
-            + [_pct(m["precision"]), _pct(m["f2"])]
+            [f"{k} / {lab}", m["support"], _num(m["recall_any_type"]), _num(m["recall"]), m["predicted"]]
+            + [_num(m["precision"]), _num(m["f2"])]
             for k, v in res["span"].items()
             for lab, m in v["by_label"].items()
         ]
@@ -97,19 +97,19 @@ def render(res: dict) -> str:
         for k, v in res["value"].items():
             for name, m in [(f"{k} (all)", v), *((f"  {k} / {lab}", m) for lab, m in v["by_label"].items())]:
                 rows.append([name, m["values"], m["unfindable"], m["findable"], m["caught"]])
-                rows[-1] += [_pct(m["recall"]), _pct(m["typed_recall"])]
+                rows[-1] += [_num(m["recall"]), _num(m["typed_recall"])]
         out.append(_table(["source / label", "values", "unfindable", "findable", "caught", "R", "R typed"], rows))
     if res["record"]:
         out.append('== Record level ("HIPAA" in regulations vs gold phi) ==')
         keys = ("records", "positives", "negatives", "tp", "fp", "fn", "tn")
         rows = [
-            [k, *(v[c] for c in keys), *(_pct(v[m]) for m in ("precision", "recall", "f1", "false_positive_rate"))]
+            [k, *(v[c] for c in keys), *(_num(v[m]) for m in ("precision", "recall", "f1", "false_positive_rate"))]
             for k, v in res["record"].items()
         ]
         out.append(_table(["source", "records", "pos", "neg", "TP", "FP", "FN", "TN", "P", "R", "F1", "FPR"], rows))
     out.append("== Coverage ==")
     rows = [
-        [k, v["records"], v["with_finding"], _pct(v["share_with_finding"]), _pct(v["findings_per_record"], False)]
+        [k, v["records"], v["with_finding"], _num(v["share_with_finding"]), _num(v["findings_per_record"], 2)]
         + [", ".join(f"{d} {n}" for d, n in v["decisions"].items())]
         for k, v in res["coverage"].items()
     ]

@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 # A listed name this frequent in ordinary lower-case use is a word first ("will", "amber", "grace");
-# below it a name is a name ("david", "klein", "sullivan": no ordinary use at all).
+# below it a name is a name ("david", "nguyen", "okafor": no ordinary use at all).
 COMMON_ZIPF = 3.0
 
 
@@ -37,7 +37,7 @@ FUNCTION_WORDS = frozenset(  # words that are never part of a name or a place
 
 def _singulars(w: str) -> tuple[str, ...]:
     """The base forms an inflected word could have ("secretions", "masses", "requesting", "consented", "aunts");
-    none for a name that merely ends like one ("Sparkes", "Hayes", "Jones" keep theirs)."""
+    none for a name that merely ends like one ("Hawkes", "Hayes", "Jones" keep theirs)."""
     if w.endswith(("'s", "’s")):
         return (w[:-2],)
     if len(w) <= 4:
@@ -75,7 +75,7 @@ class Lexicon:
     place_starts: frozenset[str]  # the first word of every place name, to rule most words out at once
 
     def is_place(self, phrase: str) -> bool:
-        """A town, city, country, US state or county of that name ("towson", "new haven")."""
+        """A town, city, country, US state or county of that name ("catonsville", "new haven")."""
         return " ".join(phrase.lower().split()) in self.places
 
     def is_given_name(self, word: str) -> bool:
@@ -102,14 +102,14 @@ class Lexicon:
     def is_word(self, word: str) -> bool:
         """An ordinary (lower-case) English word or a clinical term, whatever else it may also be.
 
-        "python", "grace" and "cross" are; "Canada", "Google" and "Klein" are not.
+        "python", "grace" and "cross" are; "Canada", "Google" and "Nguyen" are not.
         """
         w = word.lower()
         if w in self.ordinary or w in self.clinical:
             return True
         stems = _singulars(w)
         if any(s in self.ordinary or s in self.clinical for s in stems) and not self.is_name(w):
-            return True  # "requesting", "falls", "aunts", "trached"; a listed name keeps its own ("Sparkes")
+            return True  # "requesting", "falls", "aunts", "trached"; a listed name keeps its own ("Hawkes")
         return False  # a frequent token no dictionary spells in lower case is a proper noun ("Canada")
 
     def is_clinical(self, word: str) -> bool:
@@ -117,7 +117,7 @@ class Lexicon:
         return word.lower() in self.clinical
 
     def name_first(self, word: str) -> bool:
-        """A listed name that is not mainly an ordinary word: "David", "Klein", but not "Will" or "Foley"."""
+        """A listed name that is not mainly an ordinary word: "David", "Nguyen", but not "Will" or "Foley"."""
         w = word.lower()
         if w in self.clinical or not (w in self.given or w in self.surnames):
             return False

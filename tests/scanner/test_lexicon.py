@@ -28,8 +28,8 @@ def test_the_files_are_what_the_pinned_packages_give():
     ("word", "mainly_a_name"),
     [
         ("David", True),
-        ("KLEIN", True),
-        ("sullivan", True),
+        ("OKAFOR", True),
+        ("nguyen", True),
         ("Will", False),  # a word first
         ("grace", False),
         ("Foley", False),  # a catheter in a note
@@ -44,7 +44,7 @@ def test_name_first(word, mainly_a_name):
 
 @pytest.mark.parametrize(
     ("word", "ordinary"),
-    [("secretions", True), ("python", True), ("aware", True), ("Estonia", False), ("Klein", False), ("abd", True)],
+    [("secretions", True), ("python", True), ("aware", True), ("Estonia", False), ("Nguyen", False), ("abd", True)],
 )
 def test_is_word(word, ordinary):
     assert lexicon().is_word(word) is ordinary
@@ -53,13 +53,13 @@ def test_is_word(word, ordinary):
 def test_unknown_is_neither_name_nor_word():
     lex = lexicon()
     assert lex.unknown("Zorbelt") and lex.unknown("Qzxwvy")
-    assert not lex.unknown("Klein") and not lex.unknown("today") and not lex.unknown("Estonia")
+    assert not lex.unknown("Nguyen") and not lex.unknown("today") and not lex.unknown("Estonia")
 
 
 @pytest.mark.parametrize(
     ("text", "profile"),
     [
-        ("PT REMAINS ON HEPARIN GTT. DR KLEIN AWARE.", "upper"),
+        ("PT REMAINS ON HEPARIN GTT. DR OKAFOR AWARE.", "upper"),
         ("pt stable through day. son bill called.", "lower"),
         ("Patient Maria Lopez was admitted for sepsis.", "mixed"),
         ("1234 5678", "mixed"),

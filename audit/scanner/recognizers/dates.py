@@ -120,7 +120,7 @@ _APOSTROPHE_YEAR = re.compile(r"(?<![\w'’])['’](?P<y>\d{2})(?![\w'’])|(?<!
 # A four-digit year after "in", "since", a month or an event in someone's history ("MI 1992", "CABG 1957, 1971").
 _YEAR = re.compile(
     r"(?:\b(?:in|since|year|yr|circa|dated|during)|(?-i:\b[A-Z]{2,6})|\bs/p[ \t]+\w+|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?<=\d{4}),)"
+    rf"\b{_MONTH}|(?<=\d{{4}}),)"
     r"[ \t]{1,3}(?P<y>(?:19[3-9]\d|20[0-3]\d))(?![\w/:-]|[ \t]*(?:hrs?|h|cc|ml|mg|units?)\b)",
     re.I,
 )
@@ -182,9 +182,9 @@ class CareDateRecognizer(SpanRecognizer):
         if day == 10 and _PAIN.search(text[max(0, m.start() - 30) : m.end() + 30]):
             return False  # "6/10 chest pain": a score out of ten
         if month == day <= 5 or _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
-            return False
+            return False  # "5/5", "PS 10/5", "strength 4/5": a setting or score right before
         if day <= 5 and _VENT.search(text[max(0, m.start() - 40) : m.start()]):
-            return False  # "5/5", "PS 10/5", "pain 5/10": settings and scores are written like dates
+            return False  # "PSV increased to 10/5": a pressure pair further on in a ventilator sentence
         return not _NOT_A_DATE_AFTER.match(text, m.end()) and _exists(2000, month, day)
 
 

@@ -187,7 +187,7 @@ class FacilityRecognizer(RegexRecognizer):
         return len(words) >= 2 or words[0][:2] in {"St", "Mt"}
 
 
-_CALENDAR = re.compile(
+CALENDAR_WORD = re.compile(
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?|mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b",
     re.I,
@@ -255,7 +255,7 @@ class ContextualPlaceRecognizer(EntityRecognizer):
                 continue
             seen.add((start, end))
             value = text[start:end]
-            if _CALENDAR.match(value) or _ORG_SUFFIX.search(value) or re.search(r"[.!?:;]\s", value):
+            if CALENDAR_WORD.match(value) or _ORG_SUFFIX.search(value) or re.search(r"[.!?:;]\s", value):
                 continue
             if not names_a_place(value, profile):
                 continue

@@ -1,5 +1,5 @@
-"""People's names that the lexicon knows without any cue: "Richard Gaylord", "CAROLE HAYES",
-"lorrie morales", and a lone given name that is rarely anything else ("Emily reports", "DAVID IS").
+"""People's names that the lexicon knows without any cue: "Richard Ashworth", "CAROLE DUNMORE",
+"lorna vasquez", and a lone given name that is rarely anything else ("Emily reports", "DAVID IS").
 
 A given name followed by a surname or by a word no vocabulary knows is a person in any case.
 A given name alone counts only where it is mainly a name ("David", not "Rusty" or "Grace")
@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import RecognizerResult
-
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
 from audit.scanner.recognizers.base import SpanRecognizer
+from audit.scanner.recognizers.general_location import CALENDAR_WORD
 
 _WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w@/\\]|['’-]\w|\.\w)")
-_GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Parrilli": a middle initial may stand between
-# A lone given name is rarely a name in these slots: a colour, a unit or a heading ("Rusty colored", "Max:").
+_GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Okafor": a middle initial may stand between
 _INITIAL = re.compile(r"[ \t]{1,2}[A-Z]\.(?=[\s,;)]|$)(?![ \t]{1,2}[A-Z][a-z])")
-_CALENDAR = re.compile(
-    r"(?i:jan|january|feb|february|march|april|may|june|july|august|sept|september|october|november|december|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-)
+# A lone given name is rarely a name in these slots: a colour, a unit or a heading ("Rusty colored", "Max:").
 _NOT_AFTER = re.compile(
     r"[ \t]*(?:[-:=/]|colou?red\b|\d|(?:memorial|hospital|hosp|medical|clinic|county|street|st|avenue|ave|road|rd|"
     r"pouch|catheter|cath|tear|sign|syndrome|disease)\b)",
@@ -81,9 +76,11 @@ class LexiconNameRecognizer(SpanRecognizer):
     @staticmethod
     def _lone_name(lex: Lexicon, word: str, profile: str) -> bool:
         """A given name that is next to never an English word, long enough not to be an abbreviation."""
-        if len(word) < 4 or (profile == "mixed" and word.isupper()) or _CALENDAR.fullmatch(word) or lex.is_place(word):
+        if (
+            len(word) < 4
+            or (profile == "mixed" and word.isupper())
+            or CALENDAR_WORD.fullmatch(word)
+            or lex.is_place(word)
+        ):
             return False  # "April", "Sunday", "Florida": a month, a day or a place before a name
         return lex.name_first(word) and lex.zipf(word) < 2.5
-
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return (start, end, score)

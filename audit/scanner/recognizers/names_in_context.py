@@ -1,10 +1,10 @@
-"""People's names that the words around them announce, in any case: "DR SULLIVAN", "son bill",
-"wife, Rose,", "per DAVID", "Herman W. Emperatrice, RRT", "Nancy Cetrone".
+"""People's names that the words around them announce, in any case: "DR HALVORSEN", "son bill",
+"wife, Rose,", "per DAVID", "Tobias W. Halloran, RRT", "the Delgado family".
 
 Care notes, tickets and chat are often written all in capitals or all in lower case, where a
 capital letter says nothing. What decides is the cue (a title, a relation, a role, a credential
 after the name) and what the lexicon knows of each word: a word in ordinary use ("son called",
-"DR AWARE") is no name; a listed name or a word no vocabulary knows ("RAKUSIN") is one.
+"DR AWARE") is no name; a listed name or a word no vocabulary knows ("PETRAKIS") is one.
 Every scan here walks the text once with bounded patterns (linear time).
 """
 
@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import RecognizerResult
-
-from audit.scanner.lexicon import FUNCTION_WORDS as _FUNCTION_WORDS
-from audit.scanner.lexicon import Lexicon, case_profile, lexicon
+from audit.scanner.lexicon import FUNCTION_WORDS, Lexicon, case_profile, lexicon
 from audit.scanner.recognizers.base import SpanRecognizer, word_trie
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
@@ -44,14 +41,14 @@ _CUE = re.compile(
 )
 _TOKEN = re.compile(r"[ \t]{0,4}(?:[,:(][ \t]{0,3})?(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30})(?P<dot>\.)?")
 _AND = re.compile(r"[ \t]{0,3}(?:,|&|and|\+)[ \t]{0,3}(?:and[ \t]{1,3})?", re.I)
-# Credentials after a name: "Arthur Peppler, MD", "herman w. emperatrice, rrt", "parrilli bsn/rn".
+# Credentials after a name: "Arthur Pennington, MD", "tobias w. halloran, rrt", "okafor bsn/rn".
 _CREDENTIAL = re.compile(
     r"(?<=[^\W\d_])(?:\.?[ \t]{1,3}|\.?,[ \t]{0,3})(?:md|m\.d\.|rn|r\.n\.|rrt|crt|np|pa-c|bsn|msn|lpn|cna|phd|licsw|msw|lcsw|pharmd)"
     r"(?:/(?:rn|md|np))?(?!\w)",
     re.I,
 )
 _FAMILY = re.compile(r"(?<![\w'’-])(?P<w>[^\W\d_]{2,30})[ \t]{1,2}family\b", re.I)
-# What is said of someone right after their name in a note: "Sparkes aware", "Marotta notified".
+# What is said of someone right after their name in a note: "Halvorsen aware", "Wojcik notified".
 _TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
 _PRECEDING = re.compile(
     r"(?<![^\W\d_'’-])(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30}|(?<!\S)[^\W\d_]\.)[ \t]{0,3}$"
@@ -59,9 +56,9 @@ _PRECEDING = re.compile(
 
 
 def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
-    """Could `word` be (part of) a name after a cue of this strength ('title', 'relative', 'verb')?"""
+    """Could `word` be (part of) a name after a cue of this strength (title, ms, role, relative, verb)?"""
     low = word.lower()
-    if low in _FUNCTION_WORDS or len(word) < 2:
+    if low in FUNCTION_WORDS or len(word) < 2:
         return False
     if lex.is_clinical(word) and not (word.istitle() and lex.is_given_name(word)):
         return False  # "ED", "PT" are units and shorthand; "son, Ed," is a name
@@ -69,7 +66,7 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
         return False  # "brother, sister and friend": a relation, not a name
     if strength == "verb":
         return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
-    if strength == "ms":  # a listed name or a word no dictionary has: "MS SANTANGELO", not "MS continues"
+    if strength == "ms":  # a listed name or a word no dictionary has: "MS DELACROIX", not "MS continues"
         return lex.is_name(word) and not lex.is_word(word) or not lex.is_word(word) and lex.words.get(low, 0.0) < 3.0
     if strength == "role":  # "NP Grace", "RN Virginia": roles are also said of units and lines ("PA line")
         if lex.name_first(word) or lex.is_given_name(word) and not lex.is_word(word):
@@ -79,8 +76,8 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
         # after a title any listed name ("Dr. Green"); after a relation a given name in ordinary use
         # ("son bill", "wife rose") but not the commonest words ("son will call")
         return strength == "title" or lex.is_given_name(word) and lex.zipf(word) < 5.5 or lex.name_first(word)
-    # a word no list has a name for: a rare surname after a title ("DR TYRO") unless it is common
-    # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Smokey")
+    # a word no list has a name for: a rare surname after a title ("DR VANTANEN") unless it is common
+    # ("DR AWARE"); after a relation only a word no vocabulary knows ("son Jaxon")
     if strength == "title":  # two letters are enough after a title: "Dr. Yi", "Dr Ng", "DR WU"
         return len(word) >= 2 and (not lex.is_word(word) or lex.words.get(low, 0.0) < 3.0)
     return len(word) >= 3 and not lex.is_word(word) and lex.zipf(word) < 4.0
@@ -106,12 +103,12 @@ class NameInContextRecognizer(SpanRecognizer):
             spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
         for cred in _CREDENTIAL.finditer(text):
             spans.extend(self._before(text, cred.start(), lex, profile))
-        for family in _FAMILY.finditer(text):  # "keep the Romero family aware": a surname before "family"
+        for family in _FAMILY.finditer(text):  # "keep the Delgado family aware": a surname before "family"
             word = family.group("w")
             if lex.is_surname(word) and lex.zipf(word) < 3.5 or lex.unknown(word) and len(word) >= 3:
                 if profile != "mixed" or word[0].isupper():
                     spans.append((family.start("w"), family.end("w"), self.SCORES["relative"]))
-        for told in _TOLD.finditer(text):  # "DR. SPARKES AWARE", "W. MAROTTA AWARE"
+        for told in _TOLD.finditer(text):  # "DR. HALVORSEN AWARE", "W. OKAFOR AWARE"
             spans.extend((s, e, self.SCORES["verb"]) for s, e, _ in self._before(text, told.start(), lex, profile))
         return spans
 
@@ -137,7 +134,7 @@ class NameInContextRecognizer(SpanRecognizer):
             if not m:
                 break
             word = m.group("w")
-            initial = len(word) == 1 and bool(m.group("dot"))  # "per W. Marotta", "Dr. L. Ruuska"
+            initial = len(word) == 1 and bool(m.group("dot"))  # "per W. Okafor", "Dr. L. Vantanen"
             if text[pos : m.start("w")].strip(" \t") and (i > 0 or strength in ("title", "ms")):
                 break  # a comma or bracket ends a name; "MS: sedated" is a heading, not a title
             if not initial and not _is_name_word(lex, word, profile, "title" if i else strength):
@@ -152,7 +149,7 @@ class NameInContextRecognizer(SpanRecognizer):
         return start, end
 
     def _before(self, text, cred_start, lex, profile):
-        """The one to three name words right before a credential ("Arthur Peppler, MD")."""
+        """The one to three name words right before a credential ("Arthur Pennington, MD")."""
         end, pos, start, words = cred_start, cred_start, None, 0
         while words < 3:
             m = _PRECEDING.search(text, max(0, pos - 40), pos)
@@ -170,8 +167,5 @@ class NameInContextRecognizer(SpanRecognizer):
                 break  # before a credential or "aware" only a name: "LOW MD AWARE", "teams aware" are not
             start, pos, words = m.start("w"), m.start("w"), words + 1
         if start is None or not words or lex.is_place(text[start:end].strip(" ,.")):
-            return []  # "Middle River, MD": a town and its state, not a doctor
+            return []  # "Glen Burnie, MD": a town and its state, not a doctor
         return [(start, end, self.SCORES["credential"])]
-
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return (start, end, score)

@@ -1,8 +1,8 @@
-"""Places that the words before them announce, in any case: "TRANSFERRED TO GH", "admitted to
-Frederick Memorial", "lives in parkville", "works at Harford Memorial", "transfer to Quartermain 2".
+"""Places that the words before them announce, in any case: "TRANSFERRED TO BMC", "admitted to
+Lakeside Memorial", "lives in dundalk", "works at Eastside Medical", "transfer to Osler 5".
 
 The place is the run of words after the cue that are not ordinary words: an abbreviation that is
-no care unit ("GH", "VAMC"), a word no vocabulary knows, a capitalised word in mixed-case text,
+no care unit ("BMC", "VAMC"), a word no vocabulary knows, a capitalised word in mixed-case text,
 or facility words joined to those ("St. Mary's Hospital", "university of maryland hospital").
 Care units, "home", "rehab" and "the floor" are where patients go, not who they are.
 """
@@ -44,31 +44,31 @@ FACILITY_WORDS = frozenset(
 # Where patients are moved that identifies no one: care units and generic destinations.
 _GENERIC = frozenset(
     "floor home rehab unit ward icu ccu micu sicu csru nicu picu pacu cvicu tsicu er ew ed or osh cath lab "
-    "bed room house shelter work school church er/ew step-down stepdown telemetry tele morgue dr drs mr mrs ms "
-    "the this that his her their our my".split()
+    "bed room house shelter work school church er/ew step-down stepdown telemetry tele morgue dr drs mr mrs ms".split()
 )
 
 
 def _place_word(lex: Lexicon, word: str, profile: str) -> bool:
     low = word.lower().rstrip(".")
-    if low in _GENERIC or low.replace(".", "") in _GENERIC or lex.is_clinical(low):
+    if len(low) < 2 or low in FUNCTION_WORDS or low in _GENERIC or low.replace(".", "") in _GENERIC:
         return False
-    if len(low) < 2:
+    if lex.is_clinical(low):
         return False
     if lex.is_place(low) and (profile != "mixed" or word[0].isupper()):
         return True  # a known town after its cue: "living in ROME", "lives in DC"
     if lex.is_word(low) and not lex.is_name(re.sub(r"['’]s$", "", low)):
         return False
     if profile != "mixed":
-        # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("GH", "VAMC")
+        # no case to go by: a rare word no dictionary has, or a short rare abbreviation ("BMC", "VAMC")
         if len(low) <= 4:
             return lex.zipf(low) < 3.5 and not lex.is_name(low)
-        return lex.zipf(low) < 3.0 or lex.is_place(low)
+        return lex.zipf(low) < 3.0
     if word.isupper() and 2 <= len(word.rstrip(".")) <= 6:
-        return lex.zipf(low) < 3.5  # an abbreviation that is no care unit: "GH", "VAMC", "GBMC"
-    if not word[0].isupper():
-        return False
-    return not lex.is_word(low) or lex.is_name(low) or low.endswith(("'s", "’s"))
+        return lex.zipf(low) < 3.5  # an abbreviation that is no care unit: "BMC", "VAMC", "UMMC"
+    return word[0].isupper()
+
+
+_WORDS = re.compile(r"[^\W\d_][^\W\d_'’.-]*")
 
 
 def names_a_place(value: str, profile: str) -> bool:
@@ -76,9 +76,6 @@ def names_a_place(value: str, profile: str) -> bool:
     lex = lexicon()
     words = _WORDS.findall(value)
     return any(w.lower().rstrip(".") not in FACILITY_WORDS and _place_word(lex, w, profile) for w in words)
-
-
-_WORDS = re.compile(r"[^\W\d_][^\W\d_'’.-]*")
 
 
 class PlaceInContextRecognizer(SpanRecognizer):
@@ -98,7 +95,7 @@ class PlaceInContextRecognizer(SpanRecognizer):
             span = self._place_at(text, cue.end(), lex, local)
             if span:
                 out.append((span[0], span[1], self.SCORE))
-        for m in _NAMED_UNIT.finditer(text):  # "to Quartermain 2", "from osler 5": a wing or unit named after someone
+        for m in _NAMED_UNIT.finditer(text):  # "to Osler 5", "from nelson 3": a wing or unit named after someone
             word = m.group("w")
             if not lex.is_word(word) and not lex.is_clinical(word) and word.lower() not in _GENERIC:
                 out.append((m.start("w"), m.end(), self.SCORE))
@@ -141,16 +138,16 @@ _FACILITY_HEAD = re.compile(
 _BACK_WORD = re.compile(r"(?P<w>[^\W\d_](?:[^\W\d_]|['’.](?=[^\W\d_])){0,30}(?:['’]s)?(?P<dot>\.)?)[ \t]{1,3}$")
 # Words that stand before a facility word without naming it: "the hospital", "outside hosp", "cardiac rehab".
 _NOT_A_NAME = frozenset(
-    "the a an this that his her their our my your its other same another outside local community county state "
+    "other same another outside local community county state "
     "private public general teaching rural nearby previous prior former home acute subacute inpatient outpatient "
-    "cardiac pulmonary physical occupational stroke brain vestibular psychiatric psych to from at in by for of and "
-    "or with was is transferred admitted sent went back returned discharged call called per".split()
+    "cardiac pulmonary physical occupational stroke brain vestibular psychiatric psych transferred admitted sent "
+    "went back returned discharged call called".split()
 )
 
 
 class CareFacilityRecognizer(SpanRecognizer):
     """LOCATION for the name before a facility word, in any case: "sacred heart hosp", "ST MARY HOSPITAL",
-    "university of maryland hospital", "Baltimore Rehab", "mackerer campus"."""
+    "university of maryland hospital", "Baltimore Rehab", "eastside campus"."""
 
     ENTITY = "LOCATION"
 
@@ -202,8 +199,8 @@ _PLACE_GAP = re.compile(r"[ \t]{1,2}")
 class KnownPlaceRecognizer(SpanRecognizer):
     """LOCATION for the name of a known town, city, country, US state or county (GeoNames), in any case.
 
-    One word must be no ordinary word, person's name or clinical term ("Towson", "Seattle"); several
-    words may be ordinary ones ("New Haven", "Middle River"). In mixed-case text each word has its capital.
+    One word must be no ordinary word, person's name or clinical term ("Catonsville", "Seattle"); several
+    words may be ordinary ones ("New Haven", "Glen Burnie"). In mixed-case text each word has its capital.
     """
 
     ENTITY = "LOCATION"
