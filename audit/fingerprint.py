@@ -12,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 
 from audit.errors import ConfigError
@@ -26,6 +27,8 @@ OPAQUE_TYPES = frozenset(
 
 
 MIN_SECRET_BYTES = 32
+# A random 32-byte key has about 30 distinct byte values; a key with few is typed, padded or zeroed.
+MIN_DISTINCT_BYTES = 8
 
 
 def load_secret(home: Path) -> bytes:
@@ -33,11 +36,15 @@ def load_secret(home: Path) -> bytes:
 
     A team that shares baselines in git must share the key: `AUDIT_SECRET`
     (hex) or `AUDIT_SECRET_FILE` (a file holding the hex) take precedence over
-    the per-install file, so CI can inject the key from its secret store.
+    the per-install file, so CI can inject the key from its secret store. Every
+    source passes the same check (`validate_secret`): an empty, short or constant
+    key would let anyone holding a fingerprint and its masked preview recover
+    the value by enumeration, so it is refused, never used. A variable that is
+    set but empty is refused too: that is how a missing CI secret arrives.
     """
-    if os.environ.get("AUDIT_SECRET"):
+    if "AUDIT_SECRET" in os.environ:
         return _parse_secret(os.environ["AUDIT_SECRET"], "AUDIT_SECRET")
-    if os.environ.get("AUDIT_SECRET_FILE"):
+    if "AUDIT_SECRET_FILE" in os.environ:
         source = Path(os.environ["AUDIT_SECRET_FILE"])
         try:
             return _parse_secret(source.read_text(), str(source))
@@ -45,20 +52,35 @@ def load_secret(home: Path) -> bytes:
             raise ConfigError(f"{source}: cannot read fingerprint secret: {exc.strerror}") from None
     path = home / SECRET_FILE
     try:
-        return bytes.fromhex(path.read_text().strip())
+        return _read_install_secret(path)
     except FileNotFoundError:
         pass
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: unreadable fingerprint secret: {exc}") from None
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process won the race: use its key
-        return bytes.fromhex(path.read_text().strip())
+        return _read_install_secret(path)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return bytes.fromhex(key)
+
+
+def _read_install_secret(path: Path) -> bytes:
+    """The per-install key, refused when others may read it (raises FileNotFoundError when absent)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        text = path.read_text()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read fingerprint secret: {exc.strerror}") from None
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: fingerprint secret is readable by group or others (mode {mode:04o}); refusing to use it: "
+            f"run 'chmod 600 {path}' if the key has not leaked, else delete it (fingerprints then change)"
+        )
+    return _parse_secret(text, str(path))
 
 
 def _parse_secret(text: str, where: str) -> bytes:
@@ -66,11 +88,23 @@ def _parse_secret(text: str, where: str) -> bytes:
         key = bytes.fromhex(text.strip())
     except ValueError:
         raise ConfigError(f"{where}: fingerprint secret must be hex") from None
+    validate_secret(key, where)
+    return key
+
+
+def validate_secret(key: bytes, where: str) -> None:
+    """Raise ConfigError unless `key` is long enough and not constant or near-constant."""
+    if not key:
+        raise ConfigError(f"{where}: fingerprint secret is empty (is the CI secret missing?)")
     if len(key) < MIN_SECRET_BYTES:
         raise ConfigError(
             f"{where}: fingerprint secret must be at least {MIN_SECRET_BYTES} bytes ({MIN_SECRET_BYTES * 2} hex digits)"
         )
-    return key
+    if len(set(key)) < MIN_DISTINCT_BYTES:
+        raise ConfigError(
+            f"{where}: fingerprint secret is not random (only {len(set(key))} distinct bytes); "
+            'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
 
 
 def normalise(value: str) -> str:

@@ -65,3 +65,20 @@ def run_cli(
         capture_output=True,
         timeout=600,
     )
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in this process through its real entry point: (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from audit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()

@@ -36,3 +36,23 @@ def test_every_command_has_help_text():
 
     undocumented = [path for path, cmd in walk(get_command(app), "audit") if not (cmd.help or "").strip()]
     assert not undocumented, undocumented
+
+
+def test_ci_workflow_fails_when_the_fingerprint_secret_is_missing():
+    import re
+    import subprocess
+
+    import yaml
+
+    ci = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(re.search(r"```yaml\n(name: llm-audit\n.*?)```", ci, re.S).group(1))
+    steps = {s.get("name"): s for s in workflow["jobs"]["audit"]["steps"]}
+    check = steps["Check the fingerprint secret is there (so the committed baseline matches)"]
+    assert steps["Scan prompt logs"]["env"]["AUDIT_SECRET"] == check["env"]["LLM_AUDIT_SECRET"]
+
+    def run(value: str) -> int:
+        return subprocess.run(
+            ["bash", "-c", check["run"]], env={"LLM_AUDIT_SECRET": value}, capture_output=True
+        ).returncode
+
+    assert (run(""), run("5f1c0e9a7b3d24c8e6f0a1b2c3d4e5f6")) == (1, 0)

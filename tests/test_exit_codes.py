@@ -72,3 +72,23 @@ def test_unreadable_input_exits_3_even_with_findings(files, target):
     assert proc.returncode == 3
     err = proc.stderr.decode()
     assert target in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["scan", "clean.txt", "--config", "missing.toml"], 2),
+        (["scan", "no-such-file.jsonl", "--no-registry"], 3),
+        (["registry", "list", "--db", "missing/dir/r.db"], 3),
+    ],
+)
+def test_debug_shows_the_traceback_but_keeps_the_exit_code(files, monkeypatch, args, code):
+    from tests.conftest import invoke
+
+    monkeypatch.chdir(files)
+    plain, _, plain_err = invoke(*args)
+    debug, _, debug_err = invoke("--debug", *args)
+    assert (plain, debug) == (code, code)
+    assert "Traceback" not in plain_err
+    assert "Traceback (most recent call last)" in debug_err
+    assert debug_err.rstrip().splitlines()[-1] == plain_err.rstrip().splitlines()[-1]

@@ -8,6 +8,8 @@ import pytest
 
 from audit.fingerprint import fingerprint, load_secret, mask, normalise
 
+RANDOM_KEY = "5f1c0e9a7b3d24c8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6"
+
 
 def test_secret_is_created_once_with_owner_only_permissions(tmp_path):
     first = load_secret(tmp_path / "home")
@@ -55,7 +57,7 @@ def test_unreadable_secret_is_a_config_error(tmp_path):
 
 
 def test_shared_secret_from_environment_wins(tmp_path, monkeypatch):
-    key = "ab" * 32
+    key = RANDOM_KEY
     monkeypatch.setenv("AUDIT_SECRET", key)
     assert load_secret(tmp_path / "home") == bytes.fromhex(key)
     assert not (tmp_path / "home" / "secret.key").exists()
@@ -64,9 +66,60 @@ def test_shared_secret_from_environment_wins(tmp_path, monkeypatch):
 def test_shared_secret_file_and_short_keys(tmp_path, monkeypatch):
     from audit.errors import ConfigError
 
-    (tmp_path / "team.key").write_text("cd" * 32 + "\n")
+    (tmp_path / "team.key").write_text(RANDOM_KEY + "\n")
     monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "team.key"))
-    assert load_secret(tmp_path / "home") == bytes.fromhex("cd" * 32)
+    assert load_secret(tmp_path / "home") == bytes.fromhex(RANDOM_KEY)
     monkeypatch.setenv("AUDIT_SECRET", "abcd")
     with pytest.raises(ConfigError, match="at least 32 bytes"):
         load_secret(tmp_path / "home")
+
+
+WEAK_KEYS = [
+    ("", "is empty"),
+    ("\n", "is empty"),
+    ("00" * 32, "not random"),
+    ("ab" * 32, "not random"),
+    ("0123" * 16, "not random"),
+    ("ab" * 31, "at least 32 bytes"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), WEAK_KEYS)
+@pytest.mark.parametrize("source", ["AUDIT_SECRET", "AUDIT_SECRET_FILE", "install file"])
+def test_every_key_source_refuses_empty_short_and_constant_keys(tmp_path, monkeypatch, source, text, error):
+    from audit.errors import ConfigError
+
+    home = tmp_path / "home"
+    if source == "AUDIT_SECRET":
+        monkeypatch.setenv("AUDIT_SECRET", text)
+    elif source == "AUDIT_SECRET_FILE":
+        (tmp_path / "team.key").write_text(text)
+        monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "team.key"))
+    else:
+        home.mkdir()
+        (home / "secret.key").write_text(text)
+        (home / "secret.key").chmod(0o600)
+    with pytest.raises(ConfigError, match=error):
+        load_secret(home)
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644])
+def test_install_key_readable_by_others_is_refused(tmp_path, mode):
+    from audit.errors import ConfigError
+
+    home = tmp_path / "home"
+    load_secret(home)
+    (home / "secret.key").chmod(mode)
+    with pytest.raises(ConfigError, match=f"mode {mode:04o}.*chmod 600"):
+        load_secret(home)
+    (home / "secret.key").chmod(0o600)
+    assert len(load_secret(home)) == 32
+
+
+def test_weak_key_is_a_usage_error_on_the_cli(tmp_path, monkeypatch):
+    from tests.conftest import invoke
+
+    (tmp_path / "log.txt").write_text("hello\n")
+    monkeypatch.setenv("AUDIT_SECRET", "")
+    code, _, err = invoke("scan", str(tmp_path / "log.txt"), "--no-registry", "--no-cache")
+    assert (code, err) == (2, "audit: error: AUDIT_SECRET: fingerprint secret is empty (is the CI secret missing?)\n")

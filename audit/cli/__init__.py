@@ -1,13 +1,15 @@
 """The command line: parse, call the library, render, pick the exit code. Nothing more.
 
 One handler turns the AuditError family into one stderr line and its exit
-code; tracebacks (which could print prompt text) show only with --debug.
+code; tracebacks (which could print prompt text) show only with --debug,
+which never changes the exit code CI reads.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 import typer
 from typer.exceptions import TyperException
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(rc if isinstance(rc, int) else 0)
     except AuditError as exc:
         if debug:
-            raise
+            traceback.print_exc()
         print(f"audit: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except (typer.Exit, SystemExit) as exc:
@@ -80,6 +82,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback by default
         if debug:
-            raise
+            traceback.print_exc()
         print(f"audit: internal error: {type(exc).__name__} (run with --debug for the traceback)", file=sys.stderr)
         sys.exit(EXIT_INPUT)
