@@ -29,10 +29,13 @@ from audit.readers.base import BadRecord, JsonFormat, clean_text, display_path
 from audit.readers.inputs import (
     UTF16_BOMS,
     InputFile,
+    UndecodableLine,
     Utf16Lines,
+    decode_line,
     default_max_line_bytes,
     expand_paths,
     iter_lines,
+    looks_binary,
     open_binary,
     utf16_head,
 )
@@ -110,7 +113,7 @@ def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | 
         stream, head = Utf16Lines(stream), utf16_head(head)
     fmt = options.format if options.format != "auto" else detect_format(source, head)
     if fmt == "binary":
-        yield ReadError(source, 0, "binary file (NUL bytes; not UTF-8 text, or UTF-16 without a BOM); skipped")
+        yield ReadError(source, 0, "binary file (NUL bytes on most lines: not text, or UTF-16 without a BOM); skipped")
         return
     if fmt in ("csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else ","
@@ -150,9 +153,9 @@ def _decoded_lines(source: str, stream, max_bytes: int) -> Iterator[tuple[int, s
             yield number, ReadError(source, number, str(raw))
             continue
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, ReadError(source, number, f"invalid UTF-8 at byte {exc.start}; line skipped")
+            text = decode_line(raw)
+        except UndecodableLine as exc:
+            yield number, ReadError(source, number, str(exc))
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
@@ -193,7 +196,7 @@ def _json_record(source: str, number: int, text: str, only: JsonFormat | None) -
 def detect_format(path: str, head: bytes) -> str:
     """'jsonl', 'csv', 'tsv', 'text' or 'binary', from the name and the first bytes of content."""
     name = path.lower().removesuffix(".gz")
-    if b"\x00" in head:
+    if looks_binary(head):
         return "binary"
     if name.endswith(".csv"):
         return "csv"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from audit.model import Message, ReadError, Record
 from audit.readers.base import clean_text
+from audit.readers.inputs import UndecodableLine, decode_line
 
 TEXT_COLUMNS = ("prompt", "text", "content", "message", "input")
 ID_COLUMNS = ("id", "request_id", "custom_id")
@@ -74,10 +75,10 @@ class _RowLines:
             self.next_line = number + 1
             raise _BadLine(number, str(raw))
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
+            text = decode_line(raw)
+        except UndecodableLine as exc:
             self.next_line = number + 1
-            raise _BadLine(number, f"invalid UTF-8 at byte {exc.start}; line skipped") from None
+            raise _BadLine(number, str(exc)) from None
         return number, clean_text(text.removeprefix("\ufeff") if number == 1 else text)
 
 

@@ -7,6 +7,7 @@ import fnmatch
 import gzip
 import io
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterator
@@ -61,10 +62,18 @@ def expand_paths(
         path = Path(raw)
         if path.is_dir():
             yield from _walk(path, include or [], exclude or [])
-        elif path.exists() or path.is_symlink():
+        elif path.is_file() or (path.is_symlink() and not path.exists()):  # a broken link is reported when read
             yield InputFile(str(path))
+        elif path.exists():
+            raise InputError(f"{raw}: not a regular file ({_kind(path)}); to read a stream, pipe it to '-'")
         else:
             raise InputError(f"{raw}: no such file or directory")
+
+
+def _kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    return next((name for test, name in kinds.items() if test(mode)), "a socket or special file")
 
 
 def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[InputFile]:
@@ -161,6 +170,44 @@ class Utf16Lines:
     def close(self) -> None:
         """Close the underlying stream."""
         self._text.close()
+
+
+class UndecodableLine(Exception):
+    """A line that is not text: NUL bytes or invalid UTF-8. The reason never quotes the line."""
+
+
+NUL_LINE = "NUL bytes (a damaged line, as a crash leaves); line skipped"
+# C0 controls that text never holds (tab, newlines, form feed and escape are left out).
+_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b")
+
+
+def decode_line(raw: bytes) -> str:
+    """The line as text; UndecodableLine when it holds NUL bytes or invalid UTF-8."""
+    if b"\x00" in raw:
+        raise UndecodableLine(NUL_LINE)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UndecodableLine(f"invalid UTF-8 at byte {exc.start}; line skipped") from None
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the sample is not text: NUL bytes, and fewer than half of its non-blank lines are clean text.
+
+    Judged over the whole sample, not by one byte: a crash leaves a line or a block of NUL
+    bytes in a text log, and that file is still read, its damaged lines reported one by one.
+    """
+    if b"\x00" not in head:
+        return False
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    clean = sum(1 for line in lines if _clean_line(line))
+    return clean * 2 < len(lines)
+
+
+def _clean_line(line: bytes) -> bool:
+    # Random bytes hold a control byte in every nine; a text line, hardly any.
+    controls = len(line) - len(line.translate(None, _CONTROLS))
+    return b"\x00" not in line and controls * 32 <= len(line)
 
 
 def utf16_head(head: bytes) -> bytes:
