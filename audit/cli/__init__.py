@@ -27,6 +27,7 @@ from audit.cli import (
 )
 from audit.cli import scan as scan_cmd
 from audit.errors import EXIT_INPUT, EXIT_USAGE, AuditError
+from audit.report import terminal
 
 app = typer.Typer(
     name="audit",
@@ -58,13 +59,18 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(argv)
     argv = [a for a in argv if a != "--debug"]
+    with terminal.escaping_std_streams():
+        _run(argv, debug)
+
+
+def _run(argv: list[str], debug: bool) -> None:
     try:
         rc = app(args=argv, standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except AuditError as exc:
         if debug:
             traceback.print_exc()
-        print(f"audit: error: {exc}", file=sys.stderr)
+        print(f"audit: error: {terminal.one_line(str(exc))}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))

@@ -10,15 +10,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from audit.report import terminal
+
 
 def console_err() -> Console:
     """A console on stderr."""
-    return Console(stderr=True, highlight=False)
+    return terminal.console(stderr=True)
 
 
 def write_error_lines(error) -> None:
     """One line per unreadable record: file, line, reason."""
-    print(f"audit: skipped {error}", file=sys.stderr)
+    print(f"audit: skipped {terminal.one_line(str(error))}", file=sys.stderr)
 
 
 def progress_wanted(quiet: bool) -> bool:

@@ -15,6 +15,7 @@ from rich.table import Table
 from audit import api
 from audit.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from audit.flows import DriftIssue, FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
+from audit.report import terminal
 from audit.settings import DEFAULT_DB_FILE
 
 DEFAULT_MANIFEST = "workloads.yaml"
@@ -59,7 +60,7 @@ def check(
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
     else:
-        render(report, Console(highlight=False, soft_wrap=False, width=160))
+        render(report, terminal.console(soft_wrap=False, width=160))
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 

@@ -17,6 +17,7 @@ from audit import api
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
+from audit.report import spreadsheet, terminal
 from audit.store import views
 from audit.store.registry import Registry
 
@@ -38,7 +39,7 @@ def open_registry(db: str | None, config: str | None, create: bool = False) -> R
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    return terminal.console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 @app.command("import")
@@ -143,7 +144,7 @@ def _list_csv(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
     writer.writeheader()
     for r in rows:
         d = _list_dict(r, flows)
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in d.items()})
+        writer.writerow({k: spreadsheet.cell(v) for k, v in d.items()})
 
 
 @app.command("show")

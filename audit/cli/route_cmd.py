@@ -18,6 +18,7 @@ from audit.flows import load_manifest, load_taxonomy
 from audit.model import Tier
 from audit.outputs import write_atomic
 from audit.readers import ReadOptions
+from audit.report import terminal
 
 DEFAULT_MANIFEST = "workloads.yaml"
 FORMATS = ("table", "json")
@@ -30,7 +31,7 @@ FormatOpt = Annotated[str, typer.Option("--format", help="Output: table or json.
 
 
 def _console() -> Console:
-    return Console(highlight=False, width=140)
+    return terminal.console(width=140)
 
 
 def _check_format(output: str) -> None:

@@ -117,3 +117,22 @@ def test_audit_db_env_and_default_file(db, tmp_path):
     assert via_env.returncode == 0 and "patient-intake" in via_env.stdout.decode()
     via_cwd = run_cli("registry", "list", "--format", "json", cwd=db.parent)
     assert via_cwd.returncode == 0 and "patient-intake" in via_cwd.stdout.decode()
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    manifest = tmp_path / "workloads.yaml"
+    manifest.write_text(
+        "version: 1\nworkloads:\n"
+        "  - name: sheet\n"
+        '    owner: \'=HYPERLINK("http://x.example","open")\'\n'
+        "    domain: '+cmd|calc'\n"
+        "    data_sources: []\n"
+        "    endpoints:\n"
+        "      - {name: local, provider: vllm, model: llama, hosting: self_hosted}\n"
+    )
+    db = tmp_path / "r.db"
+    out("registry", "import", str(manifest), "--db", str(db))
+    text = out("registry", "list", "--db", str(db), "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["owner"], row["domain"]) == ('\'=HYPERLINK("http://x.example","open")', "'+cmd|calc")
+    assert row["violation"] == "False"

@@ -2,7 +2,8 @@
 
 Levels follow the decision tier (strip/self_hosted: error, closed_with_agreement:
 warning, redact_then_closed and unrestricted-with-findings: notice). Values are
-escaped per GitHub's rules: data escapes %, CR and LF; properties also `:` and `,`.
+escaped per GitHub's rules: data escapes %, CR and LF; properties also `:` and `,`;
+any other control character is written as `\\uXXXX`, since the log viewer obeys ANSI.
 Masked previews only.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from audit.model import Tier
 from audit.report.formats.sarif import relative_path, rule_id
+from audit.report.terminal import escape_controls
 
 LEVELS = {
     Tier.STRIP: "error",
@@ -21,8 +23,8 @@ LEVELS = {
 
 
 def escape_data(value: str) -> str:
-    """Escape a workflow command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message; other control characters become visible `\\uXXXX`."""
+    return escape_controls(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:

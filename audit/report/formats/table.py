@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from audit.report import terminal
 
 MAX_ROWS = 50
 
@@ -13,7 +14,7 @@ class TableFormat:
     """Collects up to MAX_ROWS flagged records and prints them with the summary."""
 
     def __init__(self, out, options) -> None:
-        self.console = Console(file=out, highlight=False, soft_wrap=False)
+        self.console = terminal.console(out, soft_wrap=False)
         self.rows: list = []
         self.more = 0
 
