@@ -245,9 +245,16 @@ def create(paths: list[str], settings, options, workload: str | None = None, on_
 
 
 def changed_files(rev: str, paths: list[str], cwd: str | None = None) -> list[str]:
-    """Files under `paths` changed since `rev` (added, modified, renamed) plus untracked ones."""
+    """Files under `paths` changed since `rev` (added, modified, renamed) plus untracked ones.
+
+    `rev` is resolved to a commit first, after `--end-of-options`, so a value
+    such as `--output=FILE` is a bad revision, never an option git obeys.
+    """
     specs = paths or ["."]
-    diff = _git(["diff", "--name-only", "--relative", "--diff-filter=d", rev, "--", *specs], cwd)
+    if not rev or rev.startswith("-"):
+        raise ConfigError(f"--since: {rev!r} is not a git revision")
+    commit = _git(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"], cwd).strip()
+    diff = _git(["diff", "--name-only", "--relative", "--diff-filter=d", commit, "--", *specs], cwd)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "--", *specs], cwd)
     return sorted({line for line in (diff + untracked).splitlines() if line.strip()})
 

@@ -5,7 +5,8 @@ renamed over the target only when everything was written: a full disk, a
 killed run or a scan that fails leaves the previous file (or none), never half
 of one. Devices and pipes (`/dev/stdout`, a FIFO) are written in place, since a
 rename would replace the device node itself. A symlink is followed, so the
-file it points to is replaced and the link stays.
+file it points to is replaced and the link stays. An output that holds raw
+values (`--show-values`) is created 0600 whatever the umask.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from audit.errors import AuditError
+from audit.errors import AuditError, ConfigError
 
 
 class OutputError(AuditError):
@@ -36,9 +37,37 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         fh.write(text)
 
 
+def refuse_inputs_as_outputs(outputs: dict[str, str | None], inputs: list[str], include=(), exclude=()) -> None:
+    """Raise ConfigError when an output (option name -> path) is a file the scan reads.
+
+    Writing it would replace the very log being audited (an explicit input) or
+    feed last run's output back in as a log (a file in an input directory).
+    """
+    from audit.readers.inputs import expand_paths
+
+    named = {opt: Path(p) for opt, p in outputs.items() if p and p != "-"}
+    existing = {opt: p for opt, p in named.items() if p.is_file()}
+    for opt, path in named.items():
+        for raw in inputs:
+            if raw != "-" and os.path.realpath(raw) == os.path.realpath(path):
+                raise ConfigError(f"{opt} {path} is also an input: refusing to overwrite a log being scanned")
+    if not existing or not any(Path(raw).is_dir() for raw in inputs if raw != "-"):
+        return
+    dirs = [raw for raw in inputs if raw != "-" and Path(raw).is_dir()]
+    for item in expand_paths(dirs, list(include), list(exclude)):
+        for opt, path in existing.items():
+            if not item.problem and os.path.samefile(item.path, path):
+                raise ConfigError(
+                    f"{opt} {path} would be read as a log from {item.path}; write it elsewhere or --exclude it"
+                )
+
+
 @contextmanager
-def open_output(path: str | os.PathLike) -> Iterator[TextIO]:
-    """A text file to write `path` through; it replaces `path` only if the block completes."""
+def open_output(path: str | os.PathLike, *, private: bool = False) -> Iterator[TextIO]:
+    """A text file to write `path` through; it replaces `path` only if the block completes.
+
+    `private` (an output with raw values): the file ends up 0600, even when it existed.
+    """
     target = Path(os.path.realpath(path))
     special, tmp = _is_special(target), ""
     try:
@@ -62,7 +91,7 @@ def open_output(path: str | os.PathLike) -> Iterator[TextIO]:
             os.fsync(fh.fileno())
         fh.close()
         if not special:
-            os.chmod(tmp, _mode_for(target))
+            os.chmod(tmp, 0o600 if private else _mode_for(target))
             os.replace(tmp, target)
     except OSError as exc:
         _close_quietly(fh)

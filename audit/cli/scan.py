@@ -14,7 +14,7 @@ from audit.cli import baseline_cmd
 from audit.cli.common import console_err, progress_for, write_error_lines
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import Tier
-from audit.outputs import open_output
+from audit.outputs import open_output, refuse_inputs_as_outputs
 from audit.readers import FORMAT_CHOICES, ReadOptions
 from audit.report.formats import FORMATS, Fanout, Target
 from audit.store import scanning
@@ -106,10 +106,14 @@ def scan(
     if since is not None:
         paths = baseline_cmd.changed_paths(since, paths, quiet)
     accepted = baseline_cmd.load_for_scan(baseline, settings, quiet) if baseline else None
+    refuse_inputs_as_outputs(
+        {"--out": out, "--sarif": sarif, "--junit": junit}, paths, options.include, options.exclude
+    )
+    private = settings.show_values
     with ExitStack() as stack:
-        sink = stack.enter_context(open_output(out)) if out else sys.stdout
+        sink = stack.enter_context(open_output(out, private=private)) if out else sys.stdout
         targets = [Target(output)] + [
-            Target(name, stack.enter_context(open_output(path)))
+            Target(name, stack.enter_context(open_output(path, private=private)))
             for name, path in (("sarif", sarif), ("junit", junit))
             if path
         ]

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from audit.errors import ConfigError
-from audit.outputs import open_output
+from audit.outputs import open_output, refuse_inputs_as_outputs
 
 spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit[spark]').", no_args_is_help=True)
 
@@ -50,7 +50,8 @@ def spark_scan(
         raise ConfigError(f"unknown output format {output!r}; choose from {', '.join(FORMATS)}")
     settings = load_settings(config)
     options = ReadOptions(format=input_format)
-    with open_output(out) if out else _stdout() as sink:
+    refuse_inputs_as_outputs({"--out": out}, paths)
+    with open_output(out, private=settings.show_values) if out else _stdout() as sink:
         outcome = runner.run_spark_scan(
             paths,
             settings,

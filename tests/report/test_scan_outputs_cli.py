@@ -94,3 +94,18 @@ def test_since_scans_only_changed_and_untracked_files(logs):
     assert proc.returncode in (0, 1), proc.stderr.decode()
     assert sorted(json.loads(proc.stdout)["summary"]["sources"]) == ["fresh.txt", "notes.txt"]
     assert "2 changed files" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("rev", ["--output=victim.txt", "-p", "HEAD --output=victim.txt", "no-such-rev"])
+def test_since_never_passes_an_option_to_git(logs, rev):
+    from audit.baseline import changed_files
+    from audit.errors import ConfigError
+
+    subprocess.run(["git", "init", "-q"], cwd=logs, check=True)
+    git_id = ["-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run(["git", *git_id, "commit", "-q", "--allow-empty", "-m", "x"], cwd=logs, check=True)
+    victim = logs / "victim.txt"
+    victim.write_text("keep me")
+    with pytest.raises(ConfigError, match="--since"):
+        changed_files(rev, ["."], cwd=str(logs))
+    assert victim.read_text() == "keep me"
