@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from audit import safe_yaml
 from audit.errors import ConfigError
 from audit.model import Tier
 
@@ -73,12 +74,14 @@ class Pricing(BaseModel):
 
 def load_pricing(override: str | Path | None = None) -> Pricing:
     """The packaged defaults, deep-merged with `override` (a YAML file with any subset of the keys)."""
-    base = yaml.safe_load(resources.files("audit").joinpath("data", PRICING_FILE).read_text("utf-8")) or {}
+    base = safe_yaml.load(resources.files("audit").joinpath("data", PRICING_FILE).read_text("utf-8")) or {}
     if override:
         try:
-            extra = yaml.safe_load(Path(override).read_text("utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{override}: cannot read pricing: {exc}") from None
+            extra = safe_yaml.load(Path(override).read_text("utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"{override}: cannot read pricing: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(safe_yaml.error_line(str(override), exc)) from None
         for key, value in extra.items():
             base[key] = {**base.get(key, {}), **value} if isinstance(value, dict) else value
     try:

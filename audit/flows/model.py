@@ -27,6 +27,8 @@ SUBJECT_CONSENTS = frozenset({"CLIENT_CONSENT", "PART2_CONSENT", "BIOMETRIC_RELE
 class Endpoint(BaseModel):
     """A model endpoint a flow reaches: where it runs and which agreements cover it."""
 
+    # Lenient on purpose: the manifest loader refuses unknown fields, and endpoints stored
+    # by earlier imports may carry fields (region, ...) that routing does not use.
     model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str
@@ -64,7 +66,7 @@ class Endpoint(BaseModel):
 class DataFlow(BaseModel):
     """One declared flow: a source, the data categories it carries, and the endpoint it reaches."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = None
     source: str

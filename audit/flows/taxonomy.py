@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from audit import safe_yaml
 from audit.errors import ConfigError
 from audit.model import Tier
 
@@ -83,9 +84,11 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             if path
             else resources.files("audit").joinpath("data", DATA_FILE).read_text("utf-8")
         )
-        data = yaml.safe_load(text) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path or DATA_FILE}: cannot read data categories: {exc}") from None
+        data = safe_yaml.load(text) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path or DATA_FILE}: cannot read data categories: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(safe_yaml.error_line(str(path or DATA_FILE), exc)) from None
     names = {k: v["name"] for k, v in {**data.get("taxonomy", {}), **data.get("extensions", {})}.items()}
     requirements = {k: _requirement(k, v) for k, v in (data.get("requirements") or {}).items()}
     entities = dict(data.get("entities") or {})

@@ -1,4 +1,4 @@
-"""Load policy packs from YAML (safe_load only) into a validated PolicySet.
+"""Load policy packs from YAML (safe_load, no aliases: audit.safe_yaml) into a validated PolicySet.
 
 Order: the built-in packs, then each of `Settings.policy_dirs`. A later pack
 with the same id replaces the earlier one; a pack's `overrides` replace single
@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from audit import safe_yaml
 from audit.errors import ConfigError
 from audit.policy.policyset import PolicySet, RuleEntry
 from audit.policy.schema import Pack, Rule
@@ -54,14 +55,11 @@ def read_raw(path: Path) -> tuple[dict, bytes]:
     where = display_path(path)
     try:
         content = path.read_bytes()
-        data = yaml.safe_load(content)
+        data = safe_yaml.load(content)
     except OSError as exc:
         raise PolicyError([f"{where}: cannot read: {exc.strerror or exc}"]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PolicyError([f"{where}{at}: invalid YAML: {problem}"]) from None
+        raise PolicyError([safe_yaml.error_line(where, exc)]) from None
     if not isinstance(data, dict):
         raise PolicyError([f"{where}: a policy pack is a mapping with id, version, title, regulation and rules"])
     return data, content

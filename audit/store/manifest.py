@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from audit import safe_yaml
 from audit.errors import ConfigError
 from audit.model import WorkloadProfile
 
@@ -68,16 +69,24 @@ class DataSourceSpec(_Strict):
     logs: list[str] = []
 
 
-class DataFlowSpec(BaseModel):
-    """A declared flow of data categories from a source to an endpoint (fields may grow later)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
+class DataFlowSpec(_Strict):
+    """A declared flow of data categories from a source to an endpoint: a name, or an inline endpoint."""
 
     name: str | None = None
     source: str
     categories: list[str] = []
-    endpoint: str | dict | None = None
+    endpoint: str | dict | None = None  # kept a dict: the registry stores an inline endpoint as written
     redaction: bool = False
+
+    @field_validator("endpoint")
+    @classmethod
+    def _known_endpoint_keys(cls, value: str | dict | None) -> str | dict | None:
+        unknown = sorted(str(k) for k in value if k not in EndpointSpec.model_fields) if isinstance(value, dict) else []
+        if unknown:
+            raise ValueError(
+                f"unknown endpoint field(s) {', '.join(unknown)}; known: {', '.join(EndpointSpec.model_fields)}"
+            )
+        return value
 
 
 class WorkloadSpec(_Strict):
@@ -151,13 +160,11 @@ def load_manifest(path: str | Path, root: str | Path | None = None) -> Manifest:
     """Parse and validate a manifest; ConfigError names the file and the field. Checks log containment."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read manifest: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+        raise ConfigError(safe_yaml.error_line(str(path), exc)) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a manifest is a mapping with a 'workloads' list")
     try:
