@@ -20,10 +20,22 @@ from audit.errors import ConfigError
 SECRET_FILE = "secret.key"
 _SEPARATORS = re.compile(r"[\s\-./()_:]+")
 
-# Entity types whose preview shows nothing of the value at all.
+# What a masked preview may show, by entity type (README, "Masked previews"):
+# secrets show nothing, not even their length; dates show a four-digit year
+# only (Safe Harbor keeps the year, 45 CFR 164.514(b)(2)(i)(C)); numbers show
+# no digit, bar the last four of an identifier of ten digits or more (PCI DSS
+# 3.4.1); words show their first letter. Every other character is a `*`, so
+# the preview keeps a value's layout and never a short value whole.
 OPAQUE_TYPES = frozenset(
     {"API_KEY", "PRIVATE_KEY", "PASSWORD", "CONNECTION_STRING", "CARD_SECURITY_CODE", "CARD_PIN", "CARD_TRACK_DATA"}
 )
+DATE_TYPES = frozenset({"DATE_TIME", "DATE_OF_BIRTH", "DATE_OF_SERVICE", "CARD_EXPIRY"})
+NUMBER_TYPES = frozenset(
+    {"IP_ADDRESS", "MAC_ADDRESS", "AGE", "AGE_OVER_89", "GEO_COORDINATES", "US_ZIP_CODE", "IMEI", "CRYPTO"}
+)
+OPAQUE_PREVIEW = "********"
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
 MIN_SECRET_BYTES = 32
@@ -119,26 +131,39 @@ def fingerprint(secret: bytes, entity_type: str, value: str) -> str:
 
 
 def mask(entity_type: str, value: str) -> str:
-    """A preview that shows the shape of a value but not the value.
-
-    Words keep their first letter ("J*** D**"); long digit strings keep their
-    last four, as PCI DSS 3.4.1 allows for display; secrets show nothing.
-    """
+    """A preview that shows the layout of a value but not the value (see the table above)."""
     if entity_type in OPAQUE_TYPES:
-        return "*" * min(len(value), 8)
+        return OPAQUE_PREVIEW
+    if entity_type in DATE_TYPES:
+        return _mask_keep_years(value)
     digits = sum(c.isdigit() for c in value)
-    if digits >= 10 and digits >= len(value) * 0.6:
-        return _mask_keep_last_digits(value, 4)
-    return re.sub(r"(\w)(\w*)", lambda m: m.group(1) + "*" * len(m.group(2)), value)
+    if entity_type in NUMBER_TYPES or (digits and digits >= len(value) * 0.6):
+        return _mask_keep_last_digits(value, 4 if digits >= 10 else 0)
+    return _WORD.sub(_first_letter, _printable(value))
+
+
+def _first_letter(word: re.Match) -> str:
+    text = word.group()
+    head = text[0] if text[0].isalpha() else "*"
+    return head + "*" * (len(text) - 1)
+
+
+def _printable(value: str) -> str:
+    return "".join(c if c.isprintable() else "*" for c in value)
+
+
+def _mask_keep_years(value: str) -> str:
+    years = {i for m in _YEAR.finditer(value) for i in range(m.start(), m.end())}
+    return "".join(c if i in years or not c.isalnum() else "*" for i, c in enumerate(_printable(value)))
 
 
 def _mask_keep_last_digits(value: str, keep: int) -> str:
     out, seen = [], 0
     total = sum(c.isdigit() for c in value)
-    for c in value:
+    for c in _printable(value):
         if c.isalnum():
             seen += 1 if c.isdigit() else 0
-            out.append(c if c.isdigit() and seen > total - keep else "*")
+            out.append(c if keep and c.isdigit() and seen > total - keep else "*")
         else:
             out.append(c)
     return "".join(out)

@@ -111,6 +111,7 @@ class Finding:
     fingerprint: str
     kind: str = "identifier"
     value: str | None = None  # only with --show-values
+    shapes: tuple[str, ...] = ()  # the value's shapes (audit.policy.shapes), for rules, never shown
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text
 from audit.fingerprint import fingerprint, load_secret, mask
 from audit.model import Finding, ReadError, Record, RecordResult, Span, WorkloadProfile
 from audit.parallel import ParallelResolver, assemble_in_pool, resolve_jobs
+from audit.policy.shapes import shapes_of
 from audit.readers import ReadOptions, read_paths
 from audit.scanner.analyze import analyze_texts
 from audit.scanner.engine import Engine, build_engine
@@ -153,6 +154,7 @@ def _finding(ctx: ScanContext, index: int, role: str, text: str, span: Span) -> 
         fingerprint=fingerprint(ctx.secret, span.entity_type, value),
         kind=span.kind,
         value=value if ctx.settings.show_values else None,
+        shapes=shapes_of(value),
     )
 
 

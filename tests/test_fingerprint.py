@@ -39,7 +39,18 @@ def test_normalise_folds_case_and_separators():
         ("CREDIT_CARD", "4111 1111 1111 1111", "**** **** **** 1111"),
         ("PHONE_NUMBER", "212-555-0143", "***-***-0143"),
         ("API_KEY", "sk-proj-abcdefghijklmnop", "********"),
-        ("CARD_SECURITY_CODE", "123", "***"),
+        ("CARD_SECURITY_CODE", "123", "********"),  # no length: a CVV is three or four digits
+        ("CARD_PIN", "123456", "********"),
+        ("IP_ADDRESS", "1.1.1.1", "*.*.*.*"),  # a short value is never shown whole
+        ("AGE", "7", "*"),
+        ("DATE_OF_BIRTH", "03/14/1985", "**/**/1985"),  # the year only, as Safe Harbor allows
+        ("DATE_TIME", "March 14, 1985", "***** **, 1985"),
+        ("CARD_EXPIRY", "09/28", "**/**"),
+        ("US_SSN", "078-05-1120", "***-**-****"),  # fewer than ten digits: none shown
+        ("MEDICAL_RECORD_NUMBER", "MRN 884512377", "*** *********"),
+        ("LOCATION", "Room 12", "R*** **"),  # words keep a first letter, never a digit
+        ("EMAIL_ADDRESS", "john.doe@example.com", "j***.d**@e******.c**"),
+        ("URL", "http://x.example/\x1b]0;t\x07", "h***://x.e******/*]*;t*"),  # no control character kept
     ],
 )
 def test_mask_shows_shape_not_value(entity, value, expected):

@@ -171,7 +171,7 @@ def findings_from_contract(line: dict) -> tuple[Finding, ...]:
                 Finding(
                     int(f["message"]), str(f.get("role", "")), int(f["start"]), int(f["end"]), str(f["entity_type"]),
                     float(f.get("score", 1.0)), str(f.get("recognizer", "")), str(f.get("masked", "")),
-                    str(f.get("fingerprint", "")), kind,
+                    str(f.get("fingerprint", "")), kind, shapes=tuple(f.get("shapes", ())),
                 )
             )  # fmt: skip
     return tuple(sorted(out, key=lambda f: (f.message, f.start, f.end, f.entity_type)))

@@ -51,7 +51,7 @@ def match_finding(match: Match, finding: Finding, findings: tuple[Finding, ...] 
     return (
         finding.entity_type in match.types
         and finding.score >= match.min_score
-        and not any(has_shape(finding.masked, s) for s in match.not_shapes)
+        and not any(has_shape(finding, s) for s in match.not_shapes)
         and not (match.not_within and inside_any(finding, findings, match.not_within))
     )
 

@@ -39,7 +39,7 @@ def _rejected(group: Group, findings: tuple[Finding, ...]) -> str:
         for m in group.any_of:
             if f.entity_type not in m.types:
                 continue
-            shapes = [s for s in m.not_shapes if has_shape(f.masked, s)]
+            shapes = [s for s in m.not_shapes if has_shape(f, s)]
             if shapes:
                 notes.append(f"{describe_finding(findings, i)} is {shapes[0]}")
             elif m.not_within and inside_any(f, findings, m.not_within):

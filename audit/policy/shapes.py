@@ -1,9 +1,11 @@
-"""Value shapes: what a finding's masked preview says about its form, never its value.
+"""Value shapes: a finding's form, never its value, computed by the scanner from the raw value.
 
-The masked preview (audit/fingerprint.mask) keeps each word's first character
-and the punctuation, so "2021" is "2***", "55-year-old" is "5*-y***-o**" and
-"May 30th, 2022" is "M** 3***, 2***". Triggers use shapes to encode negative
-conditions such as "a year alone is not a Safe Harbor date" (164.514(b)(2)(i)(C)).
+The shapes are matched on a skeleton of the value that keeps each word's first
+character and the punctuation, so "2021" is "2***", "55-year-old" is
+"5*-y***-o**" and "May 30th, 2022" is "M** 3***, 2***". The finding carries the
+names of its shapes, so the masked preview (what an output may show) can change
+without changing a decision. Triggers use shapes to encode negative conditions
+such as "a year alone is not a Safe Harbor date" (164.514(b)(2)(i)(C)).
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ _SHAPES: dict[str, tuple[str, re.Pattern[str]]] = {
 SHAPES: dict[str, str] = {name: description for name, (description, _) in _SHAPES.items()}
 
 
-def has_shape(masked: str, shape: str) -> bool:
-    """True when the masked preview has the named shape (KeyError for an unknown shape)."""
-    return bool(_SHAPES[shape][1].match(masked.strip()))
+_WORD = re.compile(r"(\w)(\w*)")
+
+
+def shapes_of(value: str) -> tuple[str, ...]:
+    """The names of the shapes a raw value has, in SHAPES order."""
+    skeleton = _WORD.sub(lambda m: m.group(1) + "*" * len(m.group(2)), value).strip()
+    return tuple(name for name, (_, pattern) in _SHAPES.items() if pattern.match(skeleton))
+
+
+def has_shape(finding, shape: str) -> bool:
+    """True when the finding's value has the named shape (KeyError for an unknown shape)."""
+    if shape not in _SHAPES:
+        raise KeyError(shape)
+    return shape in finding.shapes

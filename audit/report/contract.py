@@ -21,6 +21,7 @@ def finding_to_dict(f: Finding) -> dict:
         "recognizer": f.recognizer,
         "masked": f.masked,
         "fingerprint": f.fingerprint,
+        "shapes": list(f.shapes),
     }
     if f.value is not None:
         out["value"] = f.value
@@ -90,4 +91,5 @@ def _finding_from_dict(f: dict, kind: str) -> Finding:
         fingerprint=f["fingerprint"],
         kind=kind,
         value=f.get("value"),
+        shapes=tuple(f.get("shapes", ())),
     )
