@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,11 +15,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from audit import api
-from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
 from audit.report import spreadsheet, terminal
-from audit.store import views
+from audit.store import events, views
 from audit.store.registry import Registry
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
@@ -35,7 +36,8 @@ def register(root) -> None:
 
 def open_registry(db: str | None, config: str | None, create: bool = False) -> Registry:
     """The registry named by --db, AUDIT_DB, the config file or ./llm-audit.db."""
-    return Registry.open(api.settings_from(config, db=db).db_url(), create=create)
+    settings = api.settings_from(config, db=db)
+    return Registry.open(settings.db_url(), create=create, home=settings.home_dir())
 
 
 def _out() -> Console:
@@ -264,20 +266,57 @@ def waive(
 @app.command("verify")
 def verify(
     expect_head: Annotated[
-        str | None, typer.Option(help="Fail unless the chain's head hash is this (recorded earlier).")
+        str | None,
+        typer.Option(
+            envvar="AUDIT_EXPECT_HEAD",
+            metavar="SEQ:HASH",
+            help="Fail unless the log still holds this event, as an earlier verify printed it (or a bare HASH).",
+        ),
+    ] = None,
+    expect_head_file: Annotated[
+        Path | None, typer.Option(help="Read the expected SEQ:HASH from this file (as --save-head wrote it).")
+    ] = None,
+    save_head: Annotated[
+        Path | None, typer.Option(help="After a successful check, write the head (SEQ:HASH) to this file.")
     ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Check the event log's hash chain; exit 3 at the first broken link."""
-    report = open_registry(db, config).verify()
+    """Check the keyed event chain, the rows it covers and the anchors; exit 3 at the first problem."""
+    anchors = _anchors(expect_head, expect_head_file)
+    report = open_registry(db, config).verify(anchors)
     if not report.ok:
-        print(f"audit: event log BROKEN after {report.events} good events: {report.problem}", file=sys.stderr)
+        print(f"audit: registry verify FAILED: {report.problem}", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT)
-    if expect_head and expect_head != report.head_hash:
+    if report.legacy:
         print(
-            f"audit: event log head {report.head_hash} (event {report.head_seq}) is not the expected {expect_head}",
+            f"audit: note: events 1-{report.legacy} predate the keyed chain (plain sha256); "
+            "only an anchor protects them",
             file=sys.stderr,
         )
-        raise typer.Exit(EXIT_INPUT)
-    print(f"event log intact: {report.events} events, head {report.head_seq} {report.head_hash}")
+    if save_head:
+        _write_head(save_head, report.anchor)
+    print(f"event log intact: {report.events} events and the rows they cover, head {report.anchor}")
+
+
+def _anchors(value: str | None, path: Path | None) -> tuple[str, ...]:
+    """The anchors to check: the option (or AUDIT_EXPECT_HEAD) and the file's, each validated."""
+    found = []
+    if value:
+        events.parse_anchor(value, "--expect-head")
+        found.append(value)
+    if path:
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            raise ConfigError(f"{path}: cannot read the expected head") from None
+        events.parse_anchor(text, str(path))
+        found.append(text)
+    return tuple(found)
+
+
+def _write_head(path: Path, anchor: str) -> None:
+    try:
+        path.write_text(anchor + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the head: {exc.strerror}") from None

@@ -105,9 +105,12 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction holds the write lock from its start; commits on success."""
-    with _session(engine.execution_options(audit_write=True)) as session:
+def write_session(engine: Engine, info: dict | None = None) -> Iterator[Session]:
+    """A session whose transaction holds the write lock from its start; commits on success.
+
+    `info` becomes the session's `info` dict (the event chain's key travels there).
+    """
+    with _session(engine.execution_options(audit_write=True), info) as session:
         yield session
 
 
@@ -119,8 +122,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def _session(bind) -> Iterator[Session]:
-    session = Session(bind=bind, expire_on_commit=False)
+def _session(bind, info: dict | None = None) -> Iterator[Session]:
+    session = Session(bind=bind, expire_on_commit=False, info=info)
     try:
         with session.begin():
             yield session

@@ -1,26 +1,38 @@
-"""The append-only, hash-chained event log.
+"""The append-only event log, chained with a keyed hash.
 
-Each event stores hash = sha256(prev_hash + canonical JSON of {seq, at, kind,
-subject, payload}). `verify_chain` walks the log in order and reports the first
-broken link: a changed row (hash mismatch), a re-linked row (prev_hash
-mismatch) or a deleted one (a gap in seq); then it rechecks each completed
-scan's findings rows against the digest in its `scan.completed` event. Deleting the newest events leaves
-no gap; compare the reported head with one recorded elsewhere (`--expect-head`).
+Each event stores hash = HMAC-SHA256(chain key, prev_hash + canonical JSON of
+{seq, at, kind, subject, payload}). The chain key derives from the install's
+(or the team's) fingerprint secret, so whoever can write the database but not
+read the secret cannot append or rewrite an event that verifies. Events written
+before the chain was keyed hash with plain sha256; they verify only as the
+chain's first events, never after a keyed one.
+
+`verify_chain` walks the log and reports the first broken link: a changed row,
+a re-linked row, a deleted one (a gap in seq), an unkeyed event after keyed
+ones; then it rechecks the rows that decisions and reports are built from
+against what the events recorded (`audit.store.coverage`), then the anchors.
+Deleting the newest events leaves no gap: an anchor (`SEQ:HASH` recorded
+elsewhere, `--expect-head`) catches that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from audit.errors import ConfigError
 from audit.store.db import utcnow
-from audit.store.models import Event, FindingRow
+from audit.store.models import Event
 
 GENESIS = "0" * 64
+KEY_INFO = "audit_chain_key"  # where a write session carries the chain key (Session.info)
+_ANCHOR = re.compile(r"(?:(\d+):)?([0-9a-f]{64})")
 
 
 def canonical(value) -> str:
@@ -28,14 +40,25 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def event_hash(prev_hash: str, seq: int, at: str, kind: str, subject: str, payload: str) -> str:
-    """The chained hash of one event; `payload` is its canonical JSON text as stored."""
+def chain_key(secret: bytes) -> bytes:
+    """The event chain's HMAC key, derived from the fingerprint secret (never the secret itself)."""
+    return hmac.new(secret, b"llm-audit event chain", hashlib.sha256).digest()
+
+
+def event_hash(key: bytes | None, prev_hash: str, seq: int, at: str, kind: str, subject: str, payload: str) -> str:
+    """The chained hash of one event: HMAC with `key`, or plain sha256 (legacy) when `key` is None."""
     body = canonical({"seq": seq, "at": at, "kind": kind, "subject": subject, "payload": json.loads(payload)})
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    message = (prev_hash + body).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def append(session: Session, kind: str, subject: str, payload: dict) -> Event:
-    """Add the next event to the chain, inside the caller's (write) transaction."""
+    """Add the next event to the chain, inside the caller's write transaction (see `Registry.writing`)."""
+    key = session.info.get(KEY_INFO)
+    if key is None:
+        raise LookupError("events.append needs a session from Registry.writing() (it carries the chain key)")
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
     last = session.scalars(select(Event).order_by(Event.seq.desc()).limit(1)).first()
@@ -45,69 +68,100 @@ def append(session: Session, kind: str, subject: str, payload: dict) -> Event:
     body = canonical(payload)
     event = Event(
         seq=seq, at=at, kind=kind, subject=subject, payload=body, prev_hash=prev,
-        hash=event_hash(prev, seq, at, kind, subject, body),
+        hash=event_hash(key, prev, seq, at, kind, subject, body),
     )  # fmt: skip
     session.add(event)
     session.flush()
     return event
 
 
-FINDING_KEYS = ("workload", "source", "record_id", "message", "start", "end", "entity_type", "fingerprint", "masked")
+def head(session: Session) -> tuple[int, str]:
+    """The newest event's (seq, hash) as stored, unverified; (0, GENESIS) for an empty log."""
+    last = session.scalars(select(Event).order_by(Event.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
 
 
-def findings_digest(findings: list[dict]) -> str:
-    """Order-independent sha256 of a scan's findings, kept in its event so `verify` can recheck the rows."""
-    lines = sorted(canonical([f[k] for k in FINDING_KEYS]) for f in findings)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+def format_anchor(seq: int, hash_: str) -> str:
+    """The head as `verify --expect-head` takes it: SEQ:HASH."""
+    return f"{seq}:{hash_}"
+
+
+def parse_anchor(value: str, where: str = "--expect-head") -> tuple[int | None, str]:
+    """(seq or None, hash) from `SEQ:HASH` or a bare `HASH`; ConfigError when malformed."""
+    found = _ANCHOR.fullmatch(value.strip().lower())
+    if not found:
+        raise ConfigError(f"{where}: an anchor is SEQ:HASH (as `audit registry verify` prints) or a 64-hex HASH")
+    return (int(found[1]) if found[1] else None, found[2])
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The outcome of a walk: events checked, the head, and the first problem (None when intact)."""
+    """The outcome of a walk: events checked, the head, legacy (unkeyed) events, and the first problem."""
 
     events: int
     head_seq: int
     head_hash: str
     problem: str | None = None
+    legacy: int = 0
 
     @property
     def ok(self) -> bool:
-        """True when every link holds."""
+        """True when every link, row and anchor holds."""
         return self.problem is None
 
+    @property
+    def anchor(self) -> str:
+        """The head as SEQ:HASH."""
+        return format_anchor(self.head_seq, self.head_hash)
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the whole log and report the first broken link."""
-    prev, expected, count = GENESIS, 1, 0
+
+def verify_chain(session: Session, key: bytes, anchors: tuple[str, ...] = ()) -> ChainReport:
+    """Walk the whole log, then recheck the covered rows and the anchors; report the first problem."""
+    from audit.store.coverage import Ledger, check_rows
+
+    prev, expected, legacy, ledger = GENESIS, 1, 0, Ledger()
     for ev in session.scalars(select(Event).order_by(Event.seq)).yield_per(1000):
-        problem = _check(ev, prev, expected)
+        problem, keyed = _check(ev, key, prev, expected, legacy_allowed=legacy == ev.seq - 1)
         if problem:
-            return ChainReport(count, expected - 1, prev, problem)
-        prev, expected, count = ev.hash, ev.seq + 1, count + 1
-    return ChainReport(count, expected - 1, prev, _check_findings(session))
+            return ChainReport(expected - 1, expected - 1, prev, problem, legacy)
+        legacy += not keyed
+        ledger.add(ev)
+        prev, expected = ev.hash, ev.seq + 1
+    count = expected - 1
+    problem = _check_anchors(session, anchors) or check_rows(session, ledger)
+    return ChainReport(count, count, prev, problem, legacy)
 
 
-def _check_findings(session: Session) -> str | None:
-    """Each completed scan's findings rows against the digest its event recorded."""
-    for ev in session.scalars(select(Event).where(Event.kind == "scan.completed").order_by(Event.seq)):
-        payload = json.loads(ev.payload)
-        rows = session.scalars(select(FindingRow).where(FindingRow.scan_id == payload["scan"])).all()
-        found = findings_digest([{k: getattr(r, k) for k in FINDING_KEYS} for r in rows])
-        if found != payload.get("findings_sha256", found):
-            return f"scan {payload['scan']}: findings rows do not match event {ev.seq} (altered or deleted?)"
-    return None
-
-
-def _check(ev: Event, prev: str, expected: int) -> str | None:
+def _check(ev: Event, key: bytes, prev: str, expected: int, legacy_allowed: bool) -> tuple[str | None, bool]:
+    """(problem, keyed) for one event: its place in the chain and its hash."""
     if ev.seq != expected:
         missing = f"{expected}" if ev.seq == expected + 1 else f"{expected}-{ev.seq - 1}"
-        return f"event {missing} missing before event {ev.seq} (deleted?)"
+        return f"event {missing} missing before event {ev.seq} (deleted?)", False
     if ev.prev_hash != prev:
-        return f"event {ev.seq}: prev_hash does not match the hash of event {ev.seq - 1}"
+        return f"event {ev.seq}: prev_hash does not match the hash of event {ev.seq - 1}", False
     try:
-        recomputed = event_hash(prev, ev.seq, ev.at, ev.kind, ev.subject, ev.payload)
+        keyed = event_hash(key, prev, ev.seq, ev.at, ev.kind, ev.subject, ev.payload)
+        plain = event_hash(None, prev, ev.seq, ev.at, ev.kind, ev.subject, ev.payload)
     except (TypeError, ValueError):
-        return f"event {ev.seq}: payload is not valid JSON (altered?)"
-    if recomputed != ev.hash:
-        return f"event {ev.seq} ({ev.kind} {ev.subject}): content does not match its hash (altered?)"
+        return f"event {ev.seq}: payload is not valid JSON (altered?)", False
+    if hmac.compare_digest(keyed, ev.hash):
+        return None, True
+    if plain == ev.hash:
+        if legacy_allowed:
+            return None, False
+        return f"event {ev.seq}: unkeyed hash after keyed events (forged?)", False
+    return f"event {ev.seq}: content does not match its hash (altered, or keyed with another secret?)", False
+
+
+def _check_anchors(session: Session, anchors: tuple[str, ...]) -> str | None:
+    """Each anchor's event must still be in the (verified) log, at its seq when one is given."""
+    for value in anchors:
+        seq, hash_ = parse_anchor(value)
+        found = session.scalars(select(Event).where(Event.hash == hash_)).first()
+        if seq is not None and (found is None or found.seq != seq):
+            at_seq = session.get(Event, seq)
+            state = "is missing (log truncated?)" if at_seq is None else "has another hash (log rewritten?)"
+            return f"anchor: event {seq} {state}; expected {format_anchor(seq, hash_)}"
+        if found is None:
+            return f"anchor: no event has the expected hash {hash_} (log truncated or rewritten?)"
     return None

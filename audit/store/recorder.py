@@ -20,8 +20,8 @@ from sqlalchemy import insert, select
 
 from audit import __version__
 from audit.model import RecordResult, WorkloadProfile
-from audit.store import events
-from audit.store.db import read_session, utcnow, write_session
+from audit.store import digests, events
+from audit.store.db import read_session, utcnow
 from audit.store.decide import ActiveWaivers, WorkloadTally, bare, is_violation, rule_id
 from audit.store.models import Decision, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, load_workload_profiles, mark_failed
@@ -57,7 +57,7 @@ class ScanRecorder:
     def start(self) -> int:
         """Reap dead scans, write this scan's running row, and load profiles and waivers."""
         self.registry.reap_stale_scans()
-        with write_session(self.registry.engine) as session:
+        with self.registry.writing() as session:
             if self.profiles is None:
                 self.profiles = load_workload_profiles(session)
             self.waivers = _active_waivers(session)
@@ -70,7 +70,8 @@ class ScanRecorder:
             session.add(scan)
             session.flush()
             self.scan_id = scan.id
-            events.append(session, "scan.started", f"scan {scan.id}", {"scan": scan.id, "pid": scan.pid})
+            payload = {"scan": scan.id, "pid": scan.pid, "scan_sha256": digests.scan_digest(scan)}
+            events.append(session, "scan.started", f"scan {scan.id}", payload)
         return self.scan_id
 
     def add(self, result: RecordResult) -> None:
@@ -90,7 +91,7 @@ class ScanRecorder:
     def finish(self, summary) -> list[Decision]:
         """Write everything for the scan in one transaction; returns the decisions."""
         inputs = input_hashes(summary.sources)
-        with write_session(self.registry.engine) as session:
+        with self.registry.writing() as session:
             scan = session.get(Scan, self.scan_id)
             if self.findings:
                 session.execute(insert(FindingRow), [{**f, "scan_id": scan.id} for f in self.findings])
@@ -100,12 +101,13 @@ class ScanRecorder:
             scan.records_read, scan.records_skipped = summary.records_read, summary.records_skipped
             scan.records_with_findings, scan.findings_count = summary.records_with_findings, len(self.findings)
             scan.by_entity, scan.by_decision = dict(summary.by_entity), dict(summary.by_decision)
+            session.flush()
             events.append(session, "scan.completed", f"scan {scan.id}", self._payload(scan, decisions))
         return decisions
 
     def fail(self, reason: str) -> None:
         """Mark the scan failed; nothing of it but its row is kept."""
-        with write_session(self.registry.engine) as session:
+        with self.registry.writing() as session:
             scan = session.get(Scan, self.scan_id)
             if scan is not None and scan.status == "running":
                 mark_failed(session, scan, reason)
@@ -124,8 +126,9 @@ class ScanRecorder:
         return {
             "scan": scan.id, "inputs": scan.inputs, "policy": scan.policy_identity,
             "records": scan.records_read, "skipped": scan.records_skipped, "findings": scan.findings_count,
-            "findings_sha256": events.findings_digest(self.findings),
             "decisions": {d.workload: {"tier": d.tier, "violation": d.violation} for d in decisions},
+            "digest_version": digests.DIGEST_VERSION, "findings_sha256": digests.findings_digest(self.findings),
+            "decisions_sha256": digests.decisions_digest(decisions), "scan_sha256": digests.scan_digest(scan),
         }  # fmt: skip
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from audit.errors import ConfigError, StoreError
 from audit.model import WorkloadProfile
-from audit.store import events
+from audit.store import digests, events
 from audit.store.db import first_line, make_engine, read_session, redact_url, utcnow, write_session
 from audit.store.manifest import EndpointSpec, WorkloadSpec, load_manifest, profile_for
 from audit.store.migrate import ensure_schema
@@ -40,20 +43,38 @@ class ImportReport:
 class Registry:
     """A handle on one registry database (schema checked and migrated on open)."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, home: Path | None = None) -> None:
         self.engine = engine
         self.url = url
+        self.home = home
 
     @classmethod
-    def open(cls, url: str, create: bool = True) -> Registry:
-        """Open (creating a missing SQLite file when `create`) and bring the schema to head."""
+    def open(cls, url: str, create: bool = True, home: Path | None = None) -> Registry:
+        """Open (creating a missing SQLite file when `create`) and bring the schema to head.
+
+        `home` holds the fingerprint secret the event chain is keyed with (default: $AUDIT_HOME).
+        """
         engine = make_engine(url, create=create)
         try:
             ensure_schema(engine, url)
         except SQLAlchemyError as exc:  # e.g. a full disk while SQLite sets up its write-ahead log
             engine.dispose()
             raise StoreError(f"{redact_url(url)}: cannot open the registry: {first_line(exc)}") from None
-        return cls(engine, url)
+        return cls(engine, url, home)
+
+    @cached_property
+    def chain_key(self) -> bytes:
+        """The event chain's HMAC key, derived from the fingerprint secret (AUDIT_SECRET, or the install's)."""
+        from audit.fingerprint import load_secret
+        from audit.settings import audit_home
+
+        return events.chain_key(load_secret(self.home or audit_home()))
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write session that can append events (it carries the chain key); commits on success."""
+        with write_session(self.engine, info={events.KEY_INFO: self.chain_key}) as session:
+            yield session
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -63,12 +84,13 @@ class Registry:
         """Upsert every workload of a manifest (idempotent) and report what changed."""
         manifest = load_manifest(path, root)
         report = ImportReport()
-        with write_session(self.engine) as session:
+        with self.writing() as session:
             query = select(Workload).options(selectinload(Workload.endpoints), selectinload(Workload.data_flows))
             existing = {w.name: w for w in session.scalars(query)}
             for spec in manifest.workloads:
                 row = _upsert(session, existing.get(spec.name), spec, str(path), report)
-                _sync_flows(session, row, flow_rows(spec, manifest.endpoints), str(path), report)
+                _sync_flows(session, row, flow_rows(spec, manifest.endpoints), report)
+                _log_workload(session, row, str(path), report)
             report.absent = sorted(set(existing) - {w.name for w in manifest.workloads})
             if prune:
                 for name in report.absent:
@@ -98,7 +120,7 @@ class Registry:
             raise ConfigError(f"--expires {expires} is not in the future")
         if not owner.strip() or not reason.strip():
             raise ConfigError("a waiver needs an --owner and a --reason")
-        with write_session(self.engine) as session:
+        with self.writing() as session:
             target = _workload(session, workload)
             waiver = Waiver(
                 workload=target, rule_id=rule, fingerprint=fingerprint, owner=owner, reason=reason,
@@ -111,15 +133,18 @@ class Registry:
             events.append(session, "waiver.added", workload, payload)
         return waiver
 
-    def verify(self) -> events.ChainReport:
-        """Walk the event chain and report the first broken link."""
+    def verify(self, anchors: tuple[str, ...] = ()) -> events.ChainReport:
+        """Walk the keyed event chain, recheck the rows it covers and the anchors; report the first problem."""
+        for value in anchors:
+            events.parse_anchor(value)
+        key = self.chain_key
         with read_session(self.engine) as session:
-            return events.verify_chain(session)
+            return events.verify_chain(session, key, anchors)
 
     def reap_stale_scans(self) -> list[int]:
         """Mark as failed the running scans of this host whose process is gone; returns their ids."""
         host = socket.gethostname()
-        with write_session(self.engine) as session:
+        with self.writing() as session:
             running = session.scalars(select(Scan).where(Scan.status == "running", Scan.host == host)).all()
             dead = [s for s in running if not _alive(s.pid)]
             for scan in dead:
@@ -141,7 +166,8 @@ def workload_profile(w: Workload) -> WorkloadProfile:
 def mark_failed(session: Session, scan: Scan, reason: str) -> None:
     """Set a scan's status to failed (its findings were never written) and log it."""
     scan.status, scan.finished_at, scan.error = "failed", utcnow(), reason
-    events.append(session, "scan.failed", f"scan {scan.id}", {"scan": scan.id, "error": reason})
+    payload = {"scan": scan.id, "error": reason, "scan_sha256": digests.scan_digest(scan)}
+    events.append(session, "scan.failed", f"scan {scan.id}", payload)
 
 
 def _alive(pid: int) -> bool:
@@ -177,11 +203,8 @@ def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: st
         row = Workload(name=spec.name, created_at=now)
         session.add(row)
         report.added.append(spec.name)
-        kind, changed = "workload.added", sorted(data)
     else:
-        changed = sorted(k for k in data if data[k] != row.spec.get(k))
-        report.changed[spec.name] = changed
-        kind = "workload.changed"
+        report.changed[spec.name] = sorted(k for k in data if data[k] != row.spec.get(k))
     row.owner, row.description, row.domain = spec.owner, spec.description, spec.domain
     row.hipaa_entity, row.monthly_tokens = spec.hipaa_entity, spec.monthly_tokens
     row.spec, row.spec_hash, row.manifest_path, row.updated_at = data, digest, path, now
@@ -193,7 +216,6 @@ def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: st
         for e in spec.endpoints
     ]  # fmt: skip
     session.flush()
-    events.append(session, kind, spec.name, {"spec_sha256": digest, "fields": changed, "manifest": path})
     return row
 
 
@@ -212,7 +234,7 @@ def flow_rows(spec: WorkloadSpec, shared: list[EndpointSpec]) -> list[dict]:
     return rows
 
 
-def _sync_flows(session: Session, row: Workload, wanted: list[dict], path: str, report: ImportReport) -> None:
+def _sync_flows(session: Session, row: Workload, wanted: list[dict], report: ImportReport) -> None:
     """Replace the stored flows when they differ (also when only a shared endpoint they name changed)."""
     if [_flow_dict(f) for f in row.data_flows] == wanted:
         return
@@ -225,8 +247,19 @@ def _sync_flows(session: Session, row: Workload, wanted: list[dict], path: str, 
     if row.name in report.unchanged:
         report.unchanged.remove(row.name)
     report.changed.setdefault(row.name, []).append("data_flows")
-    events.append(session, "workload.changed", row.name, {"spec_sha256": row.spec_hash, "fields": ["data_flows"],
-                                                           "manifest": path})  # fmt: skip
+
+
+def _log_workload(session: Session, row: Workload, path: str, report: ImportReport) -> None:
+    """One event per added or changed workload, with the digest of its rows as they now stand."""
+    if row.name in report.added:
+        kind, fields = "workload.added", sorted(row.spec)
+    elif row.name in report.changed:
+        kind, fields = "workload.changed", report.changed[row.name]
+    else:
+        return
+    payload = {"spec_sha256": row.spec_hash, "fields": fields, "manifest": path,
+               "state_sha256": digests.workload_digest(row)}  # fmt: skip
+    events.append(session, kind, row.name, payload)
 
 
 def _flow_dict(f: DataFlowRow) -> dict:

@@ -27,7 +27,7 @@ def wants_registry(settings: Settings, choice: bool | None) -> bool:
 
 def open_for_scan(settings: Settings, choice: bool | None) -> Registry | None:
     """The registry to record into, or None."""
-    return Registry.open(settings.db_url()) if wants_registry(settings, choice) else None
+    return Registry.open(settings.db_url(), home=settings.home_dir()) if wants_registry(settings, choice) else None
 
 
 def scan_profiles(registry: Registry | None, manifest: str | None) -> dict[str, WorkloadProfile]:

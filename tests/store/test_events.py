@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from audit.store import events
-from audit.store.db import sqlite_path, write_session
+from audit.store.db import sqlite_path
 from tests.conftest import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
 
 
 def add_events(registry, n: int) -> None:
-    with write_session(registry.engine) as s:
+    with registry.writing() as s:
         for i in range(n):
             events.append(s, "test.event", f"subject-{i}", {"i": i, "note": "ünïcode"})
 
@@ -51,7 +51,7 @@ def test_updated_event_is_detected(registry):
     add_events(registry, 5)
     tamper(registry, "UPDATE events SET subject = 'someone-else' WHERE seq = 3")
     report = registry.verify()
-    assert not report.ok and report.problem.startswith("event 3 (test.event someone-else): content does not match")
+    assert not report.ok and report.problem.startswith("event 3: content does not match its hash")
     assert report.events == 2
 
 
@@ -100,7 +100,7 @@ def test_cli_verify_reports_the_broken_link(registry, tmp_path):
     assert run_cli("registry", "verify", "--db", registry.url, "--expect-head", "0" * 64).returncode == 3
     tamper(registry, "DELETE FROM events WHERE seq = 3")  # the newest: no gap, but the head moved
     moved = run_cli("registry", "verify", "--db", registry.url, "--expect-head", head)
-    assert moved.returncode == 3 and b"is not the expected" in moved.stderr
+    assert moved.returncode == 3 and b"anchor: event 3 is missing (log truncated?)" in moved.stderr
 
 
 def test_altered_or_deleted_findings_are_detected(registry):
@@ -121,4 +121,4 @@ def test_altered_or_deleted_findings_are_detected(registry):
     assert registry.verify().ok
     with registry.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM findings WHERE entity_type = 'PERSON'")
-    assert registry.verify().problem == "scan 1: findings rows do not match event 2 (altered or deleted?)"
+    assert registry.verify().problem == "findings rows of scan 1: do not match event 2 (altered, inserted or deleted?)"
