@@ -173,6 +173,12 @@ def _workload(w: WorkloadReport) -> str:
     return html + "</div>"
 
 
+def _head(data: ReportData) -> str:
+    if not data.event_head:
+        return ""
+    return f'<p class="meta">event log head <code>{e(data.event_head)}</code>; check it with <code>{e(data.head_check())}</code></p>'
+
+
 def render(data: ReportData) -> str:
     """The complete HTML document."""
     scans = [
@@ -191,6 +197,7 @@ def render(data: ReportData) -> str:
     body = [
         "<h1>LLM audit report</h1>",
         f'<p class="meta">generated {e(data.generated_at)} by llm-audit {e(data.tool_version)} from {e(data.source)}</p>',
+        _head(data),
         "<h2>Executive summary</h2>",
         _summary(data),
         "<h2>Data flows</h2>",

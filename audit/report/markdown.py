@@ -98,12 +98,19 @@ def _flows(data: ReportData) -> list[str]:
     return out
 
 
+def _head(data: ReportData) -> list[str]:
+    if not data.event_head:
+        return []
+    return ["", f"Event log head `{data.event_head}`; check it with `{data.head_check()}`."]
+
+
 def render(data: ReportData) -> str:
     """The complete Markdown document."""
     out = [
         "# LLM audit report",
         "",
         f"Generated {md(data.generated_at)} by llm-audit {md(data.tool_version)} from {md(data.source)}.",
+        *_head(data),
         "",
         "## Executive summary",
         "",

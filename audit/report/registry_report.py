@@ -129,6 +129,11 @@ class ReportData:
     policy_versions: list[str] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     flows: FlowSection = field(default_factory=FlowSection)  # registry reports only
+    event_head: str | None = None  # registry reports only: the event log's head as SEQ:HASH (only hex), unverified
+
+    def head_check(self) -> str | None:
+        """The command that proves the registry still holds what this report was built from."""
+        return f"audit registry verify --expect-head {self.event_head}" if self.event_head else None
 
     def self_hosted(self) -> list[WorkloadReport]:
         """Workloads that must stay self-hosted (or strip their data)."""
@@ -226,6 +231,7 @@ def from_registry(url: str, tool_version: str = "", today: dt.date | None = None
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
+    from audit.store import events
     from audit.store.db import read_session
     from audit.store.models import Decision, Scan, Workload
     from audit.store.registry import Registry
@@ -246,6 +252,7 @@ def from_registry(url: str, tool_version: str = "", today: dt.date | None = None
             workloads = [_registered(session, w, history.get(w.name, []), points, today) for w in rows]
             names = {w.name for w in rows}
             workloads += [_registered(session, None, h, points, today, n) for n, h in history.items() if n not in names]
+            head = events.safe_anchor(*events.head(session))
         flows = flows_section.collect(registry)
     finally:
         registry.close()
@@ -269,6 +276,7 @@ def from_registry(url: str, tool_version: str = "", today: dt.date | None = None
         policy_versions=list(dict.fromkeys(p.policy for p in completed)),
         today=today,
         flows=flows,
+        event_head=head,
     )
 
 

@@ -88,7 +88,7 @@ def _waivers(session: Session, ledger: Ledger) -> str | None:
             return f"waivers row {row.id}: no waiver.added event (inserted?)"
         p = seen.payload
         recorded = [seen.subject, p["rule"], p["fingerprint"], p["owner"], p["reason"], p["expires"]]
-        if [name, *digests.values(row, ("rule_id", "fingerprint", "owner", "reason", "expires"))] != recorded:
+        if [name, *digests.values(row, digests.WAIVER_KEYS)] != recorded:
             return f"waivers row {row.id}: does not match event {seen.seq} (altered?)"
     ids = {row.id for row, _ in rows}
     for waiver_id, seen in ledger.waivers.items():

@@ -34,6 +34,7 @@ WORKLOAD_KEYS = (
 )  # fmt: skip
 ENDPOINT_KEYS = ("name", "provider", "model", "hosting", "region", "agreements")
 FLOW_KEYS = ("position", "name", "source", "categories", "endpoint", "endpoint_spec", "redaction")
+WAIVER_KEYS = ("rule_id", "fingerprint", "owner", "reason", "expires")  # checked against the waiver.added payload
 DIGEST_VERSION = 2
 
 

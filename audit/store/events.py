@@ -86,6 +86,11 @@ def format_anchor(seq: int, hash_: str) -> str:
     return f"{seq}:{hash_}"
 
 
+def safe_anchor(seq: int, hash_: str) -> str:
+    """SEQ:HASH for display, with a stored hash that is not 64 hex digits shown as `malformed`."""
+    return format_anchor(seq, hash_ if re.fullmatch("[0-9a-f]{64}", hash_) else "malformed")
+
+
 def parse_anchor(value: str, where: str = "--expect-head") -> tuple[int | None, str]:
     """(seq or None, hash) from `SEQ:HASH` or a bare `HASH`; ConfigError when malformed."""
     found = _ANCHOR.fullmatch(value.strip().lower())

@@ -46,3 +46,18 @@ def test_registry_report_html_is_inert(registry_url):
     assert "<img" not in doc and "<script" not in doc
     assert "&lt;img src=x onerror=alert(2)&gt;" in doc
     assert XSS not in doc
+
+
+def test_every_format_prints_the_event_head_that_registry_verify_checks(registry_url, capsys):
+    from audit.cli import main
+    from audit.report import json_report, markdown
+
+    data = from_registry(registry_url)
+    head = data.event_head
+    assert head and head.startswith("4:")  # two scans: started and completed each
+    for text in (html.render(data), markdown.render(data)):
+        assert head in text and f"audit registry verify --expect-head {head}" in text
+    assert json_report.to_dict(data)["event_head"] == head
+    with pytest.raises(SystemExit) as done:
+        main(["registry", "verify", "--db", registry_url, "--expect-head", head])
+    assert done.value.code == 0 and capsys.readouterr().out.split()[-1] == head

@@ -19,7 +19,7 @@ import pytest
 from audit.cli import main
 from audit.model import Tier
 from audit.pipeline import ScanSummary
-from audit.store import events
+from audit.store import digests, events, models
 from audit.store.recorder import ScanRecorder
 from audit.store.registry import Registry
 
@@ -286,3 +286,23 @@ def test_a_legacy_unkeyed_prefix_still_verifies_and_keyed_events_follow(tmp_path
     forge_next(path, None)
     code, _, err = verify(path, capsys=capsys)
     assert code == 3 and "event 8: unkeyed hash after keyed events (forged?)" in err
+
+
+UNCOVERED = {"id", "scan_id", "workload_id", "created_at", "updated_at"}  # keys (checked as links) and unread stamps
+
+
+@pytest.mark.parametrize(
+    "model,keys",
+    [
+        (models.Workload, digests.WORKLOAD_KEYS),
+        (models.Endpoint, digests.ENDPOINT_KEYS),
+        (models.DataFlowRow, digests.FLOW_KEYS),
+        (models.Waiver, digests.WAIVER_KEYS),
+        (models.Scan, digests.SCAN_KEYS),
+        (models.FindingRow, digests.FINDING_KEYS),
+        (models.Decision, digests.DECISION_KEYS),
+    ],
+)
+def test_every_column_a_report_can_read_is_covered(model, keys):
+    """A column added later must join its digest (or be named here as deliberately unread)."""
+    assert {c.name for c in model.__table__.columns} - UNCOVERED == set(keys)
