@@ -207,7 +207,7 @@ class Waiver(Base):
 
 
 class Event(Base):
-    """One entry of the append-only, hash-chained log. `hash` = sha256(prev_hash + canonical JSON)."""
+    """One entry of the append-only log. `hash` = HMAC-SHA256(chain key, prev_hash + canonical JSON); see events."""
 
     __tablename__ = "events"
 

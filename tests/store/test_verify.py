@@ -306,3 +306,53 @@ UNCOVERED = {"id", "scan_id", "workload_id", "created_at", "updated_at"}  # keys
 def test_every_column_a_report_can_read_is_covered(model, keys):
     """A column added later must join its digest (or be named here as deliberately unread)."""
     assert {c.name for c in model.__table__.columns} - UNCOVERED == set(keys)
+
+
+NEW_KEYS = ("digest_version", "scan_sha256", "decisions_sha256", "state_sha256")
+
+
+def as_legacy(path: Path) -> None:
+    """Rewrite the log as a registry from before the keyed chain and the row digests wrote it."""
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TRIGGER events_no_update")
+    v1 = {}
+    for scan_id in {r[0] for r in conn.execute("SELECT scan_id FROM findings")}:
+        cols = ", ".join(f'"{k}"' for k in digests.FINDING_KEYS_V1)
+        rows = conn.execute(f"SELECT {cols} FROM findings WHERE scan_id = ?", (scan_id,)).fetchall()
+        v1[scan_id] = digests.findings_digest(
+            [dict(zip(digests.FINDING_KEYS_V1, r, strict=True)) for r in rows], digests.FINDING_KEYS_V1
+        )
+    prev = events.GENESIS
+    for seq, at, kind, subject, payload in conn.execute(
+        "SELECT seq, at, kind, subject, payload FROM events ORDER BY seq"
+    ).fetchall():
+        body = {k: v for k, v in json.loads(payload).items() if k not in NEW_KEYS}
+        if kind == "scan.completed":
+            body["findings_sha256"] = v1[body["scan"]]
+        text = events.canonical(body)
+        digest = events.event_hash(None, prev, seq, at, kind, subject, text)
+        conn.execute("UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?", (text, prev, digest, seq))
+        prev = digest
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "sql,problem",
+    [
+        (None, None),
+        ("UPDATE scans SET status = 'failed' WHERE id = 1", "scans row 1: status does not match event 7"),
+        ("UPDATE findings SET masked = 'x' WHERE id = 1", "findings rows of scan 1: do not match event 7"),
+        ("UPDATE decisions SET tier = 'unrestricted'", "decisions rows of scan 1: do not match event 7"),
+        ("UPDATE waivers SET reason = 'x'", "waivers row 1: does not match event 5"),
+    ],
+)
+def test_a_registry_from_before_the_keyed_chain_still_verifies_what_its_events_recorded(reg_file, capsys, sql, problem):
+    as_legacy(reg_file)
+    if sql:
+        tamper(reg_file, sql)
+    code, out, err = verify(reg_file, capsys=capsys)
+    if problem is None:
+        assert code == 0 and "9 events" in out and "events 1-9 predate the keyed chain" in err
+    else:
+        assert code == 3 and problem in err
