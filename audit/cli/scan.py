@@ -56,6 +56,14 @@ def scan(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or error lines on stderr.")] = False,
     sarif: Annotated[Path | None, typer.Option("--sarif", help="Also write SARIF 2.1.0 to FILE.")] = None,
+    sarif_root: Annotated[
+        Path | None,
+        typer.Option(
+            "--sarif-root",
+            file_okay=False,
+            help="SARIF file URIs are relative to this directory (default: the git top level, else the working directory).",
+        ),
+    ] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML to FILE.")] = None,
     github_annotations: Annotated[
         bool, typer.Option("--github-annotations", help="Also print GitHub Actions annotations on stdout.")
@@ -119,7 +127,9 @@ def scan(
         ]
         if github_annotations:
             targets.append(Target("github", sys.stdout))
-        fanout = Fanout(targets, accepted.filter if accepted else None, fail_on=fail_on)
+        fanout = Fanout(
+            targets, accepted.filter if accepted else None, fail_on=fail_on, sarif_root=sarif_root and str(sarif_root)
+        )
         on_error = None if quiet else write_error_lines
         progress = stack.enter_context(progress_for(quiet))
         if recorder:

@@ -33,6 +33,7 @@ class FormatOptions:
     quiet: bool = False
     fail_on: str = "redact_then_closed"  # the exit-code gate; JUnit fails records at or above it
     base_dir: str | None = None  # SARIF/GitHub paths are relative to this (default: the working directory)
+    sarif_root: str | None = None  # SARIF URIs are relative to this (else base_dir, the git top level, the cwd)
 
 
 class OutputFormat(Protocol):

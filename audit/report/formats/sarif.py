@@ -6,10 +6,15 @@ claims. A finding's result takes the strictest rule that cites it; its level
 follows that rule's decision tier. Messages carry masked previews only, never
 raw values (even with --show-values: SARIF files are uploaded and kept).
 
-Locations: the file relative to the base directory and the record's line. Only
-plain-text inputs (one prompt per line) map message offsets to columns; for
-JSON lines the region is the line, and the record id and message index are in
-the result's properties.
+Locations: the file relative to the SARIF root (`%SRCROOT%`: `--sarif-root`,
+else the git top level of the working directory, else the working directory)
+and the record's line; a file outside the root gets an absolute `file:` URI,
+never a `../` path code scanning cannot place. Only plain-text inputs (one
+prompt per line) map message offsets to columns; for JSON lines the region is
+the line, and the record id and message index are in the result's properties.
+
+Rule metadata for GitHub (security-severity, tags, help.markdown) is in
+`sarif_rules`.
 """
 
 from __future__ import annotations
@@ -17,37 +22,28 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
-from audit.model import Tier
+from audit.report.formats.sarif_rules import (
+    LEVELS,
+    UNCLAIMED_LEVEL,
+    entity_descriptor,
+    entity_rule_id,
+    pack_rules,
+    rule_descriptor,
+    rule_id,
+)
+
+__all__ = ["SarifFormat", "entity_rule_id", "relative_path", "relative_uri", "rule_id", "sarif_root"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 INFO_URI = "https://github.com/llm-audit/llm-audit"
 FINGERPRINT_KEY = "llmAuditFinding/v1"
 RULE_FINGERPRINT_KEY = "llmAuditRule/v1"
-LEVELS = {
-    Tier.STRIP: "error",
-    Tier.SELF_HOSTED: "error",
-    Tier.CLOSED_WITH_AGREEMENT: "warning",
-    Tier.REDACT_THEN_CLOSED: "note",
-    Tier.UNRESTRICTED: "none",
-}
-UNCLAIMED_LEVEL = "note"  # a detection no policy rule cites: worth a look, not a decision
 LINE_BASED_SUFFIXES = (".txt", ".text", ".md")
-
-
-def rule_id(policy: str, rule: str) -> str:
-    """The SARIF id of a policy rule: `<pack>/<rule>` (unchanged when already qualified)."""
-    if not policy or rule.startswith(f"{policy}/"):
-        return rule
-    return f"{policy}/{rule}"
-
-
-def entity_rule_id(entity_type: str) -> str:
-    """The SARIF id of the catch-all rule for one entity type."""
-    return f"entity/{entity_type}"
 
 
 def relative_path(source: str, base_dir: str | None = None) -> str:
@@ -66,6 +62,36 @@ def relative_uri(source: str, base_dir: str | None = None) -> str:
     return quote(relative_path(source, base_dir))
 
 
+def git_toplevel(cwd: str | None = None) -> str | None:
+    """The top level of the git work tree holding `cwd`, or None (not a repository, or no git)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = os.fsdecode(done.stdout).strip()
+    return top if done.returncode == 0 and top else None
+
+
+def sarif_root(options) -> str:
+    """The directory SARIF URIs are relative to: `sarif_root`, `base_dir`, the git top level, or the cwd."""
+    chosen = getattr(options, "sarif_root", None) or options.base_dir
+    return os.path.abspath(chosen or git_toplevel() or os.getcwd())
+
+
+def artifact_location(source: str, root: str) -> dict:
+    """A SARIF artifactLocation: relative to `%SRCROOT%` under `root`, else an absolute file URI."""
+    if source in ("-", "<stdin>", "<text>"):
+        return {"uri": quote(source), "uriBaseId": "%SRCROOT%"}
+    # Either spelling may match: git prints the real path, the user may have typed one through a symlink.
+    for path in dict.fromkeys((os.path.abspath(source), os.path.realpath(source))):
+        for base in dict.fromkeys((root, os.path.realpath(root))):
+            if Path(path).is_relative_to(base):
+                return {"uri": quote(Path(path).relative_to(base).as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.abspath(source)).as_uri()}
+
+
 def is_line_based(source: str) -> bool:
     """True when the source holds one prompt per line, so message offsets are columns."""
     return source.lower().removesuffix(".gz").endswith(LINE_BASED_SUFFIXES)
@@ -78,7 +104,8 @@ class SarifFormat:
         self.out = out
         self.options = options
         self.results: list[dict] = []
-        self.rules: dict[str, dict] = _pack_rules(options.policy_set)
+        self.rules: dict[str, dict] = pack_rules(options.policy_set)
+        self.root = sarif_root(options)
 
     def add(self, result) -> None:
         """Turn a record's findings (and finding-less rule hits) into SARIF results."""
@@ -106,7 +133,7 @@ class SarifFormat:
         index = {r["id"]: i for i, r in enumerate(rules)}
         for res in self.results:
             res["ruleIndex"] = index[res["ruleId"]]
-        base = Path(self.options.base_dir or os.getcwd()).resolve().as_uri().rstrip("/") + "/"
+        base = Path(self.root).as_uri().rstrip("/") + "/"
         run = {
             "tool": {
                 "driver": {
@@ -138,14 +165,14 @@ class SarifFormat:
     def _ensure_hit_rule(self, hit) -> None:
         rid = rule_id(hit.policy, hit.rule)
         if rid not in self.rules:
-            self.rules[rid] = _rule_descriptor(
+            self.rules[rid] = rule_descriptor(
                 rid, hit.description or hit.rule, hit.citation, hit.remediation, hit.regulation, hit.decision
             )
 
     def _ensure_entity_rule(self, entity_type: str) -> str:
         rid = entity_rule_id(entity_type)
         if rid not in self.rules:
-            self.rules[rid] = _entity_descriptor(entity_type)
+            self.rules[rid] = entity_descriptor(entity_type)
         return rid
 
     def _finding_result(self, result, index: int, finding, claiming) -> dict:
@@ -200,80 +227,10 @@ class SarifFormat:
         return props
 
     def _location(self, source: str, line: int, finding=None) -> dict:
-        physical: dict = {
-            "artifactLocation": {"uri": relative_uri(source, self.options.base_dir), "uriBaseId": "%SRCROOT%"}
-        }
+        physical: dict = {"artifactLocation": artifact_location(source, self.root)}
         if line >= 1:
             region: dict = {"startLine": line}
             if finding is not None and is_line_based(source) and finding.end > finding.start:
                 region.update(startColumn=finding.start + 1, endColumn=finding.end + 1)
             physical["region"] = region
         return {"physicalLocation": physical}
-
-
-def _rule_descriptor(rid, description, citation, remediation, regulation, decision) -> dict:
-    decision = Tier(decision) if not isinstance(decision, Tier) else decision
-    help_text = "\n\n".join(p for p in (description, f"Citation: {citation}" if citation else "", remediation) if p)
-    return {
-        "id": rid,
-        "shortDescription": {"text": (description or rid).split("\n")[0][:200]},
-        "fullDescription": {"text": description or rid},
-        "help": {"text": help_text or rid},
-        "defaultConfiguration": {"level": LEVELS[decision]},
-        "properties": {
-            "regulation": regulation or "",
-            "citation": citation or "",
-            "decision": decision.value,
-            "tags": ["privacy", "compliance", *([regulation] if regulation else [])],
-        },
-    }
-
-
-def _entity_descriptor(entity_type: str) -> dict:
-    description = _entity_descriptions().get(entity_type, entity_type.replace("_", " ").lower())
-    text = f"Detected {description} ({entity_type})."
-    return {
-        "id": entity_rule_id(entity_type),
-        "shortDescription": {"text": text},
-        "fullDescription": {"text": text + " No policy rule cites this finding; it is reported for review."},
-        "help": {"text": f"Remove or mask {description} before logging prompts, or allow-list known test values."},
-        "defaultConfiguration": {"level": UNCLAIMED_LEVEL},
-        "properties": {"entityType": entity_type, "tags": ["privacy", "pii"]},
-    }
-
-
-def _entity_descriptions() -> dict[str, str]:
-    try:
-        from audit.scanner.entities import ENTITY_TYPES
-    except ImportError:  # the vocabulary is optional here
-        return {}
-    return {e.name: e.description for e in ENTITY_TYPES}
-
-
-def _pack_rules(policy_set) -> dict[str, dict]:
-    """Rules declared by the policy set: its enabled `entries` when it has them, else every pack's rules."""
-    rules: dict[str, dict] = {}
-    entries = getattr(policy_set, "entries", None)
-    if entries:
-        pairs = [(e.pack, e.regulation, e.rule) for e in entries]
-    else:
-        pairs = [
-            (getattr(p, "id", "") or "", getattr(p, "regulation", "") or "", r)
-            for p in getattr(policy_set, "packs", None) or ()
-            for r in getattr(p, "rules", None) or ()
-        ]
-    for pack_id, regulation, rule in pairs:
-        rid = rule_id(pack_id, str(getattr(rule, "id", "")))
-        try:
-            decision = Tier(getattr(rule, "decision", Tier.UNRESTRICTED))
-        except ValueError:
-            decision = Tier.UNRESTRICTED
-        rules[rid] = _rule_descriptor(
-            rid,
-            getattr(rule, "description", "") or "",
-            getattr(rule, "citation", "") or "",
-            getattr(rule, "remediation", "") or "",
-            regulation,
-            decision,
-        )
-    return rules
