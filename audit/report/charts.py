@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from audit.model import Tier
+from audit.report.wording import count, tier_label
 
 TIER_COLOURS = {
     Tier.STRIP: "#7f1d1d",
@@ -53,10 +54,37 @@ def bar_chart(title: str, items: list[tuple[str, int, str]], width: int = 560, u
     return _svg(title, width, len(items) * ROW + 8, "".join(rows))
 
 
-def decisions_by_workload(workloads) -> str:
-    """One bar per workload: records with findings, coloured by the workload's decision."""
-    items = [(f"{w.name}", w.records_with_findings, TIER_COLOURS[w.decision]) for w in workloads]
-    return bar_chart("Decisions by workload (records with findings)", items)
+def decisions_by_workload(workloads, width: int = 560) -> str:
+    """One stacked bar per workload: its records with findings split by each record's own strictest tier."""
+    if not workloads:
+        return _svg("Decisions by workload", width, 40, f'<text x="8" y="24" {FONT} fill="#6b7280">no data</text>')
+    top = max(sum(w.tiers.values()) for w in workloads) or 1
+    span = width - LABEL_W - 80
+    rows = [_stacked_row(i * ROW + 4, w, span / top) for i, w in enumerate(workloads)]
+    return _svg(
+        "Decisions by workload (records with findings, by tier)", width, len(workloads) * ROW + 8, "".join(rows)
+    )
+
+
+def _stacked_row(y: int, workload, scale: float) -> str:
+    name = escape(workload.name)
+    parts = [
+        f'<text x="{LABEL_W - 8}" y="{y + 15}" text-anchor="end" {FONT} fill="#111827">{escape(_clip(workload.name))}'
+        f"<title>{name}</title></text>"
+    ]
+    x = LABEL_W
+    for tier, n in workload.tiers.items():
+        w = max(2, round(n * scale))
+        what = f"{name}: {count(n, 'record')} {escape(tier_label(tier))}"
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{w}" height="{ROW - 8}" fill="{TIER_COLOURS[tier]}"><title>{what}</title></rect>'
+        )
+        if w >= 16:  # the count inside its segment, when it fits
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" {FONT} fill="#fff">{n}</text>')
+        x += w
+    total = sum(workload.tiers.values())
+    parts.append(f'<text x="{x + 6}" y="{y + 15}" {FONT} fill="#374151">{count(total, "record")}</text>')
+    return "".join(parts)
 
 
 def counts_chart(title: str, counts: dict[str, int], limit: int = 12) -> str:
@@ -103,10 +131,10 @@ def legend(width: int = 480) -> str:
     parts = []
     x, y = 0, 0
     for tier, colour in TIER_COLOURS.items():
-        item_w = 30 + 7 * len(tier.value)
+        item_w = 30 + 7 * len(tier_label(tier))
         if x and x + item_w > width:
             x, y = 0, y + 20
         parts.append(f'<rect x="{x}" y="{y + 4}" width="12" height="12" rx="2" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y + 14}" {FONT} fill="#111827">{tier.value}</text>')
+        parts.append(f'<text x="{x + 16}" y="{y + 14}" {FONT} fill="#111827">{escape(tier_label(tier))}</text>')
         x += item_w
     return _svg("Decision tiers", width, y + 20, "".join(parts))

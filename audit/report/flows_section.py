@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from audit.flows.check import describe_counts
 from audit.model import Tier
+from audit.report.wording import count
 
 BLOCKING = ("violation", "unknown_category", "drift")
 
@@ -89,9 +90,10 @@ def summary_line(section: FlowSection) -> str:
     """One sentence for the report: declared flows, violations, drift and advisory rows."""
     if not section.checked:
         return section.error or "Data flows are checked from the registry; this report was built from a scan file."
+    violations = len(section.blocking()) - section.count("drift")
+    undeclared = count(section.count("undeclared"), "undeclared data category", "undeclared data categories")
     return (
-        f"{section.flows_declared} declared flow(s): {len(section.blocking()) - section.count('drift')} "
-        "flow violation(s), "
-        f"{section.count('drift')} drift finding(s), {section.count('undeclared')} undeclared category(ies) "
-        "(advisory: observed, not declared, but the endpoints' agreements allow them)."
+        f"{count(section.flows_declared, 'declared data flow')}: {count(violations, 'flow violation')}, "
+        f"{count(section.count('drift'), 'drift finding')}, {undeclared} "
+        "(advisory: seen in the logs, not declared, but the endpoints' agreements allow them)."
     )

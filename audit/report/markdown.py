@@ -11,6 +11,7 @@ import re
 
 from audit.report import flows_section
 from audit.report.registry_report import ReportData, WorkloadReport
+from audit.report.wording import KIND_LABELS, count, describe_policy, hosting_label, plain, tier_label
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -30,26 +31,34 @@ def _table(headers: list[str], rows: list[list[str]], empty: str = "none") -> li
 
 
 def _workload(w: WorkloadReport) -> list[str]:
-    out = [f"### {md(w.name)}: `{w.decision.value}`", ""]
-    facts = [f"{w.records} records, {w.records_with_findings} with findings"]
+    out = [f"### {md(w.name)}: {md(tier_label(w.decision))}", ""]
+    facts = [f"{count(w.records, 'record')}, {w.records_with_findings} with findings"]
     if w.owner:
         facts.insert(0, f"owner {md(w.owner)}")
     if w.hosting:
-        facts.append(f"hosting {md(w.hosting)}")
+        facts.append(f"hosting: {md(hosting_label(w.hosting))}")
     if w.violation:
         facts.append("**violation**")
     out += [" · ".join(facts), ""]
+    if w.tiers:
+        out += [f"Records with findings, each at its own strictest tier: {md(_by_tier(w))}", ""]
     out += ["**Endpoints**", ""] + _table(
         ["endpoint", "provider", "model", "hosting", "agreements"],
         [
-            [md(p.name), md(p.provider), md(p.model), md(p.hosting), md(", ".join(p.agreements) or "none")]
+            [
+                md(p.name),
+                md(p.provider),
+                md(p.model),
+                md(hosting_label(p.hosting)),
+                md(", ".join(p.agreements) or "none"),
+            ]
             for p in w.endpoints
         ],
         "no endpoints declared",
     )
     out += ["**Reasons**", ""] + _table(
         ["rule", "decision", "regulation", "citation", "records"],
-        [[md(r.rule), r.decision.value, md(r.regulation), md(r.citation), str(r.records)] for r in w.reasons],
+        [[md(r.rule), md(tier_label(r.decision)), md(r.regulation), md(r.citation), str(r.records)] for r in w.reasons],
         "no rule fired",
     )
     out += ["**Findings (masked examples)**", ""] + _table(
@@ -66,9 +75,9 @@ def _workload(w: WorkloadReport) -> list[str]:
             [
                 str(s.id),
                 md(s.started_at),
-                s.decision.value if s.decision else "-",
+                md(tier_label(s.decision)) if s.decision else "-",
                 str(s.records_with_findings),
-                md(s.policy),
+                md(describe_policy(s.policy)),
             ]
             for s in w.history
         ],
@@ -82,16 +91,16 @@ def _flows(data: ReportData) -> list[str]:
     out += _table(
         ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation", "citation", "why"],
         [
-            [md(r.workload), f"**{md(r.kind)}**", md(r.category), md(flows_section.seen(r) or r.flow or "-"),
-             md(r.endpoint), r.required.value if r.required else "-", md(", ".join(r.regulations) or "-"),
-             md(r.citation or "-"), md(r.explanation)]
+            [md(r.workload), f"**{md(KIND_LABELS.get(r.kind, r.kind))}**", md(r.category),
+             md(flows_section.seen(r) or r.flow or "-"), md(r.endpoint), md(tier_label(r.required)) if r.required else "-",
+             md(", ".join(r.regulations) or "-"), md(r.citation or "-"), md(plain(r.explanation))]
             for r in s.blocking()
         ],
     )  # fmt: skip
     out += ["**Undeclared (advisory)**", ""] + _table(
         ["workload", "category", "observed", "endpoint", "why"],
         [
-            [md(r.workload), md(r.category), md(flows_section.seen(r)), md(r.endpoint), md(r.explanation)]
+            [md(r.workload), md(r.category), md(flows_section.seen(r)), md(r.endpoint), md(plain(r.explanation))]
             for r in s.advisory()
         ],
     )
@@ -101,7 +110,7 @@ def _flows(data: ReportData) -> list[str]:
 def _head(data: ReportData) -> list[str]:
     if not data.event_head:
         return []
-    return ["", f"Event log head `{data.event_head}`; check it with `{data.head_check()}`."]
+    return ["", f"Audit trail head `{data.event_head}`; check it with `{data.head_check()}`."]
 
 
 def render(data: ReportData) -> str:
@@ -114,20 +123,27 @@ def render(data: ReportData) -> str:
         "",
         "## Executive summary",
         "",
-        f"- {len(data.workloads)} workloads; {len(data.self_hosted())} must stay self-hosted; "
-        f"{len(data.violations())} violations; {len(data.expiring_waivers())} waivers expiring within 30 days.",
+        f"- {count(len(data.workloads), 'workload')}; {len(data.stripped())} must strip identifiers before any "
+        f"model; {len(data.self_hosted())} must stay on self-hosted models; {count(len(data.violations()), 'violation')}; "
+        f"{count(len(data.expiring_waivers()), 'waiver')} expiring within 30 days.",
         "",
-        "**Must stay self-hosted**",
+        "**Must strip identifiers before any model, self-hosted or not**",
         "",
         *_table(
-            ["workload", "decision", "regulations"],
-            [[md(w.name), w.decision.value, md(", ".join(w.regulations))] for w in data.self_hosted()],
+            ["workload", "regulations", "records by tier"],
+            [[md(w.name), md(", ".join(w.regulations)), md(_by_tier(w))] for w in data.stripped()],
+        ),
+        "**Must stay on self-hosted models**",
+        "",
+        *_table(
+            ["workload", "regulations", "records by tier"],
+            [[md(w.name), md(", ".join(w.regulations)), md(_by_tier(w))] for w in data.self_hosted()],
         ),
         "**Violations**",
         "",
         *_table(
-            ["workload", "decision", "hosting"],
-            [[md(w.name), w.decision.value, md(w.hosting or "unknown")] for w in data.violations()],
+            ["workload", "decision", "declared hosting"],
+            [[md(w.name), md(tier_label(w.decision)), md(hosting_label(w.hosting))] for w in data.violations()],
         ),
         "**Expiring waivers**",
         "",
@@ -162,10 +178,25 @@ def render(data: ReportData) -> str:
                 str(s.records_read),
                 str(s.records_with_findings),
                 str(s.findings),
-                md(s.policy),
+                md(describe_policy(s.policy)),
             ]
             for s in data.scans
         ],
     )
-    out += ["## Policy versions used", "", *(f"- {md(p)}" for p in data.policy_versions), ""]
-    return "\n".join(out)
+    return "\n".join(out + _evidence(data))
+
+
+def _by_tier(w: WorkloadReport) -> str:
+    return ", ".join(f"{n} {tier_label(t)}" for t, n in w.tiers.items()) or "-"
+
+
+def _evidence(data: ReportData) -> list[str]:
+    """The audit trail head and the policy packs (ids, versions, content hashes) behind the scans."""
+    out = ["## Evidence", ""]
+    if data.event_head:
+        out += [f"Audit trail head `{data.event_head}`: `{data.head_check()}` exits 0 only while the registry "
+                "still holds everything this report was built from.", ""]  # fmt: skip
+    else:
+        out += ["Built from a scan file: there is no audit trail to check it against.", ""]
+    packs = [[md(p.id), md(p.version), f"`{p.digest}`" if p.digest else "-"] for p in data.policy_packs()]
+    return out + ["**Policy packs**", "", *_table(["pack", "version", "content hash"], packs)]

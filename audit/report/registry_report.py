@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit.errors import InputError
-from audit.model import Tier, strictest
+from audit.model import TIER_ORDER, Tier, strictest
 from audit.report import flows_section
 from audit.report.flows_section import FlowSection
 from audit.report.formats.sarif import rule_id
+from audit.report.wording import PolicyPack, policy_packs
 
 EXPIRING_DAYS = 30
 EXAMPLES_PER_TYPE = 3
@@ -108,11 +109,7 @@ class WorkloadReport:
     findings: list[EntityCount] = field(default_factory=list)
     waivers: list[WaiverInfo] = field(default_factory=list)
     history: list[ScanPoint] = field(default_factory=list)
-
-    @property
-    def must_self_host(self) -> bool:
-        """True when the data must stay on self-hosted models (or be stripped)."""
-        return self.decision in (Tier.STRIP, Tier.SELF_HOSTED)
+    tiers: dict[Tier, int] = field(default_factory=dict)  # records with findings by their own strictest tier
 
 
 @dataclass
@@ -135,9 +132,22 @@ class ReportData:
         """The command that proves the registry still holds what this report was built from."""
         return f"audit registry verify --expect-head {self.event_head}" if self.event_head else None
 
+    def stripped(self) -> list[WorkloadReport]:
+        """Workloads whose data must be stripped before any model sees it."""
+        return [w for w in self.workloads if w.decision is Tier.STRIP]
+
     def self_hosted(self) -> list[WorkloadReport]:
-        """Workloads that must stay self-hosted (or strip their data)."""
-        return [w for w in self.workloads if w.must_self_host]
+        """Workloads that must stay on self-hosted models (strip workloads are listed by `stripped`)."""
+        return [w for w in self.workloads if w.decision is Tier.SELF_HOSTED]
+
+    def has_trend(self) -> bool:
+        """True when there are at least two scans, so findings over scans is a trend and not a dot."""
+        return len(self.scans) >= 2
+
+    def policy_packs(self) -> list[PolicyPack]:
+        """Every policy pack (id, version, content hash) the report's scans used, by id then version."""
+        packs = {p for identity in self.policy_versions for p in policy_packs(identity)}
+        return sorted(packs, key=lambda p: (p.id, p.version, p.digest))
 
     def violations(self) -> list[WorkloadReport]:
         """Workloads whose declared hosting does not allow their decision."""
@@ -212,6 +222,7 @@ def _workload_from_records(name: str, records: list[dict], show_values: bool) ->
             if shown not in examples[f["entity_type"]] and len(examples[f["entity_type"]]) < EXAMPLES_PER_TYPE:
                 examples[f["entity_type"]].append(shown)
     regulations = sorted({reg for rec in records for reg in rec.get("regulations", [])})
+    tiers = Counter(Tier(rec["decision"]) for rec in records)
     return WorkloadReport(
         name=name,
         decision=strictest(Tier(r["decision"]) for r in records),
@@ -220,6 +231,7 @@ def _workload_from_records(name: str, records: list[dict], show_values: bool) ->
         regulations=regulations,
         reasons=sorted(reasons.values(), key=lambda r: (r.decision.rank, -r.records, r.rule)),
         findings=[EntityCount(t, n, examples[t]) for t, n in counts.most_common()],
+        tiers=_in_tier_order(tiers),
     )
 
 
@@ -322,7 +334,39 @@ def _registered(session, row, decisions, points, today, name=None) -> WorkloadRe
         for r in rules
     ]
     report.findings = _entity_counts(session, latest.scan_id, name)
+    report.tiers = _record_tiers(session, latest.scan_id, name, rules, active)
     return report
+
+
+def _in_tier_order(counts: Counter) -> dict[Tier, int]:
+    return {t: counts[t] for t in TIER_ORDER if counts[t]}
+
+
+def _record_tiers(session, scan_id: int, workload: str, rules: list[dict], waived: set[str]) -> dict[Tier, int]:
+    """Records with findings by their own strictest rule, read from the rules each finding fired.
+
+    The decision keeps only per-rule counts, and one record can fire rules of several tiers,
+    so summing those would count a record once per rule.
+    """
+    from sqlalchemy import select
+
+    from audit.store.models import FindingRow
+
+    off = {r.split("/", 1)[-1] for r in waived}
+    tier_of = {r["rule"].split("/", 1)[-1]: Tier(r["decision"]) for r in rules}
+    tier_of = {rule: tier for rule, tier in tier_of.items() if rule not in off}
+    rows = session.execute(
+        select(FindingRow.source, FindingRow.record_id, FindingRow.line, FindingRow.kind, FindingRow.rule_ids).where(
+            FindingRow.scan_id == scan_id, FindingRow.workload == workload
+        )
+    ).all()
+    records: dict[tuple, Tier] = {}
+    for source, record_id, line, kind, rule_ids in rows:
+        tiers = [tier_of[r] for r in rule_ids or [] if r in tier_of]
+        if tiers or kind == "identifier":
+            key = (source, record_id, line)
+            records[key] = strictest((records.get(key, Tier.UNRESTRICTED), *tiers))
+    return _in_tier_order(Counter(records.values()))
 
 
 def _effective(tier: str, rules: list[dict], waived: set[str]) -> Tier:

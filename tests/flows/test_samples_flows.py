@@ -81,8 +81,8 @@ def test_reports_carry_the_violation_and_the_drift(run):
     md = run_cli("report", "--format", "markdown", cwd=run)
     assert md.returncode == 0, md.stderr.decode()
     text = md.stdout.decode()
-    assert "## Data flows" in text and "1 flow violation\\(s\\), 1 drift finding\\(s\\)" in text
-    assert "| patient\\-intake | **violation** | user\\.health\\_and\\_medical |" in text
+    assert "## Data flows" in text and "1 flow violation, 1 drift finding" in text
+    assert "| patient\\-intake | **flow violation** | user\\.health\\_and\\_medical |" in text
     assert "| code\\-helper | **drift** | user\\.authorization\\.credentials |" in text
     summary = json.loads(run_cli("report", "--format", "json", cwd=run).stdout)["summary"]
     assert (summary["flow_violations"], summary["drift"]) == (["patient-intake"], ["code-helper"])

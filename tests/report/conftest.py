@@ -106,3 +106,21 @@ def render(format_cls, results, summary, **options) -> str:
         fmt.add(r)
     fmt.finish(summary)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def samples_registry(tmp_path_factory):
+    """(registry URL, scan JSON path, env) after `audit registry import samples/workloads.yaml` and one scan of samples/."""
+    from tests.conftest import SAMPLES, run_cli
+
+    if not (SAMPLES / "logs").is_dir():
+        pytest.skip("samples not present")
+    tmp = tmp_path_factory.mktemp("samples-registry")
+    env = {"AUDIT_HOME": str(tmp / "home"), "AUDIT_DB": ""}
+    db = str(tmp / "reg.db")
+    imported = run_cli("registry", "import", "samples/workloads.yaml", "--db", db, env=env)
+    assert imported.returncode == 0, imported.stderr.decode()
+    scan_json = tmp / "scan.json"
+    scanned = run_cli("scan", "samples/", "--db", db, "-q", "-o", "json", "--out", str(scan_json), env=env)
+    assert scanned.returncode in (0, 1), scanned.stderr.decode()
+    return f"sqlite:///{db}", scan_json, env

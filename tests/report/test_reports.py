@@ -48,6 +48,7 @@ def report_data() -> ReportData:
         findings=[EntityCount("US_SSN", 12, ["***-**-6789"]), EntityCount("PERSON", 20, ["J*** D**"])],
         waivers=[WaiverInfo("clinical-notes", "bo", "migration", TODAY + dt.timedelta(days=10), rule="hipaa/x")],
         history=[ScanPoint(s.id, s.started_at, 100, 10, 12, s.policy, decision=Tier.SELF_HOSTED) for s in scans],
+        tiers={Tier.SELF_HOSTED: 25, Tier.REDACT_THEN_CLOSED: 5},
     )
     hostile = WorkloadReport(
         name=f"wl{IMG}",
@@ -126,7 +127,7 @@ def test_html_is_self_contained_with_inline_svg_charts():
     assert tags.count("svg") == 5  # four charts and the legend
     assert "Content-Security-Policy" in doc
     text = " ".join(p.text)
-    for needle in ("Executive summary", "Must stay self-hosted", "45 CFR 164.502(e)", "gpt-4o", "DPA", "hipaa@1.3"):
+    for needle in ("Executive summary", "Must stay on self-hosted", "45 CFR 164.502(e)", "gpt-4o", "DPA", "hipaa 1.3"):
         assert needle in text
 
 
@@ -193,12 +194,12 @@ def test_data_flows_section_in_every_format():
     data = report_data()
     doc = html.render(data)
     text = " ".join(parsed(doc).text)
-    for needle in ("Data flows", "Flow violations and drift", "needs BAA", "164.504(e)", "API_KEY x3", "Undeclared"):
+    for needle in ("Data flows", "Flow violations and drift", "needs BAA", "164.504(e)", "API_KEY x3", "undeclared"):
         assert needle in text, needle
     assert "<script" not in doc and "<img" not in doc and "&lt;script&gt;" in doc
     assert text.index("user.health_and_medical") < text.index("user.contact.email")  # blocking rows first
     md_doc = markdown.render(data)
-    assert "## Data flows" in md_doc and "**violation**" in md_doc and "**drift**" in md_doc
+    assert "## Data flows" in md_doc and "**flow violation**" in md_doc and "**drift**" in md_doc
     assert "API\\_KEY x3" in md_doc and "<script>" not in md_doc and "164\\.504\\(e\\)" in md_doc
     doc = json.loads(json_report.render(data))
     assert doc["summary"]["flow_violations"] == ["clinical-notes"] and doc["summary"]["drift"] == [f"wl{IMG}"]
