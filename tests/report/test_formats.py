@@ -120,6 +120,8 @@ def test_junit_fails_records_at_or_above_the_gate(results, summary):
     assert failed == {("logs/chat.jsonl", "record req-1 (line 3)"), ("logs/chat.jsonl", "record req-2 (line 4)")}
     failure = next(r for r in cases[("logs/chat.jsonl", "record req-1 (line 3)")].result if isinstance(r, Failure))
     assert "self_hosted" in failure.message and "***-**-6789" in failure.text
+    case = cases[("logs/chat.jsonl", "record req-1 (line 3)")]
+    assert case.system_out == "file: logs/chat.jsonl\nline: 3"  # junit-10.xsd has no file/line attributes
     errors = [c for c in cases.values() if any(isinstance(r, Error) for r in c.result)]
     assert len(errors) == 1  # the unreadable record
     assert xml.failures == 2 and xml.errors == 1

@@ -8,9 +8,10 @@ import subprocess
 
 import jsonschema
 import pytest
+import xmlschema
 from junitparser import JUnitXml
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 from .conftest import FIXTURES
 
@@ -39,6 +40,7 @@ def test_sarif_and_junit_in_one_run_validate(logs):
     assert uris == {"chat.jsonl", "notes.txt"}
     xml = JUnitXml.fromfile(str(logs / "out.xml"))
     assert {s.name for s in xml} == {"chat.jsonl", "notes.txt"}
+    xmlschema.XMLSchema(str(REPO / "tests" / "fixtures" / "junit-10.xsd")).validate(str(logs / "out.xml"))
     out = proc.stdout.decode()
     assert "Scan summary" in out and "::notice file=notes.txt,line=2" in out
     for raw in RAW:

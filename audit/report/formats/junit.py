@@ -5,6 +5,11 @@ fix. A record fails when its decision is at or above the gate (`--fail-on`);
 flagged records below the gate pass, listing their masked findings in
 system-out. A file with no flagged records gets one passing `clean` case, and
 each unreadable record is an `error` case. Details use masked previews only.
+
+The document is valid against the Jenkins `junit-10.xsd` (the schema pytest
+ships), which has no `file` or `line` attribute on a test case: each case's
+`system-out` starts with `file: PATH` and `line: N` lines, and each suite lists
+its file as a `file` property.
 """
 
 from __future__ import annotations
@@ -61,10 +66,9 @@ class JunitFormat:
             "testcase",
             name=xml_text(f"record {result.record_id} (line {result.line})"),
             classname=self._classname(result.source),
-            file=xml_text(relative_path(result.source, self.options.base_dir)),
-            line=str(result.line),
         )
         details = xml_text(record_details(result))
+        location = self._location(result.source, result.line)
         if at_or_above_gate(result.decision, self.options.fail_on):
             types = sorted({f.entity_type for f in result.identifiers})
             message = f"decision {result.decision.value} at or above --fail-on {self.options.fail_on}"
@@ -75,9 +79,10 @@ class JunitFormat:
                 type=result.decision.value,
             )
             failure.text = details
+            ET.SubElement(case, "system-out").text = location
             self.failures[result.source] += 1
         else:
-            ET.SubElement(case, "system-out").text = details
+            ET.SubElement(case, "system-out").text = f"{location}\n{details}"
         self.cases[result.source].append(case)
 
     def finish(self, summary) -> None:
@@ -102,11 +107,14 @@ class JunitFormat:
         self.out.flush()
 
     def _suite(self, source: str, cases: list[ET.Element], errors: list) -> ET.Element:
-        suite = ET.Element("testsuite", name=xml_text(relative_path(source, self.options.base_dir)))
+        path = xml_text(relative_path(source, self.options.base_dir))
+        suite = ET.Element("testsuite", name=path)
+        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="file", value=path)
         cases = list(cases)
         for e in errors:
             case = ET.Element("testcase", name=xml_text(f"line {e.line}"), classname=self._classname(source))
             ET.SubElement(case, "error", message=xml_text(e.reason), type="unreadable")
+            ET.SubElement(case, "system-out").text = self._location(source, e.line)
             cases.append(case)
         if not cases:
             cases.append(ET.Element("testcase", name="clean", classname=self._classname(source)))
@@ -116,6 +124,9 @@ class JunitFormat:
         suite.set("errors", str(len(errors)))
         suite.set("skipped", "0")
         return suite
+
+    def _location(self, source: str, line: int) -> str:
+        return xml_text(f"file: {relative_path(source, self.options.base_dir)}\nline: {line}")
 
     def _classname(self, source: str) -> str:
         return xml_text("llm-audit." + relative_path(source, self.options.base_dir))
