@@ -100,16 +100,34 @@ def deliver(
     results: Iterable[RecordResult], fmt, outcome: ScanOutcome, observers: Iterable = (), progress=None
 ) -> None:
     """Feed each result to the format and the observers, tracking the strictest decision (local and Spark scans)."""
-    started = time.monotonic()
-    summary = outcome.summary
+    tick = _progress_ticker(progress, outcome.summary)
     for result in results:
         fmt.add(result)
         for obs in observers:
             obs.add(result)
         if result.decision.stricter_than(outcome.strictest):
             outcome.strictest = result.decision
-        if progress and summary.records_read % 200 == 0:
-            progress(summary.records_read, summary.records_read / max(time.monotonic() - started, 1e-6))
+        tick()
+    tick(final=True)
+
+
+def _progress_ticker(progress, summary, every: float = 0.2) -> Callable[..., None]:
+    """A tick() calling progress(records done, records/s) at most every `every` seconds, and when final.
+
+    By time, not by count: results arrive a batch (256 records) at a time, after
+    its analysis, and a trigger on every 200th record never fired on a small
+    scan, so the bar stayed at 0 records and 0/s.
+    """
+    started = last = time.monotonic()
+
+    def tick(final: bool = False) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if progress and (final or now - last >= every):
+            last = now
+            progress(summary.records_read, summary.records_read / max(now - started, 1e-6))
+
+    return tick
 
 
 def _error_handler(settings: Settings, on_error):

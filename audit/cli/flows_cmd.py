@@ -60,7 +60,7 @@ def check(
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
     else:
-        render(report, terminal.console(soft_wrap=False, width=160))
+        render(report, terminal.console())
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
@@ -110,12 +110,12 @@ def render(report: FlowReport, console: Console) -> None:
         for i in report.issues:
             why = i.explanation + (f" [{', '.join(i.regulations)}; {i.citation}]" if i.regulations else "")
             table.add_row(*map(escape, (i.workload, i.flow, i.endpoint, i.category)), _tier(i.required), escape(why))
-        console.print(table)
+        terminal.print_table(table, "violation", console.file)
     titles = {"drift": "Drift: observed, not declared, not allowed (fails CI)",
               "undeclared": "Undeclared (advisory): observed, not declared, allowed by the endpoint's agreements"}  # fmt: skip
     for kind, rows in (("drift", report.drift), ("undeclared", report.undeclared)):
         if rows:
-            console.print(_drift_table(titles[kind], rows))
+            terminal.print_table(_drift_table(titles[kind], rows), kind, console.file)
     if report.drift_checked:
         drift = f"{len(report.drift)} drift finding(s), {len(report.undeclared)} undeclared (advisory)"
     else:

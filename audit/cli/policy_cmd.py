@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.table import Column, Table
 
 from audit import api, policy
 from audit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, InputError
@@ -17,10 +19,11 @@ from audit.policy.loader import policy_dirs
 from audit.policy.policyset import PolicySet
 from audit.policy.schema import AGREEMENTS, Pack, Rule
 from audit.readers import ReadOptions, read_paths
+from audit.report import terminal
 from audit.resources import policies_dir
 
 ConfigOpt = Annotated[
-    str | None, typer.Option(help="Config file (default: ./audit.toml or [tool.llm-audit] in ./pyproject.toml).")
+    str | None, typer.Option(help="Config file (default: ./audit.toml or \\[tool.llm-audit] in ./pyproject.toml).")
 ]
 
 policy_app = typer.Typer(help="List, show, lint and test policy packs.", no_args_is_help=True)
@@ -35,9 +38,11 @@ def _policy_set(config: str | None) -> tuple[PolicySet, object]:
 def list_packs(config: ConfigOpt = None) -> None:
     """List the loaded packs: id, version, regulation, enabled rules and source file."""
     ps, _ = _policy_set(config)
+    table = Table("id", "version", "regulation", Column("rules", justify="right"), "source")
     for pack in ps.packs:
         enabled = sum(1 for e in ps.entries if e.pack == pack.id)
-        typer.echo(f"{pack.id:<16} {pack.version:<8} {pack.regulation:<16} {enabled:>2} rules  {ps.sources[pack.id]}")
+        table.add_row(*map(escape, (pack.id, pack.version, pack.regulation, str(enabled), str(ps.sources[pack.id]))))
+    terminal.print_table(table, "pack")
     typer.echo(f"identity: {ps.identity}")
 
 
@@ -50,12 +55,20 @@ def _show_rule(pack: Pack, rule: Rule, enabled: bool) -> list[str]:
         f"  decision:    {rule.decision}"
         + (f" -> {rule.unlocked_decision} with {' + '.join(rule.unlocked_by)}" if rule.unlocked_by else ""),
     ]
-    lines += [f"  workload:    {w.when.model_dump(exclude_none=True)} -> {w.decision}" for w in rule.workload_decisions]
+    lines += [f"  workload:    {_when(w.when)} -> {w.decision}" for w in rule.workload_decisions]
     lines.append(f"  trigger:     scope {t.scope}; " + "; ".join(_group(g) for g in t.require))
     lines += [f"  unless:      {_group(g)}" for g in t.unless]
     lines.append(f"  remediation: {rule.remediation.strip()}")
     lines.append(f"  examples:    {len(rule.examples.fires)} fire, {len(rule.examples.silent)} silent")
     return lines
+
+
+def _when(match) -> str:
+    """'hipaa_entity none; lacks BAA': a workload condition as the pack author wrote it, not a Python dict."""
+    fields = (("hipaa_entity", match.hipaa_entity), ("domain", match.domain))
+    parts = [f"{name} {' or '.join(values)}" for name, values in fields if values]
+    parts += [f"lacks {' and '.join(match.lacks)}"] if match.lacks else []
+    return "; ".join(parts) or "any workload"
 
 
 def _group(group) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -41,7 +41,7 @@ def open_registry(db: str | None, config: str | None, create: bool = False) -> R
 
 
 def _out() -> Console:
-    return terminal.console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    return terminal.console(soft_wrap=True)
 
 
 @app.command("import")
@@ -118,7 +118,7 @@ def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
             r.decision or "not scanned", ", ".join(r.regulations) or "-", r.last_scan or "-",
             "[bold red]VIOLATION[/]" if r.violation else "", _flow_cell(flows.get(r.name, NO_FLOW_ISSUES)),
         )  # fmt: skip
-    _out().print(table)
+    terminal.print_table(table, "workload")
 
 
 def _flow_cell(c: dict[str, int]) -> str:
@@ -199,7 +199,7 @@ def _print_detail(d: views.WorkloadDetail) -> None:
         what = f"rule {w['rule']}" if w["rule"] else f"fingerprint {w['fingerprint']}"
         state = "active" if w["active"] else "expired"
         out.print(
-            f"  waiver {w['id']}: {escape(what)} by {escape(w['owner'])} until {w['expires']} ({state}): {escape(w['reason'])}"
+            f"  waiver {w['id']}: {escape(what)} by {escape(w['owner'])}, expires {w['expires']} ({state}): {escape(w['reason'])}"
         )
 
 
@@ -248,19 +248,22 @@ def waive(
     workload: Annotated[str, typer.Option(help="Workload the waiver applies to.")],
     owner: Annotated[str, typer.Option(help="Who accepts the risk.")],
     reason: Annotated[str, typer.Option(help="Why the finding or rule is acceptable.")],
-    expires: Annotated[str, typer.Option(help="Last day the waiver holds is the day before this date (YYYY-MM-DD).")],
+    expires: Annotated[
+        str, typer.Option(help="The date the waiver expires (YYYY-MM-DD): it holds before this date, not on it.")
+    ],
     rule: Annotated[str | None, typer.Option(help="Rule id to waive (as shown by `show`).")] = None,
     fingerprint: Annotated[str | None, typer.Option(help="Finding fingerprint to waive.")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Waive a rule or a finding fingerprint for a workload until a date."""
+    """Waive a rule or a finding fingerprint for a workload until it expires (exclusive: not on --expires)."""
     try:
         until = date.fromisoformat(expires)
     except ValueError:
         raise ConfigError(f"--expires {expires!r} is not a YYYY-MM-DD date") from None
     w = open_registry(db, config).waive(workload, owner, reason, until, rule=rule, fingerprint=fingerprint)
-    print(f"waiver {w.id}: {workload}: {'rule ' + rule if rule else 'fingerprint ' + str(fingerprint)} until {until}")
+    what = f"rule {rule}" if rule else f"fingerprint {fingerprint}"
+    print(f"waiver {w.id}: {workload}: {what}, expires {until} (holds through {until - timedelta(days=1)})")
 
 
 @app.command("verify")

@@ -31,7 +31,7 @@ FormatOpt = Annotated[str, typer.Option("--format", help="Output: table or json.
 
 
 def _console() -> Console:
-    return terminal.console(width=140)
+    return terminal.console()
 
 
 def _check_format(output: str) -> None:
@@ -119,7 +119,7 @@ def _render_replay(report, prices: Pricing, console: Console) -> None:
     for name, counts in sorted(report.by_workload_target.items()):
         table.add_row(name, *(_pct(counts[t], sum(counts.values())) for t in TARGETS))
     table.add_row("all", *(_pct(report.by_target[t], report.requests) for t in TARGETS), style="bold")
-    console.print(table)
+    terminal.print_table(table, "route", console.file)
     drivers = Table(title="What drives requests off the plain closed route")
     drivers.add_column("rule")
     drivers.add_column("requests", justify="right")
@@ -128,7 +128,7 @@ def _render_replay(report, prices: Pricing, console: Console) -> None:
     drivers.add_section()
     for entity, n in report.entities.most_common(10):
         drivers.add_row(f"entity {entity}", str(n))
-    console.print(drivers)
+    terminal.print_table(drivers, "driver", console.file)
     costs = Table(title=f"Monthly cost (volume x{report.scale:,.2f}; ~4 chars per token)")
     costs.add_column("deployment")
     costs.add_column("USD/month", justify="right")
@@ -144,7 +144,7 @@ def _render_replay(report, prices: Pricing, console: Console) -> None:
         f"{off} request(s) need redaction or a stricter tier" if off else "",
     )
     costs.add_row("all self-hosted", f"{report.costs['all_self_hosted']:,.0f}", prices.self_hosted.description)
-    console.print(costs)
+    terminal.print_table(costs, "cost", console.file)
 
 
 def _pct(n: int, total: int) -> str:
@@ -248,7 +248,7 @@ def _render_recommendations(recs: list[Recommendation], prices: Pricing, console
             hybrid,
             r.choice,
         )
-    console.print(table)
+    terminal.print_table(table, "recommendation", console.file)
     for r in recs:
         console.print(f"[bold]{r.workload}[/bold] -> {r.choice}")
         for reason in r.reasons:
@@ -272,7 +272,7 @@ def _render_recommendations(recs: list[Recommendation], prices: Pricing, console
         )
         be_cells.append(f"{be / 1e6:,.0f}M" if be else "never")
     sens.add_row("break-even", *be_cells, "", style="bold")
-    console.print(sens)
+    terminal.print_table(sens, "sensitivity", console.file)
     console.print("* closed API cheaper than self-hosting at that volume and price")
 
 

@@ -11,7 +11,7 @@ import typer
 from audit.errors import ConfigError
 from audit.outputs import open_output, refuse_inputs_as_outputs
 
-spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit[spark]').", no_args_is_help=True)
+spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit\\[spark]').", no_args_is_help=True)
 
 
 @spark_app.command("scan")

@@ -5,6 +5,8 @@ Only masked previews and finding indices appear here, never raw values.
 
 from __future__ import annotations
 
+import re
+
 from audit.model import TIER_ORDER, Evaluation, Finding, Tier, WorkloadProfile
 from audit.policy.engine import GroupResult, RuleOutcome, inside_any, match_group
 from audit.policy.schema import Group
@@ -95,13 +97,24 @@ def _advice(outcome: RuleOutcome, workload: WorkloadProfile | None) -> str | Non
     return None
 
 
+def cited(regulation: str, citation: str) -> str:
+    """`citation` led by its regulation's name, unless it already starts with it ("GDPR Art. 4(1)")."""
+    if _letters(citation).startswith(_letters(regulation)):
+        return citation
+    return f"{regulation} {citation}"
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
 def explanation_lines(
     outcomes: list[RuleOutcome], findings: tuple[Finding, ...], decision: Tier, workload: WorkloadProfile | None
 ) -> tuple[str, ...]:
     """Fired rules with their findings, the decision, then why each stricter tier did not apply."""
     fired = [o for o in outcomes if o.fired]
     lines = [
-        f"fired {o.entry.rule.id} [{o.entry.regulation} {o.entry.rule.citation}] -> {o.decision.value}: "
+        f"fired {o.entry.rule.id} [{cited(o.entry.regulation, o.entry.rule.citation)}] -> {o.decision.value}: "
         + reason(o, findings)
         + (f" ({o.decision_note})" if o.decision_note else "")
         for o in fired

@@ -10,15 +10,24 @@ grep-able, and still valid inside the JSON we print.
 Two layers, so nothing depends on each call site remembering: the CLI wraps
 stdout and stderr in `EscapingStream` for plain prints, and rich consoles come
 from `console()`, which escapes every string before rich adds its own styling.
+
+Logs are not terminals: a rich table written to a pipe or file wraps at 80
+columns and splits tokens, so `print_table` writes one `name key=value ...`
+line per row there instead, and consoles off a terminal never wrap prose.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import re
 import sys
 from typing import TextIO
 
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _CONTROLS = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0)) + _BIDI
@@ -77,7 +86,61 @@ class _EscapingConsole(Console):
         return super().render_str(escape_controls(text), **kwargs)
 
 
+def is_terminal(stream: TextIO) -> bool:
+    """Whether `stream` is a terminal; TTY_COMPATIBLE=1 or =0 (rich's convention) overrides the check."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    isatty = getattr(unescaped(stream), "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
 def console(file: TextIO | None = None, *, stderr: bool = False, **kwargs) -> Console:
-    """A rich console that escapes control characters in every string it renders."""
-    target = file if file is not None else (sys.stderr if stderr else sys.stdout)
-    return _EscapingConsole(file=unescaped(target), highlight=False, **kwargs)
+    """A rich console that escapes control characters in every string it renders.
+
+    Off a terminal it soft-wraps by default: a log line stays one line, whatever its length.
+    """
+    target = unescaped(file if file is not None else (sys.stderr if stderr else sys.stdout))
+    kwargs.setdefault("soft_wrap", not is_terminal(target))
+    return _EscapingConsole(file=target, highlight=False, **kwargs)
+
+
+def print_table(table: Table, name: str, file: TextIO | None = None) -> None:
+    """Print `table` as a rich table on a terminal, else its title, then `table_lines` (one line per row)."""
+    target = file if file is not None else sys.stdout
+    if is_terminal(target):
+        console(target, soft_wrap=False).print(table)
+        return
+    title = [_plain(table.title)] if table.title else []
+    for line in [*title, *table_lines(table, name)]:
+        target.write(line + "\n")
+
+
+def table_lines(table: Table, name: str) -> list[str]:
+    """One `name key=value ...` line per row: keys are the headers (spaces as `_`), values as `log_value`."""
+    keys = [_key(column.header, i) for i, column in enumerate(table.columns)]
+    rows = zip(*(list(column.cells) for column in table.columns), strict=True)
+    return [" ".join([name, *(f"{k}={log_value(_plain(v))}" for k, v in zip(keys, row, strict=True))]) for row in rows]
+
+
+_BARE = re.compile(r'[^\s"=\\]+')
+
+
+def log_value(text: str) -> str:
+    """`text` bare when it is one plain token, else JSON-quoted (empty, spaces, quotes, `=`, `\\`, controls)."""
+    if _BARE.fullmatch(text) and escape_controls(text) == text:
+        return text
+    return escape_controls(json.dumps(text, ensure_ascii=False))
+
+
+def _plain(cell) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return Text.from_markup(cell).plain if isinstance(cell, str) else str(cell)
+
+
+def _key(header, index: int) -> str:
+    return re.sub(r"\s+", "_", _plain(header).strip()) or f"column{index + 1}"

@@ -15,7 +15,7 @@ def test_policy_list_shows_every_pack_and_identity():
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr
     for pack in ("hipaa", "42-cfr-2", "pci-dss", "glba", "legal-privilege", "gdpr", "ccpa"):
-        assert f"\n{pack} " in "\n" + out
+        assert f"\npack id={pack} " in "\n" + out
     assert "identity: 42-cfr-2@" in out
 
 

@@ -1,4 +1,8 @@
-"""The terminal view: a table of records with findings, then a summary."""
+"""The terminal view: a table of records with findings, then a summary.
+
+Off a terminal (a CI log, a pipe, --out FILE) each row is one `finding ...` or
+`summary ...` line instead (see `terminal.print_table`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ class TableFormat:
     """Collects up to MAX_ROWS flagged records and prints them with the summary."""
 
     def __init__(self, out, options) -> None:
-        self.console = terminal.console(out, soft_wrap=False)
+        self.out = out
+        self.console = terminal.console(out)
         self.rows: list = []
         self.more = 0
 
@@ -30,10 +35,10 @@ class TableFormat:
     def finish(self, summary) -> None:
         """Print the findings table and the summary."""
         if self.rows:
-            self.console.print(_findings_table(self.rows))
+            terminal.print_table(_findings_table(self.rows), "finding", self.out)
             if self.more:
                 self.console.print(f"... and {self.more} more records with findings (use --output jsonl for all)")
-        self.console.print(_summary_table(summary))
+        terminal.print_table(_summary_table(summary), "summary", self.out)
 
 
 def _findings_table(rows) -> Table:
