@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass
 
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
 from audit.errors import ConfigError
@@ -80,6 +82,24 @@ class _OfflineSpacyNlpEngine(SpacyNlpEngine):
         return artifacts
 
 
+class _IndexedContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's context enhancer, finding a match's token by bisection instead of a scan from the start.
+
+    Presidio walks the tokens for every result: quadratic in a window (444 results in 8,000
+    characters took 6.5 s). Same answer: the first token that ends after the match starts.
+    """
+
+    _ends: tuple[object, list[int]] = (None, [])
+
+    def _find_index_of_match_token(self, word: str, start: int, tokens, tokens_indices: list[int]) -> int:
+        if self._ends[0] is not tokens_indices:
+            self._ends = (tokens_indices, [i + len(t) for i, t in zip(tokens_indices, tokens, strict=False)])
+        index = bisect.bisect_right(self._ends[1], start)
+        if index == len(self._ends[1]):
+            raise ValueError(f"Did not find word '{word}' in the list of tokens although it is expected to be found")
+        return index
+
+
 def _keep_only_ner(nlp) -> None:
     """Disable every component but NER and what NER listens to: nothing else reads their output.
 
@@ -122,6 +142,11 @@ def build_engine(settings: Settings) -> Engine:
         registry.remove_recognizer(name)
     for recognizer in recognizer_registry.build_recognizers(settings):
         registry.add_recognizer(recognizer)
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
+    analyzer = AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=["en"],
+        context_aware_enhancer=_IndexedContextEnhancer(),
+    )
     names = tuple(sorted(r.name for r in registry.recognizers))
     return Engine(analyzer=analyzer, nlp_engine=nlp_engine, model_name=settings.spacy_model, recognizer_names=names)

@@ -31,6 +31,16 @@ def rx(pattern: str, flags: int = 0) -> re.Pattern:
 # Letters of any script: upper-case, lower-case, any.
 UP = r"[^\W\d_a-zà-ÿ]"
 LETTER = r"[^\W\d_]"
+MAX_WORD = 40
+
+
+def word(first: str, rest: str) -> str:
+    r"""A pattern for one word of at most MAX_WORD characters: `first`, then `rest` (a class) up to the word's end.
+
+    Bounded and possessive, and it fails on a longer run: an unbounded `[A-Z][\w.-]*` is
+    retried from every capital of a run, which is quadratic (8 s on 40,000 capitals).
+    """
+    return rf"{first}{rest}{{0,{MAX_WORD - 1}}}+(?!{rest})"
 
 
 class RegexRecognizer(EntityRecognizer):

@@ -9,11 +9,11 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import care_note, case_profile
-from audit.scanner.recognizers.general_base import LETTER, UP, RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.general_base import LETTER, UP, RegexRecognizer, Rule, rx, word
 from audit.scanner.recognizers.places_in_context import names_a_place
 
-_WORD = rf"{LETTER}[\w'’.-]*"
-_CAP = rf"{UP}[\w'’.-]*"
+_WORD = word(LETTER, r"[\w'’.-]")
+_CAP = word(UP, r"[\w'’.-]")
 _SUFFIX = (
     r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Courts|Way|Place|Pl|Terrace|"
     r"Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Loop|Trail|Trl|Crescent|Cres|Close|Row|Alley|Plaza|"

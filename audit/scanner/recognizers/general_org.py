@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from audit.scanner.lexicon import care_note, case_profile
-from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx, word
 from audit.scanner.recognizers.places_in_context import names_a_place
 
-_CAP = rf"{UP}[\w'’&.-]*"
+_CAP = word(UP, r"[\w'’&.-]")
 _SUFFIX = (
     r"Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Company|Co|GmbH|AG|SA|S\.A|NV|BV|PLC|Pty|"
     r"Group|Holdings|Partners|Associates|Agency|Bank|Solutions|Technologies|Systems|Labs|Consulting|Ventures|"
