@@ -19,6 +19,7 @@ from audit.parallel import ParallelResolver, assemble_in_pool, resolve_jobs
 from audit.policy.shapes import shapes_of
 from audit.readers import ReadOptions, read_paths
 from audit.scanner.analyze import analyze_texts
+from audit.scanner.budget import OverBudget, time_budget
 from audit.scanner.engine import Engine, build_engine
 from audit.settings import Settings
 
@@ -107,12 +108,17 @@ def analyze_unique(ctx: ScanContext, texts: Iterable[str]) -> dict[bytes, SpansO
 
 
 def _analyze_each(ctx: ScanContext, texts: list[str]) -> list[SpansOrReason]:
-    """Analyse `texts` together; if that raises, one by one, reporting the ones that still raise."""
+    """Analyse `texts` together, each slice within the time budget; if that fails, one by one,
+    reporting the ones that still fail (as the worker pool does)."""
     try:
-        return list(analyze_texts(ctx.engine, ctx.settings, texts))
+        with time_budget(ctx.settings.message_time_budget) as restart:
+            return list(analyze_texts(ctx.engine, ctx.settings, texts, progress=restart))
+    except OverBudget as exc:
+        reason = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per text; never with its content
-        if len(texts) == 1:
-            return [f"analysis failed ({type(exc).__name__})"]
+        reason = f"analysis failed ({type(exc).__name__})"
+    if len(texts) == 1:
+        return [reason]
     return [_analyze_each(ctx, [t])[0] for t in texts]
 
 

@@ -47,8 +47,8 @@ class Settings(BaseModel):
     cache_dir: str | None = None
     jobs: int = 0  # 0: all cores
     batch_size: int = 256
-    max_chunk_chars: int = 100_000
-    message_time_budget: float = 10.0  # seconds per message before it is reported and skipped
+    max_chunk_chars: int = 20_000  # window size: the time budget applies to each window of a long text
+    message_time_budget: float = 10.0  # seconds per window (or slice of short texts) before the message is skipped
     strict: bool = False
     home: str | None = None
 

@@ -5,11 +5,13 @@ pure `analyze_texts` on them with its own engine, built once when the worker
 starts (or inherited from the parent under the 'fork' start method), and sends
 back spans only.
 
-The time budget: a chunk of n texts may take `budget * max(1, n / 16)` seconds.
-A chunk that takes longer (or whose worker dies) gets its worker killed and
-restarted, and its texts retried one per chunk with `budget` seconds each; a
-single text that still runs out of time, crashes its worker or raises is
-reported as unanalysed instead of stalling the scan.
+The time budget applies to each slice of analysis (one window of a long text,
+or a few short texts: `audit.scanner.windows`): the worker reports before each
+slice, and a slice that takes longer than `budget` seconds (or whose worker
+dies) gets its worker killed and restarted, and the chunk's texts retried one
+per chunk; a single text that still runs out of time, crashes its worker or
+raises is reported as unanalysed instead of stalling the scan. A long text is
+not cut off for being long: each of its windows has the whole budget.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from multiprocessing.connection import wait
 
 from audit.errors import AuditError
 from audit.model import Span
+from audit.scanner.budget import over_budget_reason
 
 _PREFETCH = 2  # chunks assigned to a worker at once: one running, one queued behind it
-_TEXTS_PER_BUDGET = 16
 
 
 class AnalysisWorkerError(AuditError):
@@ -167,6 +169,9 @@ class WorkerPool:
         if kind == "ready":
             worker.ready = True
             return
+        if kind == "slice":  # the head chunk's next slice starts, with a budget of its own
+            worker.head_started = time.monotonic()
+            return
         chunk = worker.assigned.popleft()
         worker.head_started = time.monotonic()
         if kind == "ok":
@@ -180,17 +185,14 @@ class WorkerPool:
             self._finished.append(top)
 
     def _next_deadline(self) -> float | None:
-        ends = [w.head_started + self._allowance(w.assigned[0]) for w in self.workers if w.ready and w.assigned]
+        ends = [w.head_started + self.budget for w in self.workers if w.ready and w.assigned]
         return min(ends, default=None)
-
-    def _allowance(self, chunk: Chunk) -> float:
-        return self.budget * max(1.0, len(chunk.texts) / _TEXTS_PER_BUDGET)
 
     def _expire(self) -> None:
         now = time.monotonic()
         for worker in self.workers:
-            if worker.ready and worker.assigned and now - worker.head_started > self._allowance(worker.assigned[0]):
-                self._fail_worker(worker, f"it took longer than the {self.budget:g}s time budget")
+            if worker.ready and worker.assigned and now - worker.head_started > self.budget:
+                self._fail_worker(worker, over_budget_reason(self.budget))
 
     def _fail_worker(self, worker: _Worker, reason: str) -> None:
         """Kill and replace a worker; its running chunk is isolated, its queued ones go back in line."""
@@ -258,12 +260,12 @@ def _worker_main(conn, settings_json: str, engine) -> None:
             return
         if texts is None:
             return
-        conn.send(_analyze(analyze_texts, engine, settings, texts))
+        conn.send(_analyze(analyze_texts, engine, settings, texts, lambda: conn.send(("slice", None))))
 
 
-def _analyze(analyze_texts, engine, settings, texts: Sequence[str]) -> tuple[str, object]:
+def _analyze(analyze_texts, engine, settings, texts: Sequence[str], progress) -> tuple[str, object]:
     try:
-        found = analyze_texts(engine, settings, texts)
+        found = analyze_texts(engine, settings, texts, progress=progress)
     except Exception as exc:  # noqa: BLE001 - reported per text by the main process, never with text
         return "error", type(exc).__name__
     return "ok", [[(s.start, s.end, s.entity_type, s.score, s.recognizer, s.kind) for s in spans] for spans in found]

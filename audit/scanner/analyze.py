@@ -1,34 +1,44 @@
 """Analyze texts: spaCy in batches (nlp.pipe), Presidio's recognizers, our false-positive filters.
 
+Long texts are cut into windows (`audit.scanner.windows`), analysed in slices of bounded size.
+
 `analyze_texts` is a pure function of (engine, settings, texts): no I/O, no
 global state, so it runs the same in a worker process or on a Spark executor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from audit.model import Span
 from audit.scanner import filters
 from audit.scanner.engine import Engine
 from audit.scanner.recognizers import CONTEXT_ENTITIES
+from audit.scanner.windows import MAX_SLICE_WINDOWS, slices, spacy_view, windows
 from audit.settings import Settings
 
-CHUNK_OVERLAP = 200
 
+def analyze_texts(
+    engine: Engine, settings: Settings, texts: Sequence[str], progress: Callable[[], None] | None = None
+) -> list[tuple[Span, ...]]:
+    """Spans for each text, in input order. Long texts are analysed in overlapping windows, never truncated.
 
-def analyze_texts(engine: Engine, settings: Settings, texts: Sequence[str]) -> list[tuple[Span, ...]]:
-    """Spans for each text, in input order. Long texts are chunked with overlap, never truncated."""
-    pieces: list[tuple[int, int, str]] = []  # (text index, offset, chunk)
-    for i, text in enumerate(texts):
-        for offset, chunk in chunk_text(text, settings.max_chunk_chars):
-            pieces.append((i, offset, chunk))
+    Windows go through spaCy and the recognizers in slices of at most `max_chunk_chars`
+    characters. `progress`, when given, is called before each slice and before the final
+    filtering: a time budget per window restarts there.
+    """
     found: list[list[Span]] = [[] for _ in texts]
-    chunks = [p[2] for p in pieces]
-    artifacts = engine.nlp_engine.process_batch(chunks, language="en", batch_size=64)
-    for (i, offset, chunk), (_, nlp_artifacts) in zip(pieces, artifacts, strict=True):
-        for span in _analyze_one(engine, settings, chunk, nlp_artifacts):
-            found[i].append(_shift(span, offset))
+    pieces = [w for i, text in enumerate(texts) for w in windows(i, text, settings.max_chunk_chars)]
+    for part in slices(pieces, settings.max_chunk_chars):
+        if progress:
+            progress()
+        views = [spacy_view(w.text) for w in part]
+        artifacts = engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)
+        for w, (_, nlp_artifacts) in zip(part, artifacts, strict=True):
+            spans = _analyze_one(engine, settings, w.text, nlp_artifacts)
+            found[w.index].extend(w.shift(s) for s in spans if w.owns(s))
+    if progress:
+        progress()
     return [filters.finalize(texts[i], _dedupe(spans), settings) for i, spans in enumerate(found)]
 
 
@@ -49,32 +59,6 @@ def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts) -
         kind = "context" if r.entity_type in CONTEXT_ENTITIES else "identifier"
         spans.append(Span(r.start, r.end, r.entity_type, round(float(r.score), 4), name, kind))
     return spans
-
-
-def chunk_text(text: str, size: int, overlap: int = CHUNK_OVERLAP) -> list[tuple[int, str]]:
-    """Split `text` into (offset, chunk) pieces of at most `size` chars, overlapping by `overlap`.
-
-    Cuts fall on whitespace where there is some, so a token is never split in the middle.
-    """
-    if len(text) <= size:
-        return [(0, text)]
-    out, start = [], 0
-    while start < len(text):
-        end = min(start + size, len(text))
-        if end < len(text):
-            cut = text.rfind(" ", start + size // 2, end)
-            end = cut if cut > start else end
-        out.append((start, text[start:end]))
-        if end >= len(text):
-            break
-        start = max(end - overlap, start + 1)
-    return out
-
-
-def _shift(span: Span, offset: int) -> Span:
-    if not offset:
-        return span
-    return Span(span.start + offset, span.end + offset, span.entity_type, span.score, span.recognizer, span.kind)
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:

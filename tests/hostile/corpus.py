@@ -18,6 +18,26 @@ GOOD = json.dumps(CHAT)
 DEEP_TOOL_DEPTHS = (50, 300, 450, 600, 5000)
 MANY_PARTS = 100_000
 
+# Message texts of n characters that once took super-linear time: a pattern retried from every
+# capital of a run (facility, organisation), spaCy's tokenizer peeling affixes off a long token.
+SLOW_SHAPES = {
+    "upper-run": lambda n: "A" * n,
+    "Ab-": lambda n: "Ab-" * (n // 3),
+    "A.": lambda n: "A." * (n // 2),
+    "AB-": lambda n: "AB-" * (n // 3),
+    "U.S.": lambda n: "U.S." * (n // 4),
+    "McA": lambda n: "McA" * (n // 3),
+    "quotes": lambda n: '"' * n,
+    "apostrophes": lambda n: "'" * n,
+    "parens": lambda n: "(" * n,
+    "hashes": lambda n: "#" * n,
+    "dot-comma": lambda n: ".," * (n // 2),
+    "emoji": lambda n: "\U0001f600" * n,
+    "word-then-quotes": lambda n: "x" * (n // 2) + '"' * (n // 2),
+    "possessives": lambda n: "a" + "'s" * (n // 2),
+    "a.": lambda n: "a." * (n // 2),
+}
+
 
 @dataclass(frozen=True)
 class Expect:

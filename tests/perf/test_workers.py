@@ -78,22 +78,20 @@ def test_memo_stays_bounded_over_a_long_input(make_ctx):
     assert len(ctx.memo) == 50
 
 
-def test_an_over_budget_message_is_reported_and_the_rest_is_scanned(make_ctx):
-    # ~1.8M characters of prose: tens of seconds of spaCy time, far over a 5s budget that a normal
-    # message (milliseconds, well under a second even on a loaded machine) never comes near.
-    huge = "The patient John Smith reported mild headaches after lunch. " * 30000
+def test_a_long_message_is_scanned_in_windows_each_within_the_budget(make_ctx):
+    # ~300,000 characters of prose: several seconds in all, over a 5s budget on a loaded machine,
+    # but each 20,000-character window takes well under a second (tests/scanner/test_budget.py
+    # covers a message that is cut off).
+    huge = "The patient John Smith reported mild headaches after lunch. " * 5000 + "SSN 123-45-6789"
     ctx = make_ctx(jobs=2, message_time_budget=5.0)
     texts = ["Email bob@example.com", huge, "Call 212-555-0187", "Plain text"]
     records = [Record("mem", str(i), i + 1, (Message(0, "user", t),)) for i, t in enumerate(texts)]
     summary, errors = ScanSummary(), []
-    started = time.monotonic()
     results = list(scan_records(ctx, records, summary, on_error=errors.append))
-    assert time.monotonic() - started < 120
     assert [r.record_id for r in results] == ["0", "1", "2", "3"]
-    assert summary.messages_unscanned == 1
-    assert len(errors) == 1 and errors[0].line == 2 and "time budget" in errors[0].reason
-    assert huge[:20] not in errors[0].reason
-    assert results[0].findings and results[2].findings and not results[1].findings
+    assert summary.messages_unscanned == 0 and not errors
+    assert results[0].findings and results[2].findings
+    assert any(f.entity_type == "US_SSN" and f.start == len(huge) - 11 for f in results[1].findings)
 
 
 def test_a_worker_killed_mid_chunk_is_replaced_and_its_texts_analysed(make_ctx):
@@ -136,12 +134,12 @@ def test_scan_to_reports_unscanned_messages_as_a_failed_outcome(tmp_path, monkey
     assert "analysis failed (ValueError)" in errors[0].reason
 
 
-def _fail_on_second(engine, settings, texts):
+def _fail_on_second(engine, settings, texts, progress=None):
     from audit.scanner.analyze import analyze_texts
 
     if "second line" in texts:
         raise ValueError("boom")
-    return analyze_texts(engine, settings, texts)
+    return analyze_texts(engine, settings, texts, progress)
 
 
 def _pump_until(pool, chunks, timeout, until=None):
