@@ -54,15 +54,15 @@ def load_for_scan(path: Path, settings, quiet: bool) -> baseline_lib.Baseline:
     from audit.fingerprint import load_secret
 
     accepted = baseline_lib.load(path)
-    if not quiet:
-        expired = accepted.expired_entries()
-        if expired:
-            console_err().print(f"baseline {path}: {len(expired)} expired entries no longer hide findings")
-        if not baseline_lib.check_secret(accepted, load_secret(settings.home_dir())):
-            console_err().print(
-                f"baseline {path}: made with another fingerprint secret; every finding will look new "
-                "(share the secret: see docs/ci.md)"
-            )
+    expired = accepted.expired_entries()
+    if expired and not quiet:
+        console_err().print(f"baseline {path}: {len(expired)} expired entries no longer hide findings")
+    # even under --quiet (pre-commit): it is why every finding of the scan that follows looks new
+    if not baseline_lib.check_secret(accepted, load_secret(settings.home_dir())):
+        console_err().print(
+            f"baseline {path}: made with another fingerprint secret; every finding will look new "
+            "(share the secret: see docs/ci.md)"
+        )
     return accepted
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,9 +20,32 @@ def console_err() -> Console:
     return terminal.console(stderr=True)
 
 
+QUIET_ERROR_LINES = 10
+
+
 def write_error_lines(error) -> None:
     """One line per unreadable record: file, line, reason."""
     print(f"audit: skipped {terminal.one_line(str(error))}", file=sys.stderr)
+
+
+def error_writer(quiet: bool) -> Callable[[object], None]:
+    """`write_error_lines`; under --quiet the first QUIET_ERROR_LINES only, then one line saying more were hidden.
+
+    Quiet still names the file and line that made the scan fail: a pre-commit
+    hook runs with --quiet, and its exit 3 must say which file to look at.
+    """
+    if not quiet:
+        return write_error_lines
+    seen = itertools.count()
+
+    def write(error) -> None:
+        n = next(seen)
+        if n < QUIET_ERROR_LINES:
+            write_error_lines(error)
+        elif n == QUIET_ERROR_LINES:
+            print("audit: more unreadable records not shown (--quiet)", file=sys.stderr)
+
+    return write
 
 
 def progress_wanted(quiet: bool) -> bool:

@@ -11,7 +11,7 @@ import typer
 
 from audit import api
 from audit.cli import baseline_cmd
-from audit.cli.common import console_err, progress_for, write_error_lines
+from audit.cli.common import console_err, error_writer, progress_for
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import Tier
 from audit.outputs import open_output, refuse_inputs_as_outputs
@@ -52,9 +52,14 @@ def scan(
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record.")] = False,
     config: Annotated[
-        str | None, typer.Option(help="Config file (default: ./audit.toml or [tool.llm-audit] in ./pyproject.toml).")
+        str | None, typer.Option(help="Config file (default: ./audit.toml or \\[tool.llm-audit] in ./pyproject.toml).")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or error lines on stderr.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar or summaries on stderr; errors still print (the first 10)."
+        ),
+    ] = False,
     sarif: Annotated[Path | None, typer.Option("--sarif", help="Also write SARIF 2.1.0 to FILE.")] = None,
     sarif_root: Annotated[
         Path | None,
@@ -130,7 +135,7 @@ def scan(
         fanout = Fanout(
             targets, accepted.filter if accepted else None, fail_on=fail_on, sarif_root=sarif_root and str(sarif_root)
         )
-        on_error = None if quiet else write_error_lines
+        on_error = error_writer(quiet)
         progress = stack.enter_context(progress_for(quiet))
         if recorder:
             stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
