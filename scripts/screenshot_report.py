@@ -4,7 +4,7 @@
     python scripts/screenshot_report.py report.html -o report.png --width 390 --max-height 1800
 
 The README's images: docs/img/report-desktop.png (--width 1280 --max-height 1500 --shrink) and
-docs/img/report-phone.png (--width 390 --max-height 1600 --shrink), from the samples' report.
+docs/img/report-phone.png (--width 390 --max-height 2100 --shrink), from the samples' report.
 
 Needs Debian's chromium (`apt-get install chromium`). Chromium is kept off the
 network: name resolution fails for every host, the proxy is a dead port, QUIC,

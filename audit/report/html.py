@@ -68,12 +68,17 @@ def _flows(data: ReportData) -> str:
     rows = [
         [e(r.workload), f'<span class="bad">{e(KIND_LABELS.get(r.kind, r.kind))}</span>', f"<code>{e(r.category)}</code>",
          e(flows_section.seen(r) or r.flow or "-"), e(r.endpoint), tier_badge(r.required) if r.required else "-",
-         e(", ".join(r.regulations) or "-"), e(r.citation or "-"), e(plain(r.explanation))]
+         _regulation(r.regulations, r.citation), e(plain(r.explanation))]
         for r in s.blocking()
     ]  # fmt: skip
-    headers = ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation"]
-    html += "<h3>Flow violations and drift</h3>" + table([*headers, "citation", "why"], rows)
+    headers = ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation and citation"]
+    html += "<h3>Flow violations and drift</h3>" + table(headers, rows, note="why")
     return html + _advisory(data) + "</div>"
+
+
+def _regulation(regulations: list[str], citation: str) -> str:
+    """'CCPA: Cal. Civ. Code 1798.81.5' (one column, so the table fits a tablet)."""
+    return e(": ".join(x for x in (", ".join(regulations), citation) if x) or "-")
 
 
 def _advisory(data: ReportData) -> str:
@@ -95,7 +100,7 @@ def _advisory(data: ReportData) -> str:
     what = count(len(advisory), "undeclared data category", "undeclared data categories")
     return (
         f"<details><summary>Advisory: {what} in {workloads}, allowed by the endpoints' agreements</summary>"
-        + table(["workload", "category", "observed", "endpoint", "why"], rows)
+        + table(["workload", "category", "observed", "endpoint"], rows, note="why")
         + "</details>"
     )
 

@@ -32,13 +32,16 @@ h1{margin:0 0 4px;font-size:26px}h2{margin:28px 0 10px;font-size:20px}h3{margin:
 svg{max-width:100%;height:auto}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:break-word}
-th{color:#374151;background:#f9fafb}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:anywhere}
+th{color:#374151;background:#f9fafb;overflow-wrap:normal}
 .tier{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
+@media (min-width:1000px){.tier{white-space:nowrap}}
 .bad{color:#b91c1c;font-weight:600}.ok{color:#15803d}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f4f6;padding:0 3px;border-radius:3px;overflow-wrap:anywhere}
 ul{margin:4px 0;padding-left:20px}
 .nowrap{white-space:nowrap}
+tr.noted td{border-bottom:0}tr.note td{color:#374151;padding-top:0}
+tr.note td::before{content:attr(data-label) ": ";color:#6b7280;font-weight:600}
 details{margin-top:10px}summary{cursor:pointer;font-weight:600;font-size:14px}
 @media (max-width:640px){
 main{padding:12px}h1{font-size:22px}.panel{padding:10px}
@@ -65,16 +68,28 @@ def tier_badge(tier: Tier) -> str:
     return f'<span class="tier t-{tier.value}" title="{e(tier.value)}">{e(tier_label(tier))}</span>'
 
 
-def table(headers: list[str], rows: list[list[str]], empty: str = "none") -> str:
-    """A table whose cells are already-escaped HTML; on a phone each row becomes a labelled card."""
+def table(headers: list[str], rows: list[list[str]], empty: str = "none", note: str = "") -> str:
+    """A table whose cells are already-escaped HTML; on a phone each row becomes a labelled card.
+
+    With `note`, each row's last cell goes on a full-width line of its own under the row, headed
+    `note`: long explanations then do not squeeze every other column into a narrow strip.
+    """
     if not rows:
         return f'<p class="meta">{e(empty)}</p>'
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f'<td data-label="{e(h)}">{c}</td>' for h, c in zip(headers, row, strict=True)) + "</tr>"
-        for row in rows
-    )
+    body = "".join(_row(headers, row, note) for row in rows)
     return f'<div class="scroll"><table class="rt"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def _row(headers: list[str], row: list[str], note: str) -> str:
+    cells = row[:-1] if note else row
+    html = "".join(f'<td data-label="{e(h)}">{c}</td>' for h, c in zip(headers, cells, strict=True))
+    if not note:
+        return f"<tr>{html}</tr>"
+    return (
+        f'<tr class="noted">{html}</tr>'
+        f'<tr class="note"><td colspan="{len(headers)}" data-label="{e(note)}">{row[-1]}</td></tr>'
+    )
 
 
 def cards(items: list[tuple[int, str]]) -> str:

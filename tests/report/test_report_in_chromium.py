@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (CI installs it)"),
 ]
-WIDTHS = (1280, 390)
+WIDTHS = (1280, 800, 390)  # desktop, tablet, phone
 
 
 def _script():
