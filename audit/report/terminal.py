@@ -114,7 +114,7 @@ def print_table(table: Table, name: str, file: TextIO | None = None) -> None:
     if is_terminal(target):
         console(target, soft_wrap=False).print(table)
         return
-    title = [_plain(table.title)] if table.title else []
+    title = [one_line(_plain(table.title))] if table.title else []
     for line in [*title, *table_lines(table, name)]:
         target.write(line + "\n")
 
