@@ -76,6 +76,9 @@ def _flows(data: ReportData) -> str:
     return html + _advisory(data) + "</div>"
 
 
+_DECISIONS_NOTE = '<p class="meta">Records with findings, each counted once, at the strictest rule it fired.</p>'
+
+
 def _regulation(regulations: list[str], citation: str) -> str:
     """'CCPA: Cal. Civ. Code 1798.81.5' (one column, so the table fits a tablet)."""
     return e(": ".join(x for x in (", ".join(regulations), citation) if x) or "-")
@@ -107,7 +110,7 @@ def _advisory(data: ReportData) -> str:
 
 def _charts(data: ReportData) -> str:
     panels = [
-        ("Decisions by workload", charts.decisions_by_workload(data.workloads) + "<br>" + charts.legend()),
+        ("Decisions by workload", _DECISIONS_NOTE + charts.decisions_by_workload(data.workloads) + charts.legend()),
         ("Findings by regulation", charts.counts_chart("Findings by regulation", data.by_regulation)),
         ("Findings by entity type", charts.counts_chart("Findings by entity type", data.by_entity)),
     ]

@@ -29,7 +29,7 @@ h1{margin:0 0 4px;font-size:26px}h2{margin:28px 0 10px;font-size:20px}h3{margin:
 .card .n{font-size:28px;font-weight:700}.card .l{color:#6b7280;font-size:13px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:12px}
 .panel{background:#fff;border-radius:8px;padding:14px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08);min-width:0}
-svg{max-width:100%;height:auto}
+svg{display:block;max-width:100%;height:auto}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:anywhere}

@@ -72,6 +72,7 @@ def test_decisions_by_workload_counts_each_record_at_its_own_tier(samples):
     assert card.tiers == {t: per_record[t] for t in Tier if per_record[t]}  # the scan's own per-record decisions
     assert card.decision is Tier.STRIP and card.tiers[Tier.STRIP] < card.records_with_findings
     assert sum(card.tiers.values()) == card.records_with_findings
+    assert all(next(iter(w.tiers)) is w.decision for w in data.workloads)  # the strictest record sets the decision
     svg = visible(html.render(data))
     assert f"card-support: {card.tiers[Tier.STRIP]} records strip before any model" in svg
     assert f"card-support: {card.tiers[Tier.SELF_HOSTED]} records self-hosted models only" in svg
@@ -159,7 +160,7 @@ def test_tables_carry_column_names_for_the_phone_layout():
     doc = html.render(report_data())
     assert "@media (max-width:640px)" in html.CSS and "content:attr(data-label)" in html.CSS
     assert '<td data-label="workload">clinical-notes</td>' in doc
-    assert "repeat(auto-fit" in html.CSS and "svg{max-width:100%;height:auto}" in html.CSS
+    assert "repeat(auto-fit" in html.CSS and "svg{display:block;max-width:100%;height:auto}" in html.CSS
 
 
 def test_the_stylesheet_is_allowed_by_its_hash_and_nothing_else_styles_the_page():
