@@ -2,7 +2,9 @@
 
 Set AUDIT_TEST_PG_URL (e.g. postgresql+psycopg://audit:audit@localhost/audit_test)
 to run the `db_url`-parametrized tests on PostgreSQL too; that database is
-wiped (schema public dropped) before each test that uses it.
+wiped (schema public dropped) before each test that uses it. `.ci/postgres.sh`
+starts a throwaway server and sets it. With AUDIT_REQUIRE_PG=1 (as `.ci/run`
+sets) those tests fail instead of skipping when the URL is unset.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import pytest
 from audit.model import Evaluation, Finding, RecordResult, RuleHit, Tier
 
 PG_URL = os.environ.get("AUDIT_TEST_PG_URL")
+REQUIRE_PG = os.environ.get("AUDIT_REQUIRE_PG") == "1"  # .ci/run sets it: without a URL the PostgreSQL tests fail
 BACKENDS = [
     "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="AUDIT_TEST_PG_URL unset")),
+    pytest.param(
+        "postgresql", marks=pytest.mark.skipif(not PG_URL and not REQUIRE_PG, reason="AUDIT_TEST_PG_URL unset")
+    ),
 ]
 
 
@@ -35,6 +40,8 @@ def db_url(request, tmp_path) -> str:
     """A registry URL on each backend: a fresh SQLite file, or the wiped PostgreSQL test database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'registry.db'}"
+    if not PG_URL:
+        pytest.fail("AUDIT_REQUIRE_PG=1 but AUDIT_TEST_PG_URL is unset: the PostgreSQL tests cannot run")
     _wipe_pg(PG_URL)
     return PG_URL
 
