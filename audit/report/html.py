@@ -1,7 +1,9 @@
 """The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or links out).
 
 Every string from the registry or the logs goes through `html.escape`; a
-Content-Security-Policy meta tag forbids scripts as a second line of defence.
+Content-Security-Policy meta tag forbids scripts and every style but the page's
+own stylesheet as a second line of defence (see html_layout). Words, not codes:
+tiers and hosting are written for a compliance officer (wording); the JSON report keeps the codes.
 """
 
 from __future__ import annotations
@@ -33,12 +35,8 @@ def _summary(data: ReportData) -> str:
             (len(waivers), "waivers expiring within 30 days"),
         ]
     )
-    rows = [[e(w.name), e(", ".join(w.regulations) or "-"), _by_tier(w)] for w in strip]
-    html += "<h3>Must strip identifiers before any model, self-hosted or not</h3>" + table(
-        ["workload", "regulations", "records by tier"], rows
-    )
-    rows = [[e(w.name), e(", ".join(w.regulations) or "-"), _by_tier(w)] for w in hosted]
-    html += "<h3>Must stay on self-hosted models</h3>" + table(["workload", "regulations", "records by tier"], rows)
+    html += _tier_table("Must strip identifiers before any model, self-hosted or not", strip)
+    html += _tier_table("Must stay on self-hosted models", hosted)
     rows = [[e(w.name), tier_badge(w.decision), f'<span class="bad">{e(hosting_label(w.hosting))}</span>'] for w in bad]
     html += "<h3>Violations (the declared hosting does not allow the decision)</h3>" + table(
         ["workload", "decision", "declared hosting"], rows
@@ -50,6 +48,11 @@ def _summary(data: ReportData) -> str:
     ]  # fmt: skip
     html += "<h3>Expiring waivers</h3>" + table(["workload", "waives", "owner", "expires", "days left"], rows)
     return html
+
+
+def _tier_table(title: str, workloads: list[WorkloadReport]) -> str:
+    rows = [[e(w.name), e(", ".join(w.regulations) or "-"), _by_tier(w)] for w in workloads]
+    return f"<h3>{e(title)}</h3>" + table(["workload", "regulations", "records by tier"], rows)
 
 
 def _by_tier(w: WorkloadReport) -> str:
