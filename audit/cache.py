@@ -55,14 +55,17 @@ def text_key(secret: bytes, text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=secret[:64], digest_size=16).digest()
 
 
-def detection_identity(settings, engine, policy_identity: str) -> str:
-    """A digest of everything that decides the spans found in a text."""
+def detection_identity(settings, policy_identity: str) -> str:
+    """A digest of everything that decides the spans found in a text.
+
+    Computed without loading spaCy or Presidio, so a run whose texts are all
+    cached never loads them: the engine's pipes and recognizers follow from
+    our scanner code (in the source digest), the settings and the versions.
+    """
     parts = {
         "schema": SCHEMA_VERSION,
         "versions": {p: _version(p) for p in ("llm-audit", "presidio-analyzer", "spacy")},
-        "model": [engine.model_name, engine.nlp.meta.get("name"), engine.nlp.meta.get("version")],
-        "pipes": list(engine.nlp.pipe_names),
-        "recognizers": list(engine.recognizer_names),
+        "model": [settings.spacy_model, _model_identity(settings.spacy_model)],
         "settings": settings.model_dump(exclude=set(NON_DETECTION_SETTINGS), mode="json"),
         "source": _scanner_source_digest(),
         "policy": policy_identity,
@@ -76,6 +79,14 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _model_identity(model: str) -> str:
+    """The installed model package's version, or a digest of a model directory's meta.json."""
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        return hashlib.blake2b(meta.read_bytes(), digest_size=16).hexdigest()
+    return _version(model)
 
 
 def _scanner_source_digest() -> str:

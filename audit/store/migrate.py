@@ -14,15 +14,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 from audit.errors import StoreError
 from audit.store.db import redact_url, sqlite_path, utcnow
+
+if TYPE_CHECKING:  # Alembic is imported where used: it costs half a second of every start otherwise
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 PG_LOCK_KEY = 0x6C6C6D61  # "llma": one advisory lock for schema changes
 
@@ -38,6 +39,8 @@ def migrations_dir() -> Path:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic Config built in code (no alembic.ini); `connection` is handed to env.py."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
@@ -46,6 +49,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The latest revision this llm-audit knows."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -65,6 +70,9 @@ class SchemaState:
 
 def schema_state(connection: Connection) -> SchemaState:
     """The database's revision against this llm-audit's migrations."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     current = MigrationContext.configure(connection).get_current_revision()
     known = current is None or _known(script, current)
@@ -98,7 +106,7 @@ def ensure_schema(engine: Engine, url: str, allow_upgrade: bool = True) -> Schem
             )
         if state.current is not None:
             backup_sqlite(url, state.current)
-        command.upgrade(alembic_config(conn), "head")
+        _upgrade_to_head(conn)
     return SchemaState(state.head, state.head, True)
 
 
@@ -142,7 +150,13 @@ def _upgrade_server(engine: Engine, url: str) -> None:
         if not state.known:
             raise StoreError(f"{redact_url(url)}: schema revision {state.current} is newer than this llm-audit")
         if not state.up_to_date:
-            command.upgrade(alembic_config(conn), "head")
+            _upgrade_to_head(conn)
+
+
+def _upgrade_to_head(conn: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(conn), "head")
 
 
 __all__ = ["SchemaState", "ensure_schema", "head_revision", "migrations_dir", "schema_state", "upgrade", "utcnow"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit.model import WorkloadProfile
 from audit.settings import DEFAULT_DB_FILE, Settings
-from audit.store.manifest import profiles_from_manifest
-from audit.store.recorder import ScanRecorder
-from audit.store.registry import Registry
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a scan records: a --no-registry scan never needs it
+    from audit.store.recorder import ScanRecorder
+    from audit.store.registry import Registry
 
 
 def wants_registry(settings: Settings, choice: bool | None) -> bool:
@@ -27,12 +29,18 @@ def wants_registry(settings: Settings, choice: bool | None) -> bool:
 
 def open_for_scan(settings: Settings, choice: bool | None) -> Registry | None:
     """The registry to record into, or None."""
-    return Registry.open(settings.db_url(), home=settings.home_dir()) if wants_registry(settings, choice) else None
+    if not wants_registry(settings, choice):
+        return None
+    from audit.store.registry import Registry
+
+    return Registry.open(settings.db_url(), home=settings.home_dir())
 
 
 def scan_profiles(registry: Registry | None, manifest: str | None) -> dict[str, WorkloadProfile]:
     """Workload profiles for the policy engine: from --manifest if given, else the registry's."""
     if manifest:
+        from audit.store.manifest import profiles_from_manifest
+
         return profiles_from_manifest(manifest)
     return registry.profiles() if registry else {}
 
@@ -44,6 +52,7 @@ def recorder_for_scan(
     if registry is None:
         return None
     from audit import policy
+    from audit.store.recorder import ScanRecorder
 
     identity = policy.load_policy_set(settings).identity
     return ScanRecorder(registry, policy_identity=identity, workload=workload, profiles=profiles)

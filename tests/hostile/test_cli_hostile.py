@@ -103,5 +103,5 @@ def test_an_internal_error_is_one_line_without_debug():
 def test_debug_shows_the_traceback():
     proc = _crash("--debug")
     err = proc.stderr.decode()
-    assert proc.returncode != 0
+    assert proc.returncode == 3  # --debug adds the traceback, never changes the exit code
     assert "Traceback" in err and "RuntimeError" in err and "boom" in err

@@ -69,7 +69,7 @@ def test_warm_cache_gives_identical_output_without_analysing(make_ctx, corpus, m
     def no_analysis(*args, **kwargs):
         raise AssertionError("a warm cache must not analyse again")
 
-    monkeypatch.setattr("audit.pipeline.analyze_texts", no_analysis)
+    monkeypatch.setattr("audit.scanner.analyze.analyze_texts", no_analysis)
     warm_ctx = make_ctx(cache_identity="test", jobs=1)
     warm = contract_lines(warm_ctx, corpus)
     assert warm == cold
@@ -108,17 +108,27 @@ def test_build_context_opens_the_cache_under_home_or_cache_dir(tmp_path, _isolat
         {"max_chunk_chars": 5000},
     ],
 )
-def test_identity_changes_with_detection_settings(engine, change):
-    assert detection_identity(Settings(**change), engine, "p") != detection_identity(Settings(), engine, "p")
+def test_identity_changes_with_detection_settings(change):
+    assert detection_identity(Settings(**change), "p") != detection_identity(Settings(), "p")
 
 
-def test_identity_ignores_settings_that_do_not_change_spans(engine):
+def test_identity_ignores_settings_that_do_not_change_spans():
     same = Settings(jobs=7, batch_size=3, show_values=True, cache_dir="/x", message_time_budget=1, strict=True)
-    assert detection_identity(same, engine, "p") == detection_identity(Settings(), engine, "p")
+    assert detection_identity(same, "p") == detection_identity(Settings(), "p")
 
 
-def test_identity_changes_with_policy_identity(engine):
-    assert detection_identity(Settings(), engine, "a") != detection_identity(Settings(), engine, "b")
+def test_identity_changes_with_policy_identity():
+    assert detection_identity(Settings(), "a") != detection_identity(Settings(), "b")
+
+
+def test_identity_changes_with_the_model(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "meta.json").write_text('{"version": "1"}')
+    first = detection_identity(Settings(spacy_model=str(model)), "p")
+    (model / "meta.json").write_text('{"version": "2"}')
+    assert detection_identity(Settings(spacy_model=str(model)), "p") != first
+    assert detection_identity(Settings(spacy_model="other_model"), "p") != detection_identity(Settings(), "p")
 
 
 def test_entries_of_another_identity_are_not_returned(tmp_path):

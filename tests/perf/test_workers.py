@@ -31,14 +31,14 @@ def test_both_start_methods_agree_with_in_process_analysis(make_ctx, method):
 
     ctx = make_ctx(jobs=2)
     texts = ["Call John Smith at 212-555-0187.", "Nothing here.", "SSN 123-45-6789 for Ann Lee"]
-    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine, method=method)
+    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine.get(), method=method)
     try:
         chunk = Chunk(list(texts))
         pool.submit(chunk)
         done = _pump_until(pool, [chunk], timeout=120)
     finally:
         pool.close()
-    assert done[0].results == analyze_texts(ctx.engine, ctx.settings, texts)
+    assert done[0].results == analyze_texts(ctx.engine.get(), ctx.settings, texts)
 
 
 def test_results_come_back_in_input_order(make_ctx):
@@ -96,7 +96,7 @@ def test_a_long_message_is_scanned_in_windows_each_within_the_budget(make_ctx):
 
 def test_a_worker_killed_mid_chunk_is_replaced_and_its_texts_analysed(make_ctx):
     ctx = make_ctx(jobs=2)
-    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine)
+    pool = WorkerPool(ctx.settings, 2, engine=ctx.engine.get())
     try:
         chunks = [Chunk([f"Mail {i}@example.com for Ann"] * 1 + [f"text {i}"]) for i in range(6)]
         for chunk in chunks:
@@ -126,7 +126,7 @@ def test_scan_to_reports_unscanned_messages_as_a_failed_outcome(tmp_path, monkey
 
     log = tmp_path / "log.txt"
     log.write_text("hello Bob\nsecond line\n")
-    monkeypatch.setattr("audit.pipeline.analyze_texts", _fail_on_second)
+    monkeypatch.setattr("audit.scanner.analyze.analyze_texts", _fail_on_second)
     settings = api.settings_from(None, jobs=1, cache=False)
     errors = []
     outcome = api.scan_to([str(log)], settings, ReadOptions(), FORMATS["jsonl"], io.StringIO(), on_error=errors.append)
@@ -135,11 +135,18 @@ def test_scan_to_reports_unscanned_messages_as_a_failed_outcome(tmp_path, monkey
 
 
 def _fail_on_second(engine, settings, texts, progress=None):
-    from audit.scanner.analyze import analyze_texts
-
     if "second line" in texts:
         raise ValueError("boom")
-    return analyze_texts(engine, settings, texts, progress)
+    return _REAL_ANALYZE(engine, settings, texts, progress)
+
+
+def _real_analyze():
+    from audit.scanner.analyze import analyze_texts
+
+    return analyze_texts
+
+
+_REAL_ANALYZE = _real_analyze()
 
 
 def _pump_until(pool, chunks, timeout, until=None):

@@ -20,7 +20,7 @@ def _findings_for(context):
 
 @pytest.mark.slow
 def test_every_pack_example_passes_or_waits_for_a_recognizer(context):
-    supported = frozenset(context.engine.analyzer.get_supported_entities())
+    supported = frozenset(context.engine.get().analyzer.get_supported_entities())
     results = run_examples(context.policy_set, _findings_for(context), supported=supported)
     failures = [f"{r.rule} {r.kind}#{r.number}: {r.detail}" for r in results if not r.passed]
     assert not failures
