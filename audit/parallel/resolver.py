@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from audit.parallel.pool import Chunk, WorkerPool
 
 _MISSING = object()
-# Before any worker runs, this few unseen texts are analysed in this process: starting
+# Before any worker runs, this little unseen text is analysed in this process: starting
 # workers (each loading its own engine) would cost more than the analysis.
-IN_PROCESS_TEXTS = 16
+IN_PROCESS_TEXTS = 256
 IN_PROCESS_CHARS = 20_000
 
 
