@@ -10,6 +10,7 @@ sets) those tests fail instead of skipping when the URL is unset.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,30 @@ def _result(workload: str | None, findings=(), hits=(), record_id: str = "1") ->
     return RecordResult(
         "log.jsonl", record_id, int(record_id), workload, tuple(findings), Evaluation(decision, regs, rule_hits)
     )
+
+
+SAMPLE_MANIFEST = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
+
+
+def populate(url: str) -> None:
+    """Workloads, endpoints, data flows, a waiver, a completed scan (1) and a failed one (2) in the registry at `url`."""
+    from datetime import date, timedelta
+
+    from audit.pipeline import ScanSummary
+    from audit.store.recorder import ScanRecorder
+    from audit.store.registry import Registry
+
+    registry = Registry.open(url)
+    registry.import_manifest(SAMPLE_MANIFEST)
+    registry.waive("patient-intake", "privacy", "accepted", date.today() + timedelta(days=30), rule="ccpa-pi")
+    findings = (_finding("MEDICAL_RECORD_NUMBER", "fp-mrn", "00****13"), _finding("PERSON", "fp-name"))
+    result = _result("patient-intake", findings, (("hipaa-phi", Tier.SELF_HOSTED, (0,)),))
+    summary = ScanSummary()
+    summary.add(result)
+    with ScanRecorder(registry, policy_identity="hipaa@1") as rec:
+        rec.add(result)
+        rec.finish(summary)
+    failed = ScanRecorder(registry)
+    failed.start()
+    failed.fail("stopped")
+    registry.close()

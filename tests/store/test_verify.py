@@ -17,34 +17,19 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.model import Tier
-from audit.pipeline import ScanSummary
 from audit.store import digests, events, models
-from audit.store.recorder import ScanRecorder
 from audit.store.registry import Registry
+from tests.store.conftest import populate
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
 MARK = "TAMPERED"  # every forged value carries it, so a test can tell it never reaches the message
 
 
 @pytest.fixture
-def reg_file(tmp_path, make) -> Path:
+def reg_file(tmp_path) -> Path:
     """A registry with workloads, endpoints, data flows, a waiver, a completed scan (1) and a failed one (2)."""
     path = tmp_path / "registry.db"
-    registry = Registry.open(f"sqlite:///{path}")
-    registry.import_manifest(SAMPLE)
-    registry.waive("patient-intake", "privacy", "accepted", date.today() + timedelta(days=30), rule="ccpa-pi")
-    findings = (make.finding("MEDICAL_RECORD_NUMBER", "fp-mrn", "00****13"), make.finding("PERSON", "fp-name"))
-    result = make.result("patient-intake", findings, (("hipaa-phi", Tier.SELF_HOSTED, (0,)),))
-    summary = ScanSummary()
-    summary.add(result)
-    with ScanRecorder(registry, policy_identity="hipaa@1") as rec:
-        rec.add(result)
-        rec.finish(summary)
-    failed = ScanRecorder(registry)
-    failed.start()
-    failed.fail("stopped")
-    registry.close()
+    populate(f"sqlite:///{path}")
     return path
 
 

@@ -9,39 +9,23 @@ the untouched registry, and a tamper that PostgreSQL hid would pass.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from audit.cli import main
-from audit.model import Tier
-from audit.pipeline import ScanSummary
-from audit.store.recorder import ScanRecorder
 from audit.store.registry import Registry
+from tests.store.conftest import populate
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
 MARK = "TAMPERED"
 
 
 @pytest.fixture
-def populated(db_url, make) -> str:
+def populated(db_url) -> str:
     """`db_url` with workloads, endpoints, data flows, a waiver, a completed scan (1) and a failed one (2)."""
-    registry = Registry.open(db_url)
-    registry.import_manifest(SAMPLE)
-    registry.waive("patient-intake", "privacy", "accepted", date.today() + timedelta(days=30), rule="ccpa-pi")
-    findings = (make.finding("MEDICAL_RECORD_NUMBER", "fp-mrn", "00****13"), make.finding("PERSON", "fp-name"))
-    result = make.result("patient-intake", findings, (("hipaa-phi", Tier.SELF_HOSTED, (0,)),))
-    summary = ScanSummary()
-    summary.add(result)
-    with ScanRecorder(registry, policy_identity="hipaa@1") as rec:
-        rec.add(result)
-        rec.finish(summary)
-    failed = ScanRecorder(registry)
-    failed.start()
-    failed.fail("stopped")
-    registry.close()
+    populate(db_url)
     return db_url
 
 
