@@ -56,3 +56,17 @@ def test_ci_workflow_fails_when_the_fingerprint_secret_is_missing():
         ).returncode
 
     assert (run(""), run("5f1c0e9a7b3d24c8e6f0a1b2c3d4e5f6")) == (1, 0)
+
+
+def test_the_readme_config_example_names_real_settings_and_rules():
+    import re
+    import tomllib
+
+    from audit import policy
+    from audit.settings import Settings
+
+    block = re.search(r"```toml\n# audit.toml\n(.*?)```", README, re.S).group(1)
+    config = tomllib.loads(block)
+    assert set(config) <= set(Settings.model_fields)
+    rules = {rule.id for pack in policy.load_policy_set(Settings()).packs for rule in pack.rules}
+    assert set(config["disabled_rules"]) <= rules
