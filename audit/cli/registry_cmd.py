@@ -261,6 +261,10 @@ def waive(
         until = date.fromisoformat(expires)
     except ValueError:
         raise ConfigError(f"--expires {expires!r} is not a YYYY-MM-DD date") from None
+    if rule is not None:
+        from audit import policy
+
+        rule = policy.load_policy_set(api.settings_from(config)).canonical_rule_id(rule)
     w = open_registry(db, config).waive(workload, owner, reason, until, rule=rule, fingerprint=fingerprint)
     what = f"rule {rule}" if rule else f"fingerprint {fingerprint}"
     print(f"waiver {w.id}: {workload}: {what}, expires {until} (holds through {until - timedelta(days=1)})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from audit.errors import ConfigError
 from audit.policy.schema import Pack, Rule
 
 
@@ -42,3 +43,12 @@ class PolicySet:
     def entry(self, rule_id: str) -> RuleEntry | None:
         """The enabled rule with this id, or None."""
         return next((e for e in self.entries if e.rule.id == rule_id), None)
+
+    def canonical_rule_id(self, text: str) -> str:
+        """The rule id `text` names: a bare id (as `registry show` prints it) or `pack/rule` (as SARIF,
+        `route replay` and reports print it) both give the bare id; ConfigError for any other text."""
+        pack, _, rule = text.rpartition("/")
+        rule_ids = {r.id: p.id for p in self.packs for r in p.rules}
+        if rule in rule_ids and pack in ("", rule_ids[rule]):
+            return rule
+        raise ConfigError(f"unknown rule {text!r}: no loaded policy pack has it (see `audit policy show`)")

@@ -82,9 +82,11 @@ def test_show_history_waive(db):
     ("args", "code", "message"),
     [
         (["registry", "show", "nope"], 2, "no workload named 'nope'"),
-        (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2020-01-01", "--rule", "x"], 2, "not in the future"),
+        (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2020-01-01", "--rule", "ccpa-personal-information"], 2, "not in the future"),
         (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "soon", "--rule", "x"], 2, "not a YYYY-MM-DD date"),
         (["registry", "list", "--format", "xml"], 2, "--format must be one of"),
+        (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2999-01-01", "--rule", "no-such-rule"], 2, "unknown rule 'no-such-rule'"),
+        (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2999-01-01", "--rule", "gdpr/ccpa-personal-information"], 2, "unknown rule 'gdpr/ccpa-personal-information'"),
     ],
 )  # fmt: skip
 def test_usage_errors(db, args, code, message):
@@ -136,3 +138,12 @@ def test_csv_cells_never_start_a_formula(tmp_path):
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["owner"], row["domain"]) == ('\'=HYPERLINK("http://x.example","open")', "'+cmd|calc")
     assert row["violation"] == "False"
+
+
+def test_a_waiver_takes_the_pack_qualified_rule_id_that_sarif_and_reports_show(db):
+    later = (date.today() + timedelta(days=30)).isoformat()
+    args = ("--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", later, "--db", str(db))
+    waived = out("registry", "waive", "--rule", "ccpa/ccpa-personal-information", *args)
+    assert waived.startswith("waiver 1: code-helper: rule ccpa-personal-information,")
+    shown = json.loads(out("registry", "show", "code-helper", "--db", str(db), "--json"))
+    assert [w["rule"] for w in shown["waivers"]] == ["ccpa-personal-information"]
