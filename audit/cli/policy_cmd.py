@@ -208,18 +208,24 @@ def _contract_line(path: Path, record_id: str) -> dict | None:
     return None
 
 
-def _profile(name, manifest, hipaa_entity, agreements, settings) -> WorkloadProfile | None:
-    profiles: dict[str, WorkloadProfile] = {}
-    if manifest:
-        from audit.store.manifest import profiles_from_manifest
+def _scan_profiles(manifest: Path | None, settings) -> dict[str, WorkloadProfile]:
+    """The workload profiles `audit scan` would use: --manifest, else the registry's when there is one."""
+    from audit.store import scanning
 
-        profiles = profiles_from_manifest(manifest)
-    if name and name in profiles:
-        base = profiles[name]
-    elif name or hipaa_entity or agreements:
-        base = WorkloadProfile(name or "adhoc")
-    else:
-        return None
+    registry = None if manifest else scanning.open_for_scan(settings, None)
+    try:
+        return scanning.scan_profiles(registry, str(manifest) if manifest else None)
+    finally:
+        if registry is not None:
+            registry.close()
+
+
+def _profile(name, profiles, hipaa_entity, agreements) -> WorkloadProfile | None:
+    """The workload's profile as a scan sees it (None when unknown), with the command line's overrides."""
+    base = profiles.get(name) if name else None
+    if not (hipaa_entity or agreements):
+        return base
+    base = base or WorkloadProfile(name or "adhoc")
     bad = [a for a in agreements if a not in AGREEMENTS]
     if bad:
         raise ConfigError(f"--agreement: unknown agreement {bad[0]!r}; known: {', '.join(AGREEMENTS)}")
@@ -250,35 +256,43 @@ def explain_cmd(
         typer.Option(help=f"Add an agreement the workload holds (repeatable): {', '.join(AGREEMENTS)}."),
     ] = None,
     config: ConfigOpt = None,
+    db: Annotated[str | None, typer.Option("--db", help="Registry to take workload profiles from (as scan).")] = None,
 ) -> None:
-    """Explain one record's decision: its findings, which finding fired which rule, and why no stricter tier applied."""
+    """Explain one record's decision: its findings, which finding fired which rule, and why no stricter tier applied.
+
+    The workload is --workload, else the record's own (as `audit scan` reads it); its profile comes from
+    --manifest, else from the registry, as a scan's does, so explain and scan decide alike.
+    """
     if hipaa_entity not in (None, "covered_entity", "business_associate", "none"):
         raise ConfigError("--hipaa-entity must be covered_entity, business_associate or none")
-    settings = api.settings_from(config)
-    profile = _profile(workload, manifest, hipaa_entity, agreement or [], settings)
+    settings = api.settings_from(config, db=db)
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     line = _contract_line(file, record)
     if line is not None:
-        findings = findings_from_contract(line)
+        findings, seen = findings_from_contract(line), line.get("workload")
         source = f"{line.get('source')}:{line.get('line')} (from findings file {file})"
     else:
-        findings, source = _rescan(file, record, settings)
+        findings, source, seen = _rescan(file, record, settings)
+    name = workload or seen
+    profile = _profile(name, _scan_profiles(manifest, settings), hipaa_entity, agreement or [])
     evaluation = policy.evaluate_findings(policy.load_policy_set(settings), findings, profile)
-    typer.echo(f"record {record} at {source}; workload {profile.name if profile else '(none: no agreements assumed)'}")
+    unknown = f"{name} (not registered: no agreements assumed)" if name else "(none: no agreements assumed)"
+    typer.echo(f"record {record} at {source}; workload {profile.name if profile else unknown}")
     typer.echo(f"findings ({len(findings)}):")
     for text in _describe_findings(findings):
         typer.echo(text)
     typer.echo(policy.explain(evaluation))
 
 
-def _rescan(file: Path, record_id: str, settings) -> tuple[tuple[Finding, ...], str]:
+def _rescan(file: Path, record_id: str, settings) -> tuple[tuple[Finding, ...], str, str | None]:
+    """The record's findings, where it is, and the workload it names."""
     from audit.pipeline import build_context, scan_batch
 
     for item in read_paths([str(file)], ReadOptions()):
         if isinstance(item, Record) and item.record_id == record_id:
             result = scan_batch(build_context(settings), [item])[0]
-            return result.findings, f"{item.source}:{item.line}"
+            return result.findings, f"{item.source}:{item.line}", item.workload
     raise InputError(f"{file}: no record with id {record_id!r}")
 
 

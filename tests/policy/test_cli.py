@@ -79,3 +79,23 @@ def test_explain_reads_a_findings_line_without_rescanning(tmp_path):
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr
     assert "from findings file" in out and "fired pci-full-pan" in out
+
+
+def test_explain_decides_as_the_scan_did_with_the_registry_and_the_records_workload(tmp_path):
+    """A record tagged with a registered workload: explain uses its profile, as scan does (issue 15, item 1)."""
+    repo = Path(__file__).resolve().parents[2]
+    db, log = tmp_path / "reg.db", repo / "samples" / "logs" / "litellm_card_support.jsonl"
+    assert run_cli("registry", "import", str(repo / "samples" / "workloads.yaml"), "--db", str(db)).returncode == 0
+    scan = run_cli("scan", str(log), "--db", str(db), "-o", "jsonl", "--fail-on", "never", "--no-cache")
+    assert scan.returncode == 0, scan.stderr
+    scanned = {line["record"]: line for line in map(json.loads, scan.stdout.decode().splitlines())}
+    assert scanned["litellm-card-0004"]["workload"] == "card-support"
+    findings = tmp_path / "find.jsonl"
+    findings.write_bytes(scan.stdout)
+    for record, line in scanned.items():  # from the findings file (fast), and one record re-scanned from the log
+        source = log if record == "litellm-card-0004" else findings
+        proc = run_cli("explain", str(source), "--record", record, "--db", str(db))
+        out = proc.stdout.decode()
+        assert proc.returncode == 0, proc.stderr
+        assert f"; workload {line['workload']}\n" in out
+        assert f"decision {line['decision']}; " in out, (record, out)
