@@ -106,9 +106,16 @@ def _registered(session, row, decisions, points, today, name=None) -> WorkloadRe
         return report
     latest = decisions[-1]
     rules = (latest.rationale or {}).get("rules", [])
-    active = {v.rule for v in waivers if v.rule and v.days_left(today) >= 0}
-    report.decision = _effective(latest.tier, rules, active)
-    report.hosting, report.violation = latest.hosting, latest.violation
+    if row is not None:  # the registry's own reading, as `registry list` and `show` print it
+        from audit.store import views
+
+        active = views.waived_rules(row, today)
+        status = views.workload_status(session, row, latest, today)
+        report.decision, report.hosting, report.violation = Tier(status.decision), status.hosting, status.violation
+    else:  # seen in scans, no longer registered: what the scan recorded
+        active = set()
+        report.decision = _effective(latest.tier, rules, active)
+        report.hosting, report.violation = latest.hosting, latest.violation
     report.records, report.records_with_findings = latest.records, latest.records_with_findings
     report.regulations = list(latest.regulations or [])
     report.reasons = [

@@ -159,10 +159,24 @@ def _latest_decision(session: Session, name: str) -> Decision | None:
     return session.scalars(stmt).first()
 
 
-def _status(session: Session, w: Workload, latest: Decision | None = None) -> WorkloadStatus:
+def waived_rules(w: Workload, today: date | None = None) -> set[str]:
+    """Rule ids waived for the workload on `today`: a waiver holds before its expiry date, not on it."""
+    today = today or date.today()
+    return {v.rule_id for v in w.waivers if v.rule_id and v.expires > today}
+
+
+def workload_status(
+    session: Session, w: Workload, latest: Decision | None = None, today: date | None = None
+) -> WorkloadStatus:
+    """The one reading of a workload's state (decision under the waivers in force, violation, hosting) that
+    `registry list`, `registry show` and `audit report` all show."""
+    return _status(session, w, latest, today)
+
+
+def _status(session: Session, w: Workload, latest: Decision | None = None, today: date | None = None) -> WorkloadStatus:
     latest = latest or _latest_decision(session, w.name)
     profile = workload_profile(w)
-    tier = _current_tier(w, latest) if latest else None
+    tier = _current_tier(w, latest, today) if latest else None
     last = None
     if latest:
         last = _stamp(session.get(Scan, latest.scan_id).finished_at)
@@ -174,10 +188,8 @@ def _status(session: Session, w: Workload, latest: Decision | None = None) -> Wo
     )  # fmt: skip
 
 
-def _current_tier(w: Workload, latest: Decision) -> Tier:
-    today = date.today()
-    waived = {v.rule_id for v in w.waivers if v.rule_id and v.expires > today}
-    return effective_tier(latest.tier, latest.rationale.get("rules", []), waived)
+def _current_tier(w: Workload, latest: Decision, today: date | None = None) -> Tier:
+    return effective_tier(latest.tier, latest.rationale.get("rules", []), waived_rules(w, today))
 
 
 def _findings_by_type(session: Session, scan_id: int, name: str) -> dict[str, int]:

@@ -1,0 +1,49 @@
+"""Every surface gives the same answer about a workload: one read model, read everywhere (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """The samples imported and scanned into one registry, then a rule waived on code-helper."""
+    work = tmp_path_factory.mktemp("consistency")
+    db = str(work / "reg.db")
+    assert run_cli("registry", "import", "samples/workloads.yaml", "--db", db).returncode == 0
+    scan = run_cli("scan", "samples/logs", "--db", db, "-q", "--fail-on", "never", "--no-cache")
+    assert scan.returncode == 0, scan.stderr.decode()
+    later = (date.today() + timedelta(days=30)).isoformat()
+    waive = ("--workload", "code-helper", "--rule", "credential-strip", "--owner", "o", "--reason", "r")
+    assert run_cli("registry", "waive", *waive, "--expires", later, "--db", db).returncode == 0
+    return work, db
+
+
+def _json(*args: str):
+    proc = run_cli(*args, cwd=REPO)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    return json.loads(proc.stdout)
+
+
+def test_registry_list_show_and_report_agree_on_decisions_and_violations(registry):
+    work, db = registry
+    listed = {w["name"]: w for w in _json("registry", "list", "--db", db, "--format", "json")}
+    report_path = work / "report.json"
+    done = run_cli("report", "--format", "json", "-o", str(report_path), "--db", db)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(report_path.read_text())
+    reported = {w["name"]: w for w in report["workloads"]}
+    assert set(listed) <= set(reported)
+    for name, row in listed.items():
+        shown = _json("registry", "show", name, "--db", db, "--json")
+        assert (reported[name]["decision"], reported[name]["violation"]) == (row["decision"], row["violation"]), name
+        assert shown["status"]["decision"] == row["decision"] and shown["status"]["violation"] == row["violation"]
+    assert sorted(report["summary"]["violations"]) == sorted(n for n, w in listed.items() if w["violation"])
+    assert listed["code-helper"]["violation"] is False  # its only strip rule is waived
