@@ -70,3 +70,22 @@ def test_the_readme_config_example_names_real_settings_and_rules():
     assert set(config) <= set(Settings.model_fields)
     rules = {rule.id for pack in policy.load_policy_set(Settings()).packs for rule in pack.rules}
     assert set(config["disabled_rules"]) <= rules
+
+
+def test_the_readme_library_example_runs_as_a_plain_script(tmp_path):
+    """Saved as a script and run (no __main__ guard): small inputs need no process pool (issue 15, item 8)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    code = re.search(r"As a library.*?```python\n(.*?)```", README, re.S).group(1)
+    script = tmp_path / "example.py"
+    script.write_text(code + "print(results[0].decision.value, decision.tier.value)\n")
+    env = {**os.environ, "AUDIT_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["self_hosted", "unrestricted"]
+    assert "00482913" not in done.stderr
