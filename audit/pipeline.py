@@ -220,6 +220,7 @@ class ScanSummary:
     errors: list[ReadError] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     messages_unscanned: int = 0  # over the time budget or failed analysis; their records are incomplete
+    records_accepted: int = 0  # every finding accepted by the baseline: neither flagged nor "unrestricted"
 
     def add(self, result: RecordResult) -> None:
         """Count one scanned record."""
@@ -231,6 +232,11 @@ class ScanSummary:
             self.by_entity[f.entity_type] += 1
         for reg in result.evaluation.regulations:
             self.by_regulation[reg] += 1
+
+    def add_accepted(self) -> None:
+        """Count one record whose findings the baseline accepted, all of them."""
+        self.records_read += 1
+        self.records_accepted += 1
 
     def add_error(self, error: ReadError) -> None:
         """Count one unreadable record."""

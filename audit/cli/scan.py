@@ -151,11 +151,19 @@ def scan(
         console_err().print(
             f"wrote {output} to {out}: {summary.records_read} records, {summary.records_with_findings} with findings, {summary.records_skipped} skipped"
         )
+    if accepted is not None:  # a violation gates only on findings the baseline has not accepted
+        decisions = [d for d in decisions if not d.violation or _still_reached(fanout, d)]
     violations = scanning.violation_lines(decisions)
     for line in [] if quiet else violations:
         print(line, file=sys.stderr)
     code = exit_code(outcome, fail_on)
     raise typer.Exit(code or (EXIT_FINDINGS if violations and fail_on != "never" else EXIT_OK))
+
+
+def _still_reached(fanout: Fanout, decision) -> bool:
+    """True when the results the outputs saw for the workload (baseline applied) still reach its decision's tier."""
+    seen = fanout.strictest_by_workload.get(decision.workload, Tier.UNRESTRICTED)
+    return seen.rank <= Tier(decision.tier).rank
 
 
 def exit_code(outcome, fail_on: str) -> int:

@@ -111,3 +111,18 @@ def test_since_never_passes_an_option_to_git(logs, rev):
     with pytest.raises(ConfigError, match="--since"):
         changed_files(rev, ["."], cwd=str(logs))
     assert victim.read_text() == "keep me"
+
+
+def test_the_baseline_recipe_exits_0_with_a_registry_and_counts_accepted_records(tmp_path):
+    """docs/ci.md's recipe, with a registry beside it: accepted findings neither gate nor read as unrestricted."""
+    logs = tmp_path / "logs"
+    shutil.copytree(REPO / "samples" / "logs", logs)
+    shutil.copy(REPO / "samples" / "workloads.yaml", tmp_path / "workloads.yaml")
+    assert run_cli("registry", "import", "workloads.yaml", cwd=tmp_path).returncode == 0  # ./llm-audit.db
+    made = run_cli("baseline", "create", "logs/", "-o", ".llm-audit-baseline.json", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr.decode()
+    scan = run_cli("scan", "logs/", "--baseline", ".llm-audit-baseline.json", "-o", "json", cwd=tmp_path)
+    assert scan.returncode == 0, scan.stderr.decode()
+    summary = json.loads(scan.stdout)["summary"]
+    assert summary["records_with_findings"] == 0 and summary["records_accepted"] > 0
+    assert summary["by_decision"].get("unrestricted", 0) + summary["records_accepted"] == summary["records_read"]

@@ -85,6 +85,7 @@ class Fanout:
         self.extra = extra
         self.formats: list = []
         self.strictest = Tier.UNRESTRICTED
+        self.strictest_by_workload: dict[str | None, Tier] = {}  # of the results the formats saw
         self._summary = None
 
     def __call__(self, out: TextIO, options: FormatOptions) -> Fanout:
@@ -95,11 +96,18 @@ class Fanout:
     def add(self, result: RecordResult) -> None:
         """Pass one (filtered) result to every format."""
         if self.result_filter is not None:
-            result = self.result_filter(result)
+            filtered = self.result_filter(result)
             self._summary = self._summary or _fresh_summary()
-            self._summary.add(result)
+            if result.has_output and not filtered.has_output:
+                self._summary.add_accepted()
+            else:
+                self._summary.add(filtered)
+            result = filtered
         if result.decision.stricter_than(self.strictest):
             self.strictest = result.decision
+        seen = self.strictest_by_workload.get(result.workload, Tier.UNRESTRICTED)
+        if result.decision.stricter_than(seen):
+            self.strictest_by_workload[result.workload] = result.decision
         for fmt in self.formats:
             fmt.add(result)
 
@@ -122,6 +130,7 @@ def _filtered_summary(seen, original):
     return replace(
         original,
         records_with_findings=seen.records_with_findings,
+        records_accepted=seen.records_accepted,
         by_entity=seen.by_entity,
         by_decision=seen.by_decision,
         by_regulation=seen.by_regulation,

@@ -18,6 +18,7 @@ def summary_to_dict(summary) -> dict:
         "records_read": summary.records_read,
         "records_skipped": summary.records_skipped,
         "records_with_findings": summary.records_with_findings,
+        "records_accepted": summary.records_accepted,
         "by_decision": dict(sorted(summary.by_decision.items())),
         "by_regulation": dict(sorted(summary.by_regulation.items())),
         "by_entity": dict(sorted(summary.by_entity.items())),

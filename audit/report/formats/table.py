@@ -68,6 +68,8 @@ def _summary_table(summary) -> Table:
     table.add_row("records read", str(summary.records_read))
     table.add_row("records skipped (unreadable)", str(summary.records_skipped))
     table.add_row("records with findings", str(summary.records_with_findings))
+    if summary.records_accepted:
+        table.add_row("records accepted (baseline)", str(summary.records_accepted))
     for name, n in sorted(summary.by_decision.items()):
         table.add_row(f"decision: {name}", str(n))
     for name, n in sorted(summary.by_regulation.items()):
