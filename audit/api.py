@@ -32,6 +32,56 @@ def settings_from(config: str | None = None, **overrides) -> Settings:
     return load_settings(config, **overrides)
 
 
+DEFAULT_MANIFEST_FILE = "workloads.yaml"
+
+
+def load_workloads(manifest: str | None, settings: Settings):
+    """The workloads (a FlowManifest) that routing commands read: --manifest, else the registry when there is
+    one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db), else ./workloads.yaml."""
+    from pathlib import Path
+
+    from audit.errors import ConfigError
+    from audit.flows import load_manifest
+
+    if manifest:
+        return load_manifest(manifest)
+    from audit.flows.stored import load_registry_manifest
+    from audit.store import scanning
+
+    registry = scanning.open_for_scan(settings, None)
+    if registry is not None:
+        try:
+            return load_registry_manifest(registry)
+        finally:
+            registry.close()
+    if Path(DEFAULT_MANIFEST_FILE).is_file():
+        return load_manifest(DEFAULT_MANIFEST_FILE)
+    raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
+
+
+def registry_tiers(settings: Settings, names: list[str]) -> dict[str, Tier]:
+    """Each workload's current decision in the registry (waivers applied), when there is a registry."""
+    from audit.errors import ConfigError
+    from audit.store import scanning
+    from audit.store.views import show_workload
+
+    registry = scanning.open_for_scan(settings, None)
+    if registry is None:
+        return {}
+    out = {}
+    try:
+        for name in names:
+            try:
+                decision = show_workload(registry, name).status.decision
+            except ConfigError:
+                continue
+            if decision:
+                out[name] = Tier(decision)
+    finally:
+        registry.close()
+    return out
+
+
 def scan_texts(
     texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None
 ) -> list[RecordResult]:

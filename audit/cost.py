@@ -249,7 +249,7 @@ def _choose(rec: Recommendation, pricing: Pricing) -> None:
             f"volume {volume_m:,.1f}M tokens/month is above break-even ({be_text}): self-hosting is cheaper"
         )
     if rec.choice == "closed" and rec.agreements_needed:
-        rec.reasons.append(f"needs on file: {', '.join(rec.agreements_needed)}")
+        rec.reasons.append(f"relies on the agreements on file: {', '.join(rec.agreements_needed)}")
 
 
 def sensitivity(

@@ -26,12 +26,23 @@ class Export:
 
     config: dict
     closed_allowed: dict[str, bool] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why each workload is allowed or not
     warnings: list[str] = field(default_factory=list)
 
 
-def closed_allowed(manifest: FlowManifest, taxonomy: Taxonomy, name: str) -> tuple[bool, str]:
-    """Whether a workload's requests may be tagged onto closed deployments, and why."""
+def closed_allowed(
+    manifest: FlowManifest, taxonomy: Taxonomy, name: str, observed: Tier | None = None
+) -> tuple[bool, str]:
+    """Whether a workload's requests may be tagged onto closed deployments, and why.
+
+    Never without a closed endpoint, nor when its scans (`observed`, the registry's decision) require stripping
+    or self-hosting, whatever its declarations allow.
+    """
     w = manifest.workload(name)
+    if not any(e.closed for e in manifest.endpoints_of(w)):
+        return False, "it declares no closed endpoint"
+    if observed is not None and observed.stricter_than(Tier.CLOSED_WITH_AGREEMENT):
+        return False, f"its scans require {observed.value}"
     floor, _, missing, _ = closed_floor(manifest, taxonomy, w)
     if not floor.stricter_than(Tier.CLOSED_WITH_AGREEMENT):
         return True, f"declared data allows a closed API ({floor.value})"
@@ -41,12 +52,16 @@ def closed_allowed(manifest: FlowManifest, taxonomy: Taxonomy, name: str) -> tup
     return False, f"declared data requires {floor.value}" + (f" (missing {', '.join(missing)})" if missing else "")
 
 
-def export_litellm(manifest: FlowManifest, taxonomy: Taxonomy) -> Export:
-    """model_list with workload tags on each deployment, plus router_settings for tag filtering."""
+def export_litellm(manifest: FlowManifest, taxonomy: Taxonomy, observed: dict[str, Tier] | None = None) -> Export:
+    """model_list with workload tags on each deployment, plus router_settings for tag filtering.
+
+    `observed`: each workload's decision from its scans (the registry's), which can only make it stricter.
+    """
     deployments: dict[tuple, dict] = {}
     out = Export(config={})
     for w in manifest.workloads:
-        allowed, why = closed_allowed(manifest, taxonomy, w.name)
+        allowed, why = closed_allowed(manifest, taxonomy, w.name, (observed or {}).get(w.name))
+        out.reasons[w.name] = why
         out.closed_allowed[w.name] = allowed
         endpoints = manifest.endpoints_of(w)
         if not allowed and not any(not e.closed for e in endpoints):

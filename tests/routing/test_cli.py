@@ -100,3 +100,40 @@ def test_replay_reports_shares_drivers_and_costs(tmp_path):
         "route", "replay", str(logs), "--manifest", str(FIXTURE), "--workload", "clinical-notes"
     ).stdout.decode()
     assert "Routing of 4 request(s)" in table and "all self-hosted" in table
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_routing_commands_read_the_registry_after_an_import(tmp_path):
+    """Right after `registry import` (issue 15, items 5 and 9): recommend, export and replay need no manifest file,
+    replay routes as with the manifest, and export never allows a closed API a workload cannot use."""
+    assert run_cli("registry", "import", str(SAMPLES / "workloads.yaml"), cwd=tmp_path).returncode == 0
+    recommend = run_cli("recommend", "--format", "json", cwd=tmp_path)
+    assert recommend.returncode == 0, recommend.stderr.decode()
+    names = [r["workload"] for r in json.loads(recommend.stdout)["recommendations"]]
+    assert names == ["card-support", "code-helper", "contract-review", "patient-intake"]
+    export = run_cli("route", "export", "--target", "litellm", "-o", "litellm.yaml", cwd=tmp_path)
+    assert export.returncode == 0, export.stderr.decode()
+    assert "contract-review: self-hosted only: it declares no closed endpoint" in export.stderr.decode()
+    replay = ["route", "replay", str(SAMPLES / "logs" / "litellm_card_support.jsonl"), "--format", "json"]
+    from_registry = run_cli(*replay, cwd=tmp_path)
+    from_manifest = run_cli(*replay, "--manifest", str(SAMPLES / "workloads.yaml"), cwd=tmp_path)
+    assert from_registry.returncode == from_manifest.returncode == 0, from_registry.stderr.decode()
+    assert json.loads(from_registry.stdout) == json.loads(from_manifest.stdout)
+
+    scan = run_cli("scan", str(SAMPLES / "logs"), "-q", "--fail-on", "never", cwd=tmp_path)
+    assert scan.returncode == 0, scan.stderr.decode()
+    after = run_cli("route", "export", "--target", "litellm", "-o", "litellm.yaml", cwd=tmp_path).stderr.decode()
+    assert "card-support: self-hosted only: its scans require strip" in after
+    config = yaml.safe_load((tmp_path / "litellm.yaml").read_text())
+    closed_tags = {t for d in config["model_list"] if d["model_name"] == "closed" for t in d["litellm_params"]["tags"]}
+    assert "card-support" not in closed_tags and "patient-intake" not in closed_tags
+
+
+def test_recommend_without_workloads_says_how_to_get_them(tmp_path):
+    done = run_cli("recommend", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        "audit: error: no workloads: pass --manifest FILE, or run `audit registry import FILE` first"
+    )
