@@ -32,7 +32,7 @@ def scanned(tmp_path_factory):
         "scan", "samples/", "-o", "jsonl", "--show-values", "--config", patient_config(tmp_path_factory),
         env={"AUDIT_HOME": str(home), "CI": "true"},
     )  # fmt: skip
-    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.returncode == 1, proc.stderr.decode()  # the samples reach the default gate
     return [json.loads(line) for line in proc.stdout.decode().splitlines()], proc
 
 

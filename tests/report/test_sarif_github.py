@@ -127,7 +127,7 @@ def test_a_scan_in_a_repo_subdirectory_gets_uris_from_the_top_level(tmp_path):
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
 
     proc = run_cli("scan", "../logs", "--no-registry", "-q", "--sarif", "out.sarif", cwd=repo / "other")
-    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.returncode == 1, proc.stderr.decode()  # the fixtures hold a card number
     doc = json.loads((repo / "other" / "out.sarif").read_text())
     expected = {
         json.dumps({"uri": f"logs/{n}", "uriBaseId": "%SRCROOT%"}, sort_keys=True) for n in ("chat.jsonl", "notes.txt")
@@ -146,7 +146,7 @@ def test_a_scan_in_a_repo_subdirectory_gets_uris_from_the_top_level(tmp_path):
         str(tmp_path),
         cwd=repo / "other",
     )
-    assert rooted.returncode in (0, 1), rooted.stderr.decode()
+    assert rooted.returncode == 1, rooted.stderr.decode()
     assert uris_of(json.loads((repo / "other" / "out2.sarif").read_text())) == {
         json.dumps({"uri": f"repo/logs/{n}", "uriBaseId": "%SRCROOT%"}, sort_keys=True)
         for n in ("chat.jsonl", "notes.txt")
