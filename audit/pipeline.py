@@ -1,30 +1,47 @@
 """The one place the stages are wired: readers -> scanner -> policy (-> store, report by the caller).
 
-`scan_batch` is the scan core: a pure function from a batch of records to a
-batch of results, with the models loaded once per process in a ScanContext.
-It is what worker processes and Spark executors call.
+A ScanContext (built once per process) holds the models and policies;
+`audit.batch.scan_batch` is the scan core for one batch of records; here,
+batches stream through it in this process or through the worker pools of
+`audit.parallel`, in input order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from audit import policy
+from audit.batch import SpansOrReason, Unscanned, analyze_unique, assemble_batch, scan_batch
 from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text_key
 from audit.errors import ConfigError
-from audit.fingerprint import fingerprint, load_secret, mask
-from audit.model import Finding, ReadError, Record, RecordResult, Span, WorkloadProfile
+from audit.fingerprint import load_secret
+from audit.model import ReadError, Record, RecordResult, WorkloadProfile
 from audit.parallel import ParallelResolver, assemble_in_pool, resolve_jobs
-from audit.policy.shapes import shapes_of
 from audit.readers import ReadOptions, read_paths
-from audit.scanner.budget import OverBudget, time_budget
 from audit.settings import Settings
+from audit.summary import ScanSummary, readable
 
 if TYPE_CHECKING:
     from audit.scanner.engine import Engine
+
+# The scan core and the summary lived here; callers still import them from the pipeline.
+__all__ = [
+    "LazyEngine",
+    "ScanContext",
+    "ScanSummary",
+    "SpansOrReason",
+    "Unscanned",
+    "analyze_unique",
+    "assemble_batch",
+    "batched",
+    "build_context",
+    "require_model",
+    "scan_batch",
+    "scan_paths",
+    "scan_records",
+]
 
 
 class LazyEngine:
@@ -115,142 +132,6 @@ def build_context(
     return ctx
 
 
-SpansOrReason = tuple[Span, ...] | str
-Unscanned = Callable[[Record, int, str], None]  # (record, message index, reason)
-
-
-def analyze_unique(ctx: ScanContext, texts: Iterable[str]) -> dict[bytes, SpansOrReason]:
-    """Spans for each distinct text of a batch, in this process: memo, then cache, then the analyzer."""
-    found: dict[bytes, SpansOrReason] = {}
-    wanted: dict[bytes, str] = {}
-    for text in texts:
-        key = ctx.key(text)
-        if key in found or key in wanted:
-            continue
-        known = ctx.memo.get(key)
-        if known is not None:
-            found[key] = known
-        else:
-            wanted[key] = text
-    if wanted and ctx.cache is not None:
-        for key, spans in ctx.cache.get_many(wanted).items():
-            ctx.memo.put(key, spans)
-            found[key] = spans
-            del wanted[key]
-    if wanted:
-        keys = list(wanted)
-        for key, spans in zip(keys, _analyze_each(ctx, [wanted[k] for k in keys]), strict=True):
-            ctx.memo.put(key, spans)
-            if ctx.cache is not None and not isinstance(spans, str):
-                ctx.cache.put(key, spans)
-            found[key] = spans
-    return found
-
-
-def _analyze_each(ctx: ScanContext, texts: list[str]) -> list[SpansOrReason]:
-    """Analyse `texts` together, each slice within the time budget; if that fails, one by one,
-    reporting the ones that still fail (as the worker pool does)."""
-    from audit.scanner.analyze import analyze_texts
-
-    engine = ctx.engine.get()  # a model that fails to load is a ConfigError, not a per-text failure
-    try:
-        with time_budget(ctx.settings.message_time_budget) as restart:
-            return list(analyze_texts(engine, ctx.settings, texts, progress=restart))
-    except OverBudget as exc:
-        reason = str(exc)
-    except Exception as exc:  # noqa: BLE001 - reported per text; never with its content
-        reason = f"analysis failed ({type(exc).__name__})"
-    if len(texts) == 1:
-        return [reason]
-    return [_analyze_each(ctx, [t])[0] for t in texts]
-
-
-def scan_batch(ctx: ScanContext, records: list[Record], on_unscanned: Unscanned | None = None) -> list[RecordResult]:
-    """Results for a batch of records, in order, analysed in this process."""
-    spans = analyze_unique(ctx, (m.text for r in records for m in r.messages))
-    return [_result(ctx, r, spans, on_unscanned) for r in records]
-
-
-def _result(ctx: ScanContext, record: Record, spans: dict, on_unscanned: Unscanned | None = None) -> RecordResult:
-    findings = []
-    for message in record.messages:
-        found = spans[ctx.key(message.text)]
-        if isinstance(found, str):
-            if on_unscanned:
-                on_unscanned(record, message.index, found)
-            continue
-        for span in found:
-            findings.append(_finding(ctx, message.index, message.role, message.text, span))
-    # identifiers first, then context signals: the order the output contract lists them in
-    findings_t = tuple(sorted(findings, key=lambda f: f.kind != "identifier"))
-    name = ctx.workload_for(record)
-    profile = ctx.workloads.get(name) if name else None
-    evaluation = policy.evaluate(ctx.policy_set, record, findings_t, profile)
-    return RecordResult(record.source, record.record_id, record.line, name, findings_t, evaluation)
-
-
-def _finding(ctx: ScanContext, index: int, role: str, text: str, span: Span) -> Finding:
-    value = text[span.start : span.end]
-    return Finding(
-        message=index,
-        role=role,
-        start=span.start,
-        end=span.end,
-        entity_type=span.entity_type,
-        score=span.score,
-        recognizer=span.recognizer,
-        masked=mask(span.entity_type, value),
-        fingerprint=fingerprint(ctx.secret, span.entity_type, value),
-        kind=span.kind,
-        value=value if ctx.settings.show_values else None,
-        shapes=shapes_of(value),
-    )
-
-
-@dataclass
-class ScanSummary:
-    """Counts for the terminal summary, the registry and the exit code."""
-
-    records_read: int = 0
-    records_skipped: int = 0
-    records_with_findings: int = 0
-    by_entity: Counter = field(default_factory=Counter)
-    by_decision: Counter = field(default_factory=Counter)
-    by_regulation: Counter = field(default_factory=Counter)
-    errors: list[ReadError] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    messages_unscanned: int = 0  # over the time budget or failed analysis; their records are incomplete
-    records_accepted: int = 0  # every finding accepted by the baseline: neither flagged nor "unrestricted"
-
-    def add(self, result: RecordResult) -> None:
-        """Count one scanned record."""
-        self.records_read += 1
-        self.by_decision[result.decision.value] += 1
-        if result.has_output:
-            self.records_with_findings += 1
-        for f in result.identifiers:
-            self.by_entity[f.entity_type] += 1
-        for reg in result.evaluation.regulations:
-            self.by_regulation[reg] += 1
-
-    def add_accepted(self) -> None:
-        """Count one record whose findings the baseline accepted, all of them."""
-        self.records_read += 1
-        self.records_accepted += 1
-
-    def add_error(self, error: ReadError) -> None:
-        """Count one unreadable record."""
-        self.records_skipped += 1
-        if len(self.errors) < 1000:
-            self.errors.append(error)
-
-    def add_unscanned(self, error: ReadError) -> None:
-        """Count one message that could not be analysed (its record is still reported)."""
-        self.messages_unscanned += 1
-        if len(self.errors) < 1000:
-            self.errors.append(error)
-
-
 def batched(items: Iterable, size: int) -> Iterator[list]:
     """Lists of up to `size` items."""
     batch = []
@@ -281,7 +162,7 @@ def scan_records(
         if on_error:
             on_error(error)
 
-    batches = batched(_records_only(items, summary, on_error), ctx.settings.batch_size)
+    batches = batched(readable(items, summary, on_error), ctx.settings.batch_size)
     try:
         for records, results, missed in _assemble(ctx, _resolve(ctx, batches)):
             for position, index, reason in missed:
@@ -294,34 +175,12 @@ def scan_records(
             ctx.cache.flush()
 
 
-def assemble_batch(ctx: ScanContext, records: list[Record], spans: dict) -> tuple[list[RecordResult], list]:
-    """Results for `records` from their texts' spans, and (record position, message index, reason) per unscanned message."""
-    missed: list[tuple[int, int, str]] = []
-    results = []
-    for position, record in enumerate(records):
-        report = lambda _record, index, reason, p=position: missed.append((p, index, reason))  # noqa: E731
-        results.append(_result(ctx, record, spans, report))
-    return results, missed
-
-
 def _assemble(ctx: ScanContext, resolved: Iterable[tuple[list[Record], dict]]):
     """(records, results, missed) per batch: in this process for one job, else by a pool (fingerprints, policy)."""
     jobs = resolve_jobs(ctx.settings.jobs)
     if jobs <= 1:
         return ((records, *assemble_batch(ctx, records, spans)) for records, spans in resolved)
     return assemble_in_pool(ctx, jobs, resolved)
-
-
-def _records_only(items: Iterable[Record | ReadError], summary: ScanSummary, on_error) -> Iterator[Record]:
-    for item in items:
-        if isinstance(item, ReadError):
-            summary.add_error(item)
-            if on_error:
-                on_error(item)
-            continue
-        if (not summary.sources or summary.sources[-1] != item.source) and item.source not in summary.sources:
-            summary.sources.append(item.source)
-        yield item
 
 
 def _resolve(ctx: ScanContext, batches: Iterable[list[Record]]) -> Iterator[tuple[list[Record], dict]]:

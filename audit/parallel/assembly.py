@@ -7,6 +7,8 @@ import multiprocessing
 import signal
 from collections import deque
 
+from audit.batch import assemble_batch
+from audit.cache import SpanMemo
 from audit.parallel.pool import default_start_method
 
 _ASSEMBLY_CONTEXT = None  # set once in each assembly worker process by its initializer
@@ -20,9 +22,6 @@ def assemble_in_pool(ctx, jobs: int, resolved, method: str | None = None):
     `2 * jobs + 2` batches are out at once. The first batch is built in this
     process, so an input of one batch never starts the pool.
     """
-    from audit.cache import SpanMemo
-    from audit.pipeline import assemble_batch
-
     # 'fork' here is safe and starts in milliseconds: the pool forks its workers before it starts its
     # own threads, and they need no engine; the analysis workers avoid 'fork' (see default_start_method).
     mp = multiprocessing.get_context(
@@ -59,6 +58,4 @@ def _init_assembly(ctx) -> None:
 
 
 def _assemble_batch(records, spans):
-    from audit.pipeline import assemble_batch
-
     return assemble_batch(_ASSEMBLY_CONTEXT, records, spans)

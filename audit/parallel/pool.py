@@ -57,7 +57,7 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-_PRELOAD = ["audit.pipeline", "audit.parallel.pool", "audit.scanner.analyze", "audit.scanner.engine"]
+_PRELOAD = ["audit.pipeline", "audit.batch", "audit.parallel.pool", "audit.scanner.analyze", "audit.scanner.engine"]
 
 
 @dataclass(eq=False)

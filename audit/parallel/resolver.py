@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from audit.batch import analyze_unique
 from audit.parallel.pool import Chunk, WorkerPool
 
 _MISSING = object()
@@ -72,8 +73,6 @@ class ParallelResolver:
                 batch.spans[key] = spans
                 del need[key]
         if need and self.pool is None and _small(need):
-            from audit.pipeline import analyze_unique
-
             batch.spans.update(analyze_unique(ctx, need.values()))
             need = {}
         keys = list(need)

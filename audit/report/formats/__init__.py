@@ -22,6 +22,7 @@ from audit.report.formats.jsonl import JsonlFormat
 from audit.report.formats.junit import JunitFormat
 from audit.report.formats.sarif import SarifFormat
 from audit.report.formats.table import TableFormat
+from audit.summary import ScanSummary
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Fanout:
         """Pass one (filtered) result to every format."""
         if self.result_filter is not None:
             filtered = self.result_filter(result)
-            self._summary = self._summary or _fresh_summary()
+            self._summary = self._summary or ScanSummary()
             if result.has_output and not filtered.has_output:
                 self._summary.add_accepted()
             else:
@@ -114,15 +115,9 @@ class Fanout:
     def finish(self, summary) -> None:
         """Finish every format with the summary of what they saw."""
         if self.result_filter is not None:
-            summary = _filtered_summary(self._summary or _fresh_summary(), summary)
+            summary = _filtered_summary(self._summary or ScanSummary(), summary)
         for fmt in self.formats:
             fmt.finish(summary)
-
-
-def _fresh_summary():
-    from audit.pipeline import ScanSummary  # the pipeline imports this package; import late
-
-    return ScanSummary()
 
 
 def _filtered_summary(seen, original):
