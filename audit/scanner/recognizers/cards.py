@@ -14,7 +14,7 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
 from audit.scanner.recognizers.banking import iban_spans
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer, compile_words
-from audit.scanner.recognizers.healthcare_ids import luhn_ok
+from audit.scanner.recognizers.checksums import luhn_ok
 
 _MASK = r"[*xX•#]"
 _CARD_WORDS = (

@@ -13,20 +13,12 @@ import re
 from stdnum.gb import nhs
 
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer
+from audit.scanner.recognizers.checksums import dea_check_ok, luhn_ok
 
 _MBI_ALPHA = "ACDEFGHJKMNPQRTUVWXY"  # A-Z without S, L, O, I, B, Z
 _A = f"[{_MBI_ALPHA}]"
 _AN = f"[0-9{_MBI_ALPHA}]"
 _MBI = rf"[1-9]{_A}{_AN}[0-9]-?{_A}{_AN}[0-9]-?{_A}{_A}[0-9]{{2}}"
-
-
-def luhn_ok(digits: str) -> bool:
-    """True when the digit string passes the Luhn (mod 10) check."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 class MedicareBeneficiaryIdRecognizer(ValidatedRecognizer):
@@ -74,8 +66,7 @@ class DeaNumberRecognizer(ValidatedRecognizer):
 
     def validate(self, value: str) -> bool:
         """(d1+d3+d5) + 2*(d2+d4+d6) ends in d7."""
-        d = [int(c) for c in value[2:] if c.isdigit()]
-        return len(d) == 7 and (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
+        return dea_check_ok("".join(c for c in value[2:] if c.isdigit()))
 
 
 class UkNhsNumberRecognizer(ValidatedRecognizer):

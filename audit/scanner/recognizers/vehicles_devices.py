@@ -7,19 +7,7 @@ import re
 from stdnum import imei
 
 from audit.scanner.recognizers.base import Rule, ValidatedRecognizer
-
-# ISO 3779 / 49 CFR 565 transliteration and position weights for the North American check digit.
-_TRANSLIT = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True))}
-_TRANSLIT.update(dict(zip("JKLMN", range(1, 6), strict=True)) | {"P": 7, "R": 9})
-_TRANSLIT.update(dict(zip("STUVWXYZ", range(2, 10), strict=True)))
-_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def vin_check_digit_ok(vin: str) -> bool:
-    """True when position 9 matches the weighted mod-11 check digit (X for 10)."""
-    total = sum(_TRANSLIT[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
-    expected = "X" if total % 11 == 10 else str(total % 11)
-    return vin[8] == expected
+from audit.scanner.recognizers.checksums import vin_check_digit_ok
 
 
 class VinRecognizer(ValidatedRecognizer):

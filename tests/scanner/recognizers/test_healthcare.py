@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit.scanner.recognizers.checksums import luhn_ok
 from audit.scanner.recognizers.dates import real_date
-from audit.scanner.recognizers.healthcare_ids import luhn_ok
 
 POSITIVE = [
     ("Medicare MBI 1EG4-TE5-MK73 on file", "US_MBI", "1EG4-TE5-MK73"),

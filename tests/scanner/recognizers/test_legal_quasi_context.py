@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit.scanner.recognizers.checksums import vin_check_digit_ok
 from audit.scanner.recognizers.geo import RESTRICTED_ZIP3, safe_harbor_zip3
-from audit.scanner.recognizers.vehicles_devices import vin_check_digit_ok
 
 POSITIVE = [
     ("PRIVILEGED & CONFIDENTIAL", "LEGAL_PRIVILEGE_MARKER", "PRIVILEGED & CONFIDENTIAL"),
