@@ -58,6 +58,18 @@ def recorder_for_scan(
     return ScanRecorder(registry, policy_identity=identity, workload=workload, profiles=profiles)
 
 
+def check_inputs(paths: list[str]) -> None:
+    """Raise the scan's own InputError for a path that names nothing readable, before a recorder starts.
+
+    A mistyped path then records no failed scan. Directories are walked by the scan itself, not here.
+    """
+    from audit.readers.inputs import expand_paths
+
+    for raw in paths:
+        if raw != "-" and not Path(raw).is_dir():
+            next(iter(expand_paths([raw])), None)
+
+
 def violation_lines(decisions) -> list[str]:
     """One line per workload whose closed-API deployment its data does not allow."""
     return [
