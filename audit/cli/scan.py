@@ -138,6 +138,7 @@ def scan(
         on_error = error_writer(quiet)
         progress = stack.enter_context(progress_for(quiet))
         if recorder:
+            scanning.check_inputs(paths)  # a mistyped path must not record a failed scan
             stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
         outcome = api.scan_to(
             paths, settings, options, fanout, sink, workload=workload, on_error=on_error, progress=progress,
