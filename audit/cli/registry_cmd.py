@@ -156,9 +156,10 @@ def show(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Show a workload: endpoints, latest decision and reasons, findings by type, waivers, violation, data flows.
+    """Show a workload: endpoints, decision and reasons over its sources, findings by type, waivers, data flows.
 
-    Data flows: the flows declared at import, flow violations, and drift against the latest scan.
+    The decision is the strictest of what each source showed in the latest scan that read it. Data flows: the
+    flows declared at import, flow violations, and drift against what its sources last showed.
     """
     registry = open_registry(db, config)
     detail = views.show_workload(registry, name)
@@ -187,6 +188,9 @@ def _print_detail(d: views.WorkloadDetail) -> None:
         out.print(
             f"decision: [bold]{s.decision}[/] (scan {d.scan_id}, {s.last_scan}); regulations: {', '.join(s.regulations) or '-'}"
         )
+    for src in d.sources:  # the decision is the strictest of these, each as its latest scan saw it
+        out.print(f"  source {escape(src['source'])}: {src['decision']}, {src['findings']} findings "
+                  f"(scan {src['scan']}, {src['last_scanned']}, {src['age']} ago)")  # fmt: skip
     if s.violation:
         out.print(f"[bold red]VIOLATION[/]: declared on a closed API, but its data requires {s.decision}")
     for r in d.reasons:

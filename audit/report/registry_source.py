@@ -110,14 +110,16 @@ def _registered(session, row, decisions, points, today, name=None) -> WorkloadRe
         from audit.store import views
 
         active = views.waived_rules(row, today)
-        status = views.workload_status(session, row, latest, today)
-        report.decision, report.hosting, report.violation = Tier(status.decision), status.hosting, status.violation
+        status = views.workload_status(session, row, today)
+        report.decision = Tier(status.decision or Tier.UNRESTRICTED)  # None: no source shows it any more
+        report.hosting, report.violation = status.hosting, status.violation
+        report.regulations = status.regulations
     else:  # seen in scans, no longer registered: what the scan recorded
         active = set()
         report.decision = _effective(latest.tier, rules, active)
         report.hosting, report.violation = latest.hosting, latest.violation
+        report.regulations = list(latest.regulations or [])
     report.records, report.records_with_findings = latest.records, latest.records_with_findings
-    report.regulations = list(latest.regulations or [])
     report.reasons = [
         Reason(
             rule_id(r.get("policy", ""), r["rule"]),

@@ -100,3 +100,23 @@ def effective_tier(stored_tier: str, rules: list[dict], waived_rules: set[str]) 
 def is_violation(hosting: str | None, tier: Tier) -> bool:
     """A closed-API workload whose data must stay self-hosted (or be stripped)."""
     return hosting == "closed_api" and tier in VIOLATING_TIERS
+
+
+@dataclass
+class SourceTally(WorkloadTally):
+    """A workload's counts from one source of a scan, plus its findings by entity type."""
+
+    entities: Counter = field(default_factory=Counter)
+
+    def add(self, result: RecordResult, waivers: ActiveWaivers) -> None:
+        """Count one record as `WorkloadTally.add` does, and its findings by entity type."""
+        super().add(result, waivers)
+        self.entities.update(f.entity_type for f in result.findings)
+
+    def entry(self) -> dict:
+        """This source's entry in the decision's rationale (`sources`): what the scan showed for the workload."""
+        return {
+            "tier": self.tier.value, "raw_tier": self.raw.value, "regulations": sorted(self.regulations),
+            "records": self.records, "records_with_findings": self.records_with_findings,
+            "rules": self.rationale()["rules"], "entities": dict(self.entities.most_common()),
+        }  # fmt: skip

@@ -22,7 +22,7 @@ from audit import __version__
 from audit.model import RecordResult, WorkloadProfile
 from audit.store import digests, events
 from audit.store.db import read_session, utcnow
-from audit.store.decide import ActiveWaivers, WorkloadTally, bare, is_violation, rule_id
+from audit.store.decide import ActiveWaivers, SourceTally, WorkloadTally, bare, is_violation, rule_id
 from audit.store.models import Decision, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, load_workload_profiles, mark_failed
 
@@ -43,6 +43,7 @@ class ScanRecorder:
         self.profiles = profiles
         self.scan_id: int | None = None
         self.tallies: dict[str, WorkloadTally] = {}
+        self.by_source: dict[tuple[str, str], SourceTally] = {}  # (workload, source): see audit.store.state
         self.findings: list[dict] = []
         self.waivers: dict[str, ActiveWaivers] = {}
 
@@ -78,7 +79,9 @@ class ScanRecorder:
         """Count one record and keep its masked findings (never values)."""
         name = result.workload
         if name:
-            self.tallies.setdefault(name, WorkloadTally()).add(result, self.waivers.get(name, ActiveWaivers()))
+            waivers = self.waivers.get(name, ActiveWaivers())
+            self.tallies.setdefault(name, WorkloadTally()).add(result, waivers)
+            self.by_source.setdefault((name, result.source), SourceTally()).add(result, waivers)
         for i, f in enumerate(result.findings):
             rules = [rule_id(h) for h in result.evaluation.rules if i in h.findings]
             self.findings.append(
@@ -119,8 +122,11 @@ class ScanRecorder:
             scan_id=scan_id, workload=name, tier=tally.tier.value, raw_tier=tally.raw.value,
             regulations=sorted(tally.regulations), records=tally.records,
             records_with_findings=tally.records_with_findings, hosting=hosting,
-            violation=is_violation(hosting, tally.tier), rationale=tally.rationale(),
+            violation=is_violation(hosting, tally.tier), rationale={**tally.rationale(), "sources": self._sources(name)},
         )  # fmt: skip
+
+    def _sources(self, name: str) -> dict[str, dict]:
+        return {source: t.entry() for (n, source), t in sorted(self.by_source.items()) if n == name}
 
     def _payload(self, scan: Scan, decisions: list[Decision]) -> dict:
         return {

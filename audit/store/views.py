@@ -1,24 +1,25 @@
 """The registry's read side: list, show and history, as plain dataclasses ready to render.
 
-Decisions are re-read under the rule waivers in force today, so a waiver
-granted after a scan changes what `list` and `show` say without a rescan.
+A workload's state is the union of what its sources last showed (see
+audit.store.state), not whatever scan ran last. Decisions are re-read under the
+rule waivers in force today, so a waiver granted after a scan changes what
+`list` and `show` say without a rescan.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from audit.errors import ConfigError
-from audit.model import Tier
 from audit.store.db import as_utc, read_session, utcnow
 from audit.store.decide import effective_tier, is_violation
-from audit.store.models import DataFlowRow, Decision, Event, FindingRow, Scan, Waiver, Workload
+from audit.store.models import DataFlowRow, Decision, Event, Scan, Waiver, Workload
 from audit.store.registry import Registry, workload_profile
+from audit.store.state import Readers, SourceState, WorkloadState, latest_readers, workload_state
 
 
 @dataclass
@@ -54,7 +55,8 @@ class WorkloadDetail:
     reasons: list[dict] = field(default_factory=list)
     findings_by_type: dict[str, int] = field(default_factory=dict)
     waivers: list[dict] = field(default_factory=list)
-    scan_id: int | None = None
+    scan_id: int | None = None  # the newest scan among its sources'
+    sources: list[dict] = field(default_factory=list)  # what each source last showed, with its age
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -68,9 +70,10 @@ def list_workloads(
     owner: str | None = None,
     stale_days: int | None = None,
 ) -> list[WorkloadStatus]:
-    """Registered workloads with their latest decision, filtered."""
+    """Registered workloads with their decision over their sources, filtered."""
     with read_session(registry.engine) as session:
-        rows = [_status(session, w) for w in _workloads(session)]
+        readers = latest_readers(session)
+        rows = [_status(session, w, workload_state(session, w.name, readers)) for w in _workloads(session)]
     if decision:
         rows = [r for r in rows if (r.decision or "none") == decision]
     if regulation:
@@ -83,23 +86,24 @@ def list_workloads(
 
 
 def show_workload(registry: Registry, name: str) -> WorkloadDetail:
-    """One workload in full: endpoints, latest decision and reasons, findings by type, waivers."""
+    """One workload in full: endpoints, decision and reasons over its sources, findings by type, waivers."""
     with read_session(registry.engine) as session:
         w = session.scalars(_workload_query().where(Workload.name == name)).first()
         if w is None:
             raise ConfigError(f"no workload named {name!r} in the registry")
-        latest = _latest_decision(session, name)
+        state = workload_state(session, name)
         detail = WorkloadDetail(
-            status=_status(session, w, latest), description=w.description, monthly_tokens=w.monthly_tokens,
+            status=_status(session, w, state), description=w.description, monthly_tokens=w.monthly_tokens,
             endpoints=[{"name": e.name, "provider": e.provider, "model": e.model, "hosting": e.hosting,
                         "region": e.region, "agreements": e.agreements} for e in w.endpoints],
             data_sources=w.spec.get("data_sources", []), data_flows=[declared_flow(f) for f in w.data_flows],
             waivers=[_waiver(v) for v in w.waivers],
         )  # fmt: skip
-        if latest:
-            detail.scan_id = latest.scan_id
-            detail.reasons = latest.rationale.get("top", [])
-            detail.findings_by_type = _findings_by_type(session, latest.scan_id, name)
+    if state.sources:
+        detail.scan_id = state.newest().scan_id
+        detail.reasons = state.top_rules()
+        detail.findings_by_type = state.entities()
+        detail.sources = [_source(s, waived_rules(w)) for s in state.sources]
     return detail
 
 
@@ -110,16 +114,13 @@ def declared_flow(f: DataFlowRow) -> dict:
 
 
 def latest_entity_counts(registry: Registry, names: list[str] | None = None) -> dict[str, dict[str, int]]:
-    """workload -> {entity type: findings} of its latest completed scan; never-scanned workloads are left out."""
+    """workload -> {entity type: findings} summed over what its sources last showed; never-scanned ones left out."""
     with read_session(registry.engine) as session:
         if names is None:
             names = list(session.scalars(select(Workload.name).order_by(Workload.name)))
-        out = {}
-        for name in names:
-            latest = _latest_decision(session, name)
-            if latest is not None:
-                out[name] = _findings_by_type(session, latest.scan_id, name)
-    return out
+        readers = latest_readers(session)
+        states = {name: workload_state(session, name, readers) for name in names}
+    return {name: state.entities() for name, state in states.items() if state.sources}
 
 
 def history(registry: Registry, name: str) -> list[dict]:
@@ -151,14 +152,6 @@ def _workloads(session: Session) -> list[Workload]:
     return list(session.scalars(_workload_query().order_by(Workload.name)))
 
 
-def _latest_decision(session: Session, name: str) -> Decision | None:
-    stmt = (
-        select(Decision).join(Scan).where(Decision.workload == name, Scan.status == "completed")
-        .order_by(Scan.finished_at.desc(), Scan.id.desc()).limit(1)
-    )  # fmt: skip
-    return session.scalars(stmt).first()
-
-
 def waived_rules(w: Workload, today: date | None = None) -> set[str]:
     """Rule ids waived for the workload on `today`: a waiver holds before its expiry date, not on it."""
     today = today or date.today()
@@ -166,38 +159,37 @@ def waived_rules(w: Workload, today: date | None = None) -> set[str]:
 
 
 def workload_status(
-    session: Session, w: Workload, latest: Decision | None = None, today: date | None = None
+    session: Session, w: Workload, today: date | None = None, readers: Readers | None = None
 ) -> WorkloadStatus:
-    """The one reading of a workload's state (decision under the waivers in force, violation, hosting) that
-    `registry list`, `registry show` and `audit report` all show."""
-    return _status(session, w, latest, today)
+    """The one reading of a workload's state (decision over its sources under the waivers in force, violation,
+    hosting) that `registry list`, `registry show` and `audit report` all show."""
+    return _status(session, w, workload_state(session, w.name, readers), today)
 
 
-def _status(session: Session, w: Workload, latest: Decision | None = None, today: date | None = None) -> WorkloadStatus:
-    latest = latest or _latest_decision(session, w.name)
+def _status(session: Session, w: Workload, state: WorkloadState, today: date | None = None) -> WorkloadStatus:
     profile = workload_profile(w)
-    tier = _current_tier(w, latest, today) if latest else None
-    last = None
-    if latest:
-        last = _stamp(session.get(Scan, latest.scan_id).finished_at)
+    tier = state.tier(waived_rules(w, today))
+    newest = state.newest()
     return WorkloadStatus(
         name=w.name, owner=w.owner, domain=w.domain, hipaa_entity=w.hipaa_entity, hosting=profile.hosting,
         agreements=sorted(profile.agreements), decision=tier.value if tier else None,
-        regulations=latest.regulations if latest else [], last_scan=last,
+        regulations=state.regulations(), last_scan=_stamp(newest.scanned_at) if newest else None,
         violation=bool(tier and is_violation(profile.hosting, tier)),
     )  # fmt: skip
 
 
-def _current_tier(w: Workload, latest: Decision, today: date | None = None) -> Tier:
-    return effective_tier(latest.tier, latest.rationale.get("rules", []), waived_rules(w, today))
+def _source(s: SourceState, waived: set[str]) -> dict:
+    decision = effective_tier(s.tier, s.rules, waived).value
+    return {"source": s.source, "scan": s.scan_id, "last_scanned": _stamp(s.scanned_at), "age": _age(s.scanned_at),
+            "decision": decision, "regulations": s.regulations, "records": s.records, "findings": sum(s.entities.values())}  # fmt: skip
 
 
-def _findings_by_type(session: Session, scan_id: int, name: str) -> dict[str, int]:
-    stmt = (
-        select(FindingRow.entity_type, func.count()).where(FindingRow.scan_id == scan_id, FindingRow.workload == name)
-        .group_by(FindingRow.entity_type)
-    )  # fmt: skip
-    return dict(Counter(dict(session.execute(stmt).all())).most_common())
+def _age(at: datetime) -> str:
+    seconds = max(0, int((utcnow() - as_utc(at)).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def _waiver(v: Waiver) -> dict:
