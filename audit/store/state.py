@@ -92,11 +92,13 @@ def latest_readers(session: Session) -> Readers:
 def workload_state(session: Session, name: str, readers: Readers | None = None) -> WorkloadState:
     """The workload's entries from each source's latest completed scan."""
     readers = latest_readers(session) if readers is None else readers
+    completed = select(Decision.scan_id).join(Scan).where(Decision.workload == name, Scan.status == "completed")
+    newest = session.scalars(completed.order_by(Scan.finished_at.desc(), Scan.id.desc()).limit(1)).first()
+    current = {scan_id for scan_id, _ in readers.values()} | {newest}  # older scans were read over by later ones
     rows = session.execute(
-        select(Decision, Scan.finished_at).join(Scan).where(Decision.workload == name, Scan.status == "completed")
-        .order_by(Scan.finished_at, Scan.id)
+        select(Decision, Scan.finished_at).join(Scan)
+        .where(Decision.workload == name, Scan.status == "completed", Decision.scan_id.in_(current))
     ).all()  # fmt: skip
-    newest = rows[-1][0].scan_id if rows else None
     entries = [e for d, at in rows for e in _entries(session, d, readers, at if d.scan_id == newest else None)]
     return WorkloadState(sorted(entries, key=lambda e: e.source))
 
