@@ -12,9 +12,11 @@ from audit.model import Message, ReadError, Record, RecordResult, Tier, Workload
 from audit.readers import ReadOptions
 from audit.report.formats import FormatOptions
 from audit.settings import Settings, load_settings
+from audit.summary import ScanSummary
 
-if TYPE_CHECKING:  # the pipeline loads spaCy and Presidio: registry and policy commands never need it
-    from audit.pipeline import ScanContext, ScanSummary
+if TYPE_CHECKING:  # the pipeline is loaded on first use: registry and policy commands never need it
+    from audit.executor import Executor
+    from audit.pipeline import ScanContext
 
 
 @dataclass
@@ -86,7 +88,7 @@ def scan_texts(
     texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None
 ) -> list[RecordResult]:
     """Scan plain texts, one single-message record each (ids are 1-based positions)."""
-    from audit.pipeline import ScanSummary, build_context, scan_records
+    from audit.pipeline import build_context, scan_records
 
     ctx = context or build_context(settings or Settings())
     records = (Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1))
@@ -101,7 +103,7 @@ def scan_file(
     path: str, settings: Settings | None = None, options: ReadOptions | None = None, workload: str | None = None
 ) -> ScanOutcome:
     """Scan one file or directory and keep every result in memory (for small inputs and tests)."""
-    from audit.pipeline import ScanSummary, build_context, scan_paths
+    from audit.pipeline import build_context, scan_paths
 
     ctx = build_context(settings or Settings(), default_workload=workload)
     summary = ScanSummary()
@@ -123,24 +125,20 @@ def scan_to(
     on_error: Callable[[ReadError], None] | None = None,
     progress: Callable[[int, float], None] | None = None,
     observers: Iterable = (),
+    executor: Executor | None = None,
 ) -> ScanOutcome:
-    """Stream a scan of `paths` into an output format; observers (e.g. the registry) see every result."""
-    from audit.pipeline import ScanSummary, build_context, scan_paths
+    """Stream a scan of `paths` into an output format; observers (e.g. the registry) see every result.
 
-    ctx = build_context(settings, workloads=workloads, default_workload=workload)
+    `executor` runs the analysis: this machine's processes by default, or Spark (`distributed.runner`).
+    """
+    from audit.executor import LocalExecutor, ScanJob
+
+    job = ScanJob(paths, settings, options, workloads, workload, _error_handler(settings, on_error))
     summary = ScanSummary()
-    fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=ctx.policy_set))
     outcome = ScanOutcome(summary)
-    try:
-        deliver(
-            scan_paths(ctx, paths, options, summary, _error_handler(settings, on_error)),
-            fmt,
-            outcome,
-            observers,
-            progress,
-        )
-    finally:
-        ctx.close()
+    with (executor or LocalExecutor()).run(job, summary) as execution:
+        fmt = format_cls(sink, FormatOptions(tool_version=__version__, policy_set=execution.policy_set))
+        deliver(execution.results, fmt, outcome, observers, progress)
     outcome.failed = outcome.failed or bool(summary.messages_unscanned)  # an incomplete scan never passes as clean
     fmt.finish(summary)
     return outcome

@@ -49,37 +49,6 @@ def create(
     raise typer.Exit(EXIT_INPUT if outcome.summary.records_skipped else EXIT_OK)
 
 
-def load_for_scan(path: Path, settings, quiet: bool) -> baseline_lib.Baseline:
-    """The baseline for `audit scan --baseline`, warning about expired entries and a foreign secret."""
-    from audit.fingerprint import load_secret
-
-    accepted = baseline_lib.load(path)
-    expired = accepted.expired_entries()
-    if expired and not quiet:
-        console_err().print(f"baseline {path}: {len(expired)} expired entries no longer hide findings")
-    # even under --quiet (pre-commit): it is why every finding of the scan that follows looks new
-    if not baseline_lib.check_secret(accepted, load_secret(settings.home_dir())):
-        console_err().print(
-            f"baseline {path}: made with another fingerprint secret; every finding will look new "
-            "(share the secret: see docs/ci.md)"
-        )
-    return accepted
-
-
-def report_hidden(accepted: baseline_lib.Baseline | None, quiet: bool) -> None:
-    """One stderr line saying how many findings the baseline hid."""
-    if accepted is not None and not quiet:
-        console_err().print(f"baseline: {accepted.hidden} accepted findings hidden")
-
-
-def changed_paths(since: str, paths: list[str], quiet: bool) -> list[str]:
-    """The files under `paths` changed since git revision `since` (plus untracked ones)."""
-    changed = baseline_lib.changed_files(since, paths)
-    if not quiet:
-        console_err().print(f"--since {since}: {len(changed)} changed files to scan")
-    return changed
-
-
 def register(app) -> None:
     """Add `audit baseline` to the root app."""
     app.add_typer(baseline_app, name="baseline")

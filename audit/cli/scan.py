@@ -1,25 +1,23 @@
-"""`audit scan`: scan logs, write findings, fail CI by exit code."""
+"""`audit scan`: scan logs, write findings, fail CI by exit code.
+
+The command parses its options into a ScanRequest, calls `scan_request.run_scan`
+once, prints what a person should read on stderr, and exits with the code the
+library decided.
+"""
 
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from audit import api
-from audit.cli import baseline_cmd
 from audit.cli.common import console_err, error_writer, progress_for
-from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
-from audit.model import Tier
-from audit.outputs import open_output, refuse_inputs_as_outputs
 from audit.readers import FORMAT_CHOICES, ReadOptions
-from audit.report.formats import FORMATS, Fanout, Target
-from audit.store import scanning
-
-FAIL_ON_CHOICES = [t.value for t in Tier if t is not Tier.UNRESTRICTED] + ["never"]
+from audit.report.formats import FORMATS
+from audit.scan_request import FAIL_ON_CHOICES, Output, ScanEvents, ScanRequest, ScanResult, run_scan
 
 
 def scan(
@@ -98,10 +96,15 @@ def scan(
     ] = None,
 ) -> None:
     """Scan prompt logs for PII and regulated content, and decide where each record may be sent."""
-    if output not in FORMATS:
-        raise ConfigError(f"unknown output format {output!r}; choose from {', '.join(FORMATS)}")
-    if fail_on not in FAIL_ON_CHOICES:
-        raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
+    outputs = [Output(output, out, "--out")]
+    outputs += [Output(name, path, f"--{name}") for name, path in (("sarif", sarif), ("junit", junit)) if path]
+    if github_annotations:
+        outputs.append(Output("github"))
+    request = ScanRequest(
+        paths, outputs, ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or []),
+        workload=workload, fail_on=fail_on, baseline=baseline, since=since, registry=registry, manifest=manifest,
+        sarif_root=sarif_root and str(sarif_root),
+    )  # fmt: skip
     settings = api.settings_from(
         config,
         spacy_model=spacy_model,
@@ -112,65 +115,32 @@ def scan(
         jobs=jobs,
         cache=cache,
     )
-    store = scanning.open_for_scan(settings, registry)
-    profiles = scanning.scan_profiles(store, manifest)
-    recorder = scanning.recorder_for_scan(store, settings, workload, profiles)
-    options = ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or [])
-    if since is not None:
-        paths = baseline_cmd.changed_paths(since, paths, quiet)
-    accepted = baseline_cmd.load_for_scan(baseline, settings, quiet) if baseline else None
-    refuse_inputs_as_outputs(
-        {"--out": out, "--sarif": sarif, "--junit": junit}, paths, options.include, options.exclude
-    )
-    private = settings.show_values
-    with ExitStack() as stack:
-        sink = stack.enter_context(open_output(out, private=private)) if out else sys.stdout
-        targets = [Target(output)] + [
-            Target(name, stack.enter_context(open_output(path, private=private)))
-            for name, path in (("sarif", sarif), ("junit", junit))
-            if path
-        ]
-        if github_annotations:
-            targets.append(Target("github", sys.stdout))
-        fanout = Fanout(
-            targets, accepted.filter if accepted else None, fail_on=fail_on, sarif_root=sarif_root and str(sarif_root)
-        )
-        on_error = error_writer(quiet)
-        progress = stack.enter_context(progress_for(quiet))
-        if recorder:
-            scanning.check_inputs(paths)  # a mistyped path must not record a failed scan
-            stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
-        outcome = api.scan_to(
-            paths, settings, options, fanout, sink, workload=workload, on_error=on_error, progress=progress,
-            workloads=profiles, observers=[recorder] if recorder else [],
-        )  # fmt: skip
-        decisions = recorder.finish(outcome.summary) if recorder else []
-    outcome.strictest = fanout.strictest  # what the outputs saw: baselined findings do not gate
-    baseline_cmd.report_hidden(accepted, quiet)
-    summary = outcome.summary
-    if out and output != "table" and not quiet:
+    events = ScanEvents(_notice_writer(quiet), error_writer(quiet), lambda: progress_for(quiet))
+    result = run_scan(request, settings, events)
+    if not quiet:
+        _print_summary(result, request.outputs[0])
+    raise typer.Exit(result.exit_code)
+
+
+def _notice_writer(quiet: bool):
+    """Print the library's notices on stderr; under --quiet only those it says must always show."""
+
+    def notice(text: str, always: bool) -> None:
+        if always or not quiet:
+            console_err().print(text)
+
+    return notice
+
+
+def _print_summary(result: ScanResult, main: Output) -> None:
+    """The lines after a scan: findings the baseline hid, where the output went, registry violations."""
+    if result.hidden is not None:
+        console_err().print(f"baseline: {result.hidden} accepted findings hidden")
+    summary = result.summary
+    if main.path and main.format != "table":
         console_err().print(
-            f"wrote {output} to {out}: {summary.records_read} records, {summary.records_with_findings} with findings, {summary.records_skipped} skipped"
+            f"wrote {main.format} to {main.path}: {summary.records_read} records, "
+            f"{summary.records_with_findings} with findings, {summary.records_skipped} skipped"
         )
-    if accepted is not None:  # a violation gates only on findings the baseline has not accepted
-        decisions = [d for d in decisions if not d.violation or _still_reached(fanout, d)]
-    violations = scanning.violation_lines(decisions)
-    for line in [] if quiet else violations:
+    for line in result.violations:
         print(line, file=sys.stderr)
-    code = exit_code(outcome, fail_on)
-    raise typer.Exit(code or (EXIT_FINDINGS if violations and fail_on != "never" else EXIT_OK))
-
-
-def _still_reached(fanout: Fanout, decision) -> bool:
-    """True when the results the outputs saw for the workload (baseline applied) still reach its decision's tier."""
-    seen = fanout.strictest_by_workload.get(decision.workload, Tier.UNRESTRICTED)
-    return seen.rank <= Tier(decision.tier).rank
-
-
-def exit_code(outcome, fail_on: str) -> int:
-    """3 when input was (partly) unreadable, else 1 when a decision reaches the gate, else 0."""
-    if outcome.summary.records_skipped or outcome.failed:
-        return EXIT_INPUT
-    if fail_on != "never" and outcome.strictest.rank <= Tier(fail_on).rank:
-        return EXIT_FINDINGS
-    return EXIT_OK

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from audit.errors import ConfigError
-from audit.outputs import open_output, refuse_inputs_as_outputs
 
 spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit\\[spark]').", no_args_is_help=True)
 
@@ -38,40 +36,20 @@ def spark_scan(
 ) -> None:
     """Scan logs on Spark; decisions, outputs and exit code are the same as `audit scan`."""
     try:
-        from audit.distributed import runner
+        from audit.distributed.runner import SparkExecutor
     except ImportError as exc:  # pyspark missing
         raise ConfigError(f"Spark support needs the spark extra: pip install 'llm-audit[spark]' ({exc.name})") from None
-    from audit.cli.scan import exit_code
     from audit.readers import ReadOptions
-    from audit.report.formats import FORMATS
+    from audit.scan_request import Output, ScanRequest, run_scan
     from audit.settings import load_settings
 
-    if output not in FORMATS:
-        raise ConfigError(f"unknown output format {output!r}; choose from {', '.join(FORMATS)}")
+    # not recorded in the registry: this command has no --db or --registry (yet)
+    request = ScanRequest(
+        paths, [Output(output, out)], ReadOptions(format=input_format), workload, fail_on, registry=False
+    )
     settings = load_settings(config)
-    options = ReadOptions(format=input_format)
-    refuse_inputs_as_outputs({"--out": out}, paths)
-    with open_output(out, private=settings.show_values) if out else _stdout() as sink:
-        outcome = runner.run_spark_scan(
-            paths,
-            settings,
-            options,
-            FORMATS[output],
-            sink,
-            master=master,
-            workload=workload,
-            glob=glob,
-            parquet=parquet,
-        )
-    raise typer.Exit(exit_code(outcome, fail_on))
-
-
-class _stdout:
-    def __enter__(self):
-        return sys.stdout
-
-    def __exit__(self, *exc):
-        sys.stdout.flush()
+    result = run_scan(request, settings, executor=SparkExecutor(master=master, glob=glob, parquet=parquet))
+    raise typer.Exit(result.exit_code)
 
 
 def register(app) -> None:
