@@ -36,7 +36,6 @@ from audit.scanner.recognizers.general_age import AgeRecognizer
 from audit.scanner.recognizers.general_driver_license import DriverLicenseRecognizer
 from audit.scanner.recognizers.general_email import EmailAddressRecognizer
 from audit.scanner.recognizers.general_location import (
-    ContextualPlaceRecognizer,
     FacilityRecognizer,
     StreetAddressRecognizer,
     ZipCodeRecognizer,
@@ -44,6 +43,7 @@ from audit.scanner.recognizers.general_location import (
 from audit.scanner.recognizers.general_org import OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
+from audit.scanner.recognizers.general_place_slots import ContextualPlaceRecognizer
 from audit.scanner.recognizers.general_url import WebUrlRecognizer
 from audit.scanner.recognizers.names_from_lexicon import LexiconNameRecognizer
 from audit.scanner.recognizers.names_in_context import NameInContextRecognizer

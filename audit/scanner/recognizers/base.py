@@ -1,10 +1,12 @@
-"""Building blocks for the regulated-identifier recognizers: patterns as data, one validation hook.
+"""The recognizer framework: patterns as data, one validation hook, one context check.
 
 `ValidatedRecognizer` runs bounded regexes, validates each candidate, and scores it
 by whether a context word sits within a character window around it (its own
 proximity check with word boundaries, not Presidio's substring matching over
-lemmas). `TermRecognizer` finds vocabulary phrases by n-gram lookup, which is
-linear in the text and cannot backtrack.
+lemmas). `RegexRecognizer` is its variant for general PII, whose rules carry a
+fixed score and may require context. `SpanRecognizer` wraps plain code, and
+`TermRecognizer` finds vocabulary phrases by n-gram lookup, which is linear in
+the text and cannot backtrack.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]{0,40}")
 
 @dataclass(frozen=True)
 class Rule:
-    """One regex. Its `value` group (else the whole match) is the reported span.
+    """One regex, compiled with `flags`. The reported span is `group` when given (a match it did
+    not take part in, or an empty one, is dropped), else the `value` group, else the whole match.
 
-    `score` applies without context, `context_score` when a context word is near.
+    `score` applies without context, `context_score` when a context word is near; a rule that
+    `needs_context` reports nothing without one. RegexRecognizer always scores `score`.
     """
 
     name: str
@@ -31,6 +35,8 @@ class Rule:
     score: float
     context_score: float = 0.85
     flags: int = 0
+    group: int | str | None = None
+    needs_context: bool = False
 
 
 def compile_words(words: Iterable[str]) -> re.Pattern[str]:
@@ -40,7 +46,7 @@ def compile_words(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def has_context(text: str, start: int, end: int, words: re.Pattern[str] | None, window: tuple[int, int]) -> bool:
-    """True when one of `words` occurs within window[0] chars before or window[1] chars after the span."""
+    """True when `words` matches within window[0] chars before or window[1] chars after the span."""
     if words is None:
         return False
     before = text[max(0, start - window[0]) : start]
@@ -63,39 +69,27 @@ def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, scor
     )
 
 
-def word_trie(alternatives: str) -> str:
-    """The words of "a|ab|b" ("[ ]" for a space) as one prefix tree, "(?:a(?:b)?|b)": the regex engine
-    then tries a branch per letter rather than per word (a cue scan over 80 words runs twice as fast)."""
-    words = sorted({w.replace("[ ]", " ") for w in alternatives.split("|")})
-
-    def build(group: list[str]) -> str:
-        ends = "" in group
-        heads: dict[str, list[str]] = {}
-        for w in group:
-            if w:
-                heads.setdefault(w[0], []).append(w[1:])
-        branches = [re.escape(c) + build(rest) for c, rest in sorted(heads.items())]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + "?" if ends else body
-
-    return build(words)
-
-
 class ValidatedRecognizer(EntityRecognizer):
-    """Regex rules + `validate` + a context window. Subclasses are mostly data."""
+    """Regex rules + `validate` + a context window. Subclasses are mostly data.
+
+    CONTEXT is a tuple of words (matched as whole words) or a compiled pattern.
+    """
 
     ENTITY: str = ""
     RULES: tuple[Rule, ...] = ()
-    CONTEXT: tuple[str, ...] = ()
+    CONTEXT: tuple[str, ...] | re.Pattern[str] = ()
     WINDOW: tuple[int, int] = (35, 20)
     REQUIRE_CONTEXT: bool = False
 
     def __init__(self) -> None:
         self._rules = [(r, re.compile(r.regex, r.flags)) for r in self.RULES]
-        self._context = compile_words(self.CONTEXT) if self.CONTEXT else None
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+        context = self.CONTEXT
+        self._context = context if isinstance(context, re.Pattern) else compile_words(context) if context else None
+        super().__init__(supported_entities=self.supported(), name=type(self).__name__, supported_language="en")
+
+    def supported(self) -> list[str]:
+        """The entity types this recognizer may emit."""
+        return [self.ENTITY]
 
     def load(self) -> None:
         """Nothing to load: the rules compile in __init__."""
@@ -104,16 +98,25 @@ class ValidatedRecognizer(EntityRecognizer):
         """True when the candidate passes the identifier's own rules (check digit, range, code list)."""
         return True
 
+    def accept(self, text: str, start: int, end: int) -> bool:
+        """Hook: False drops a validated candidate text[start:end] for what surrounds it."""
+        return True
+
     def context_near(self, text: str, start: int, end: int) -> bool:
         """True when a context word is near the span."""
         return has_context(text, start, end, self._context, self.WINDOW)
 
     def candidates(self, text: str) -> Iterator[tuple[Rule, int, int]]:
-        """(rule, start, end) for every regex match, using the `value` group when there is one."""
+        """(rule, start, end) for every regex match, spanning its rule's group (see Rule)."""
         for rule, rx in self._rules:
             for m in rx.finditer(text):
-                group = "value" if "value" in rx.groupindex and m.group("value") is not None else 0
-                yield rule, m.start(group), m.end(group)
+                span = _span(rule, m)
+                if span is not None:
+                    yield rule, *span
+
+    def passes(self, text: str, start: int, end: int) -> bool:
+        """True when the candidate text[start:end] passes `validate` and `accept`."""
+        return self.validate(text[start:end]) and self.accept(text, start, end)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         """Validated candidates, scored by context; weak ones without context score below the threshold."""
@@ -121,16 +124,47 @@ class ValidatedRecognizer(EntityRecognizer):
             return []  # no context word anywhere, so none near any candidate: skip the patterns
         out: dict[tuple[int, int], RecognizerResult] = {}
         for rule, start, end in self.candidates(text):
-            if not self.validate(text[start:end]):
+            if not self.passes(text, start, end):
                 continue
             near = self.context_near(text, start, end)
-            if self.REQUIRE_CONTEXT and not near:
+            if (self.REQUIRE_CONTEXT or rule.needs_context) and not near:
                 continue
             score = rule.context_score if near else rule.score
             prior = out.get((start, end))
             if prior is None or prior.score < score:
                 out[(start, end)] = result(self, self.ENTITY, start, end, score)
         return list(out.values())
+
+
+def _span(rule: Rule, m: re.Match[str]) -> tuple[int, int] | None:
+    if rule.group is None:
+        return m.span("value" if "value" in m.re.groupindex and m.group("value") is not None else 0)
+    start, end = m.span(rule.group)
+    return None if start < 0 or start == end else (start, end)
+
+
+class RegexRecognizer(ValidatedRecognizer):
+    """General PII: each rule reports its own `score`, every match of a requested type is kept, and
+    `entity_for` may pick one of several types. Context only gates the rules that need it."""
+
+    WINDOW: tuple[int, int] = (48, 24)
+
+    def entity_for(self, text: str, start: int, end: int) -> str:
+        """The entity type of an accepted value."""
+        return self.ENTITY
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Every rule's accepted matches (with context where the rule needs it) of a requested type."""
+        out: list[RecognizerResult] = []
+        for rule, start, end in self.candidates(text):
+            if not self.passes(text, start, end):
+                continue
+            if rule.needs_context and not self.context_near(text, start, end):
+                continue
+            entity = self.entity_for(text, start, end)
+            if entity in entities:
+                out.append(result(self, entity, start, end, rule.score))
+        return out
 
 
 class SpanRecognizer(EntityRecognizer):

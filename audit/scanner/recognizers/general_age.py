@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
 
 _N = r"(?P<n>\d{1,3})"
 _UNIT = r"(?:years?|yrs?|y)"
@@ -15,25 +15,37 @@ class AgeRecognizer(RegexRecognizer):
 
     ENTITY = "AGE"
     RULES = (
-        Rule(rx(rf"\b{_N} \s? (?:-\s?)? {_UNIT} (?:\s?-\s?|\s) old\b", re.I), 0.9, "n"),
-        Rule(rx(rf"\b{_N} \s? (?:yo|y/o|y\.o\.?|yrs?\.?\s?old)(?!\w)", re.I), 0.85, "n"),
-        Rule(rx(rf"\b{_N} [- ]{_UNIT}[- ]of[- ]age\b", re.I), 0.85, "n"),
-        Rule(rx(rf"\b(?:aged?|age\s?:|age\s+of|ages?\s+is)\s+{_N}(?![\d/.,:]\d)\b", re.I), 0.85, "n"),
         Rule(
-            rx(
-                rf"\b(?:turn(?:ed|s|ing)?|will\s+be)\s+{_N}(?:\s+(?:years?\s+old|this|next|today|on|in)\b|\s*[.!,;]|$)",
-                re.I,
-            ),
-            0.7,
-            "n",
+            "years-old", rf"\b{_N} \s? (?:-\s?)? {_UNIT} (?:\s?-\s?|\s) old\b", 0.9, flags=re.I | re.VERBOSE, group="n"
         ),
-        Rule(rx(rf"\bwhen\s+(?:he|she|they|I)\s+(?:was|were)\s+{_N}(?:\s+years?\s+old)?\s*[.!,;]", re.I), 0.7, "n"),
-        Rule(rx(rf"\b{_N}\s?(?P<sex>[MF])\b(?=\s+(?:with|w/|presenting|presents|pt|patient|s/p|c/o|hx)\b)"), 0.75, "n"),
+        Rule("yo", rf"\b{_N} \s? (?:yo|y/o|y\.o\.?|yrs?\.?\s?old)(?!\w)", 0.85, flags=re.I | re.VERBOSE, group="n"),
+        Rule("of-age", rf"\b{_N} [- ]{_UNIT}[- ]of[- ]age\b", 0.85, flags=re.I | re.VERBOSE, group="n"),
+        Rule("aged", rf"\b(?:aged?|age\s?:|age\s+of|ages?\s+is)\s+{_N}(?![\d/.,:]\d)\b", 0.85, flags=re.I, group="n"),
+        Rule(
+            "turned",
+            rf"\b(?:turn(?:ed|s|ing)?|will\s+be)\s+{_N}(?:\s+(?:years?\s+old|this|next|today|on|in)\b|\s*[.!,;]|$)",
+            0.7,
+            flags=re.I,
+            group="n",
+        ),
+        Rule(
+            "when-was",
+            rf"\bwhen\s+(?:he|she|they|I)\s+(?:was|were)\s+{_N}(?:\s+years?\s+old)?\s*[.!,;]",
+            0.7,
+            flags=re.I,
+            group="n",
+        ),
+        Rule(
+            "age-sex",
+            rf"\b{_N}\s?(?P<sex>[MF])\b(?=\s+(?:with|w/|presenting|presents|pt|patient|s/p|c/o|hx)\b)",
+            0.75,
+            group="n",
+        ),
     )
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def validate(self, value: str) -> bool:
         """Plausible human ages only."""
-        return 0 < int(text[start:end]) <= 125
+        return 0 < int(value) <= 125
 
     def supported(self) -> list[str]:
         """AGE, and AGE_OVER_89 for 90 and over."""

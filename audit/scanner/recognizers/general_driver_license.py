@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
 
 
 class DriverLicenseRecognizer(RegexRecognizer):
@@ -18,9 +18,10 @@ class DriverLicenseRecognizer(RegexRecognizer):
     ENTITY = "US_DRIVER_LICENSE"
     RULES = (
         Rule(
-            rx(r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z]{0,3}-?\d[\d-]{4,16}\d(?:[A-Z])?(?![\w-])", re.I),
+            "licence",
+            r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z]{0,3}-?\d[\d-]{4,16}\d(?:[A-Z])?(?![\w-])",
             0.85,
-            0,
+            flags=re.I,
             needs_context=True,
         ),
     )
@@ -30,7 +31,6 @@ class DriverLicenseRecognizer(RegexRecognizer):
     )
     WINDOW = (40, 0)
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def validate(self, value: str) -> bool:
         """Five to twenty characters with at least five digits."""
-        value = text[start:end]
         return 5 <= len(value) <= 20 and sum(c.isdigit() for c in value) >= 5

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from audit.scanner.lexicon import care_note, case_profile
-from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx, word
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
+from audit.scanner.recognizers.patterns import UP, word
 from audit.scanner.recognizers.places_in_context import names_a_place
 
 _CAP = word(UP, r"[\w'’&.-]")
@@ -28,35 +29,37 @@ class OrganizationRecognizer(RegexRecognizer):
 
     ENTITY = "ORGANIZATION"
     RULES = (
-        Rule(rx(rf"\b(?P<v>{_CAP}(?:[ ]+(?:&[ ]+|and[ ]+|of[ ]+)?{_CAP}){{0,4}},?[ ]+(?:{_SUFFIX}))\b\.?"), 0.85, "v"),
-        Rule(rx(rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})"), 0.9, "v"),
         Rule(
-            rx(
-                rf"\b(?:of|at)[ ]+(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=[ ]+is[ ]+(?:the|our|their)[ ]+(?:CEO|CTO|CFO|COO|founder|president|chair\w*|head)\b)"
-            ),
+            "suffix",
+            rf"\b(?P<v>{_CAP}(?:[ ]+(?:&[ ]+|and[ ]+|of[ ]+)?{_CAP}){{0,4}},?[ ]+(?:{_SUFFIX}))\b\.?",
+            0.85,
+            group="v",
+        ),
+        Rule("employer", rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})", 0.9, group="v"),
+        Rule(
+            "officer-of",
+            rf"\b(?:of|at)[ ]+(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=[ ]+is[ ]+(?:the|our|their)[ ]+(?:CEO|CTO|CFO|COO|founder|president|chair\w*|head)\b)",
             0.9,
-            "v",
+            group="v",
         ),
         # letterhead: a short line between a name or job-title line and the street line of an address
         Rule(
-            rx(
-                r"(?:^|\n)[ \t>?*]*[^\d\n:@]{3,60}\n[ \t>?*]*(?P<v>[^\W\d_][^\d\n:@,]{1,40}?)[ \t.,]*\n[ \t>?*]*(?=\d{1,6}[ ]+\S|(?:PSC|Unit|USNS|USS|P\.?O\.?[ ]Box)\b)",
-                re.I,
-            ),
+            "letterhead",
+            r"(?:^|\n)[ \t>?*]*[^\d\n:@]{3,60}\n[ \t>?*]*(?P<v>[^\W\d_][^\d\n:@,]{1,40}?)[ \t.,]*\n[ \t>?*]*(?=\d{1,6}[ ]+\S|(?:PSC|Unit|USNS|USS|P\.?O\.?[ ]Box)\b)",
             0.7,
-            "v",
+            flags=re.I,
+            group="v",
         ),
         Rule(
-            rx(
-                rf"(?:^|(?<=[.!?]\s))(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:company|agency|firm|startup|start-up|business|nonprofit|non-profit|501\(c\)3|organi[sz]ation|brand|manufacturer|retailer|bank|provider|vendor))",
-                re.M,
-            ),
+            "is-a-company",
+            rf"(?:^|(?<=[.!?]\s))(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:company|agency|firm|startup|start-up|business|nonprofit|non-profit|501\(c\)3|organi[sz]ation|brand|manufacturer|retailer|bank|provider|vendor))",
             0.8,
-            "v",
+            flags=re.M,
+            group="v",
         ),
     )
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def accept(self, text: str, start: int, end: int) -> bool:
         """Not a lone suffix word, a sentence opener or a sentence."""
         words = text[start:end].split()
         if len(words) > 5 or re.search(r"[.!?]\s", text[start:end]):

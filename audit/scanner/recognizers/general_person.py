@@ -9,7 +9,8 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import lexicon
-from audit.scanner.recognizers.general_base import UP, RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
+from audit.scanner.recognizers.patterns import UP
 
 _NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
 _INITIAL = rf"{UP}\."
@@ -35,13 +36,13 @@ class TitledNameRecognizer(RegexRecognizer):
     ENTITY = "PERSON"
     RULES = (
         # the title is part of the mention: "Dr. Kyle Kuefer" is reported whole
-        Rule(rx(rf"{_TITLE}{_NAME}"), 0.9),
-        Rule(rx(rf"(?i:{_SLOT}){_NAME}"), 0.8, "v"),
+        Rule("titled", rf"{_TITLE}{_NAME}", 0.9),
+        Rule("slot", rf"(?i:{_SLOT}){_NAME}", 0.8, group="v"),
     )
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def validate(self, value: str) -> bool:
         """Not a pronoun, a greeting or a sentence-like phrase."""
-        words = text[start:end].split()
+        words = value.split()
         if re.fullmatch(_TITLE_WORD, words[0]):
             words = words[1:]
         if not words or words[0] in _NOT_NAMES or any(w.isupper() and len(w) > 1 for w in words[:1]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
 
 _SEP = r"[ .\-\u00a0]"
 _EXT = r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?"
@@ -25,30 +25,28 @@ class PhoneNumberRecognizer(RegexRecognizer):
     RULES = (
         # +CC, optional (0) trunk and (area), groups, optional extension
         Rule(
-            rx(
-                rf"(?<![\w+])\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{2,5}}){{1,5}}{_EXT}(?!\d)"
-            ),
+            "international",
+            rf"(?<![\w+])\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{2,5}}){{1,5}}{_EXT}(?!\d)",
             0.8,
         ),
         # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 001-555-123-4567
-        Rule(rx(rf"(?<![\w+])(?:(?:00)?1{_SEP}?)?\(\d{{3}}\){_SEP}?\d{{3}}{_SEP}\d{{4}}{_EXT}(?!\d)"), 0.75),
-        Rule(rx(rf"(?<![\w.+/-])(?:(?:00)?1{_SEP})?\d{{3}}([.\-])\d{{3}}\1\d{{4}}{_EXT}(?![\w/-])"), 0.7),
+        Rule("nanp-parens", rf"(?<![\w+])(?:(?:00)?1{_SEP}?)?\(\d{{3}}\){_SEP}?\d{{3}}{_SEP}\d{{4}}{_EXT}(?!\d)", 0.75),
+        Rule("nanp", rf"(?<![\w.+/-])(?:(?:00)?1{_SEP})?\d{{3}}([.\-])\d{{3}}\1\d{{4}}{_EXT}(?![\w/-])", 0.7),
         # other groupings need a phone word nearby: (37) 788-063, 699 956 915, 0393 1144137, 60-56-85-91
         Rule(
-            rx(rf"(?<![\w.+/-])(?:\(\d{{1,4}}\){_SEP}?)?\d{{2,5}}(?:{_SEP}\d{{2,8}}){{1,4}}{_EXT}(?![\w/]|[.\-]\d)"),
+            "grouped",
+            rf"(?<![\w.+/-])(?:\(\d{{1,4}}\){_SEP}?)?\d{{2,5}}(?:{_SEP}\d{{2,8}}){{1,4}}{_EXT}(?![\w/]|[.\-]\d)",
             0.6,
-            0,
             needs_context=True,
         ),
-        Rule(rx(r"(?<![\w.+/-])\d{7,12}(?![\w/]|[.\-]\d)"), 0.6, 0, needs_context=True),
+        Rule("digits", r"(?<![\w.+/-])\d{7,12}(?![\w/]|[.\-]\d)", 0.6, needs_context=True),
         # right after a phone label, glued or not: "CELLULAR-410 202-6694", "HOME-410 671-9309", "Pager 83554"
         Rule(
-            rx(
-                r"(?i:\b(?:cell(?:ular)?|mobile|home|work|office|pager|beeper|phone|tel|fax))[ \t]{0,2}[-:#=]?[ \t]{0,2}"
-                r"(?P<v>\d{3}[ \t-]?\d{3}[ \t-]?\d{4}|\d{3}[ \t]\d{7}|\d{4,6})(?![\w/]|[.\-]\d)"
-            ),
+            "labelled",
+            r"(?i:\b(?:cell(?:ular)?|mobile|home|work|office|pager|beeper|phone|tel|fax))[ \t]{0,2}[-:#=]?[ \t]{0,2}"
+            r"(?P<v>\d{3}[ \t-]?\d{3}[ \t-]?\d{4}|\d{3}[ \t]\d{7}|\d{4,6})(?![\w/]|[.\-]\d)",
             0.75,
-            "v",
+            group="v",
         ),
     )
     CONTEXT = re.compile(
@@ -59,7 +57,7 @@ class PhoneNumberRecognizer(RegexRecognizer):
     )
     WINDOW = (40, 16)
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def accept(self, text: str, start: int, end: int) -> bool:
         """Seven to fifteen digits, not a date, a time or a decimal number."""
         value = text[start:end]
         digits = sum(c.isdigit() for c in _EXT_AT_END.sub("", value))  # "x83604" is not part of the number

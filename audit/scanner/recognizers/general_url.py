@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
 from audit.scanner.recognizers.email import OFFLINE_EXTRACT, RESERVED_TLDS
-from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
 
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _HOST = rf"(?:{_LABEL}\.){{1,16}}[a-z]{{2,24}}(?![\w\-])"
@@ -56,14 +56,17 @@ class WebUrlRecognizer(RegexRecognizer):
 
     ENTITY = "URL"
     RULES = (
-        Rule(rx(rf"(?i)(?<![\w+.\-])(?:https?|ftp)://(?:[^\s/@:]{{1,64}}(?::[^\s/@]{{0,64}})?@)?{_HOST}{_TAIL}"), 0.6),
-        Rule(rx(rf"(?i)(?<![\w.\-@/:])www\d{{0,3}}\.{_HOST}{_TAIL}"), 0.6),
-        Rule(rx(rf"(?i)(?<![\w.\-@/:])(?!www\d{{0,3}}\.){_HOST}{_TAIL}"), 0.5),
+        Rule(
+            "scheme",
+            rf"(?i)(?<![\w+.\-])(?:https?|ftp)://(?:[^\s/@:]{{1,64}}(?::[^\s/@]{{0,64}})?@)?{_HOST}{_TAIL}",
+            0.6,
+        ),
+        Rule("www", rf"(?i)(?<![\w.\-@/:])www\d{{0,3}}\.{_HOST}{_TAIL}", 0.6),
+        Rule("bare", rf"(?i)(?<![\w.\-@/:])(?!www\d{{0,3}}\.){_HOST}{_TAIL}", 0.5),
     )
 
-    def validate(self, text: str, start: int, end: int) -> bool:
+    def validate(self, value: str) -> bool:
         """The host ends in a public suffix, and a bare name is not a file name."""
-        value = text[start:end]
         host = re.sub(r"(?i)^(?:https?|ftp)://(?:[^@/]*@)?", "", value)
         host = re.split(r"[/?#:]", host, maxsplit=1)[0].rstrip(".").casefold()
         tld = host.rsplit(".", 1)[-1]

@@ -12,7 +12,7 @@ import re
 
 from audit.scanner.lexicon import Lexicon, case_profile, lexicon
 from audit.scanner.recognizers.base import SpanRecognizer
-from audit.scanner.recognizers.general_location import CALENDAR_WORD
+from audit.scanner.recognizers.general_place_slots import CALENDAR_WORD
 
 _WORD = re.compile(r"(?<![\w'’.@/\\-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w@/\\]|['’-]\w|\.\w)")
 _GAP = re.compile(r"[ \t]{1,3}(?:[^\W\d_]\.[ \t]{1,3})?")  # "Barbara J. Okafor": a middle initial may stand between

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from audit.scanner.lexicon import FUNCTION_WORDS, Lexicon, case_profile, lexicon
-from audit.scanner.recognizers.base import SpanRecognizer, word_trie
+from audit.scanner.recognizers.base import SpanRecognizer
+from audit.scanner.recognizers.patterns import word_trie
 
 # A cue and what follows it: the kind of cue decides how much the words after it must prove.
 _TITLES = r"dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|rabbi|rev|chaplain"

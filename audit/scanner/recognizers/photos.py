@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audit.scanner.recognizers.general_base import RegexRecognizer, Rule, rx
+from audit.scanner.recognizers.base import RegexRecognizer, Rule
 
 _IMAGE = r"(?:jpe?g|png|heic|heif|tiff?|bmp|gif|webp|dcm|raw|cr2|nef)"
 
@@ -19,7 +19,9 @@ class PhotoReferenceRecognizer(RegexRecognizer):
 
     ENTITY = "PHOTO_REFERENCE"
     RULES = (
-        Rule(rx(rf"(?i)(?<![\w.\-/\\])[\w][\w.\-]{{0,120}}\.{_IMAGE}(?![\w\-]|\.\w)"), 0.6, 0, needs_context=True),
+        Rule(
+            "image-file", rf"(?i)(?<![\w.\-/\\])[\w][\w.\-]{{0,120}}\.{_IMAGE}(?![\w\-]|\.\w)", 0.6, needs_context=True
+        ),
     )
     CONTEXT = re.compile(
         r"\b(?:photo(?:graph)?s?|picture|pic|headshot|selfie|portrait|mugshot|face|facial|full-face|"
