@@ -1,6 +1,6 @@
 """Data flows: what each workload declares it sends where, checked without and with scans.
 
-- `load_manifest(path) -> FlowManifest`, `load_taxonomy() -> Taxonomy`
+- `load_manifest(path) -> Manifest` (audit.manifest), `load_taxonomy() -> Taxonomy`
 - `check_flows(manifest, taxonomy) -> FlowReport` (declared categories vs endpoints)
 - `check_drift(manifest, taxonomy, observed) -> list[DriftIssue]` (declarations vs scans:
   blocking "drift" and advisory "undeclared" rows, one per workload and category)
@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from audit.flows.check import DriftIssue, FlowIssue, FlowReport, check_drift, check_flows, verdict
-from audit.flows.model import DataFlow, Endpoint, FlowManifest, WorkloadFlows, load_manifest, parse_manifest
+from audit.flows.model import DataFlow, Endpoint, Manifest, Workload, load_manifest, parse_manifest
 from audit.flows.taxonomy import Requirement, Taxonomy, load_taxonomy
 
 __all__ = [
@@ -18,11 +18,11 @@ __all__ = [
     "DriftIssue",
     "Endpoint",
     "FlowIssue",
-    "FlowManifest",
     "FlowReport",
+    "Manifest",
     "Requirement",
     "Taxonomy",
-    "WorkloadFlows",
+    "Workload",
     "check_drift",
     "check_flows",
     "load_manifest",

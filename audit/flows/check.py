@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from audit.flows.model import DataFlow, Endpoint, FlowManifest, WorkloadFlows
 from audit.flows.taxonomy import Requirement, Taxonomy, related
+from audit.manifest import DataFlow, Endpoint, Manifest, Workload
 from audit.model import Tier
 
 
@@ -157,7 +157,7 @@ def verdict(
     return CategoryVerdict(category, req.otherwise, False, why, req)
 
 
-def check_flows(manifest: FlowManifest, taxonomy: Taxonomy, workloads: list[str] | None = None) -> FlowReport:
+def check_flows(manifest: Manifest, taxonomy: Taxonomy, workloads: list[str] | None = None) -> FlowReport:
     """Every declared flow checked against its endpoint; unknown category keys are issues too."""
     report = FlowReport()
     for w in _selected(manifest, workloads):
@@ -167,7 +167,7 @@ def check_flows(manifest: FlowManifest, taxonomy: Taxonomy, workloads: list[str]
     return report
 
 
-def _flow_issues(manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows, flow: DataFlow) -> list[FlowIssue]:
+def _flow_issues(manifest: Manifest, taxonomy: Taxonomy, w: Workload, flow: DataFlow) -> list[FlowIssue]:
     endpoint = manifest.endpoint_for(w, flow)
     agreements = manifest.agreements_for(w, endpoint)
     label = flow.name or flow.source
@@ -209,7 +209,7 @@ def _flow_issues(manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows, f
 
 
 def check_drift(
-    manifest: FlowManifest,
+    manifest: Manifest,
     taxonomy: Taxonomy,
     observed: Mapping[str, Mapping[str, int]],
     workloads: list[str] | None = None,
@@ -239,9 +239,7 @@ def _by_category(taxonomy: Taxonomy, counts: Mapping[str, int]) -> dict[str, dic
     return dict(sorted(grouped.items()))
 
 
-def _drift(
-    manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows, category: str, entities: dict[str, int]
-) -> DriftIssue:
+def _drift(manifest: Manifest, taxonomy: Taxonomy, w: Workload, category: str, entities: dict[str, int]) -> DriftIssue:
     """Blocking when any endpoint the workload reaches may not receive the category (no redaction assumed)."""
     endpoints = manifest.endpoints_of(w) or [manifest.endpoint_for(w, DataFlow(source="(undeclared)"))]
     verdicts = [(verdict(taxonomy, category, e, manifest.agreements_for(w, e), False), e) for e in endpoints]
@@ -264,7 +262,7 @@ def _drift(
     )  # fmt: skip
 
 
-def _selected(manifest: FlowManifest, names: list[str] | None) -> list[WorkloadFlows]:
+def _selected(manifest: Manifest, names: list[str] | None) -> list[Workload]:
     if not names:
         return list(manifest.workloads)
     return [manifest.workload(n) for n in names]

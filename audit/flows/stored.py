@@ -6,43 +6,57 @@ checks do not depend on the manifest file still being where it was imported from
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.errors import ConfigError
 from audit.flows.check import FlowReport, check_drift, check_flows
-from audit.flows.model import FlowManifest, parse_manifest
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
+from audit.manifest import DataFlow, DeclaredEndpoint, Endpoint, Manifest, Workload
 
 
-def manifest_from_rows(rows) -> FlowManifest:
-    """A FlowManifest from stored workloads (audit.store.models.Workload with endpoints and data_flows loaded).
+def manifest_from_rows(rows) -> Manifest:
+    """A Manifest from stored workloads (audit.store.models.Workload with endpoints and data_flows loaded).
 
-    Raises ConfigError for a flow naming an endpoint the registry does not hold (a shared endpoint of a
-    registry migrated from 0001: importing the manifest again stores it).
+    Carries what flows and routing read (not data sources or traffic). Raises ConfigError for a flow
+    naming an endpoint the registry does not hold (a shared endpoint of a registry migrated from 0001:
+    importing the manifest again stores it), or for a row the manifest model refuses.
     """
-    return parse_manifest({"workloads": [_workload(w) for w in rows]}, "registry")
+    try:
+        return Manifest(workloads=tuple(_workload(w) for w in rows))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"registry: {exc.title} {where}: {first['msg']}") from None
 
 
-def _workload(w) -> dict:
-    own = {e.name for e in w.endpoints}
-    flows = []
-    for f in w.data_flows:
-        if f.endpoint_spec is None and f.endpoint is not None and f.endpoint not in own:
-            raise ConfigError(
-                f"registry: workload {w.name!r}: flow {f.name or f.source!r} names endpoint {f.endpoint!r}, "
-                "which the registry does not hold; import the manifest again"
-            )
-        flows.append({"name": f.name, "source": f.source, "categories": list(f.categories),
-                      "endpoint": f.endpoint_spec or f.endpoint, "redaction": f.redaction})  # fmt: skip
-    endpoints = [{"name": e.name, "provider": e.provider, "model": e.model, "hosting": e.hosting,
-                  "agreements": list(e.agreements or [])} for e in w.endpoints]  # fmt: skip
-    return {"name": w.name, "domain": w.domain, "hipaa_entity": w.hipaa_entity, "monthly_tokens": w.monthly_tokens,
-            "endpoints": endpoints, "data_flows": flows}  # fmt: skip
+def _workload(w) -> Workload:
+    endpoints = tuple(
+        DeclaredEndpoint(name=e.name, provider=e.provider, model=e.model, hosting=e.hosting, region=e.region,
+                         agreements=tuple(e.agreements or ()))
+        for e in w.endpoints
+    )  # fmt: skip
+    own = {e.name for e in endpoints}
+    return Workload(
+        name=w.name, owner=w.owner, description=w.description, domain=w.domain, hipaa_entity=w.hipaa_entity,
+        monthly_tokens=w.monthly_tokens, endpoints=endpoints, data_flows=tuple(_flow(w.name, f, own) for f in w.data_flows),
+    )  # fmt: skip
 
 
-def load_registry_manifest(registry) -> FlowManifest:
-    """Every registered workload with its endpoints and declared flows, as a FlowManifest."""
+def _flow(workload: str, f, own: set[str]) -> DataFlow:
+    if f.endpoint_spec is None and f.endpoint is not None and f.endpoint not in own:
+        raise ConfigError(
+            f"registry: workload {workload!r}: flow {f.name or f.source!r} names endpoint {f.endpoint!r}, "
+            "which the registry does not hold; import the manifest again"
+        )
+    endpoint = Endpoint.model_validate(f.endpoint_spec) if f.endpoint_spec else f.endpoint
+    return DataFlow(name=f.name, source=f.source, categories=tuple(f.categories), endpoint=endpoint,
+                    redaction=f.redaction)  # fmt: skip
+
+
+def load_registry_manifest(registry) -> Manifest:
+    """Every registered workload with its endpoints and declared flows, as a Manifest."""
     from audit.store.db import read_session
     from audit.store.models import Workload
 

@@ -11,7 +11,7 @@ Without a context, a default one is built on first use.
 
 from __future__ import annotations
 
-from audit.flows.model import FlowManifest
+from audit.manifest import Manifest
 from audit.pipeline import ScanContext
 from audit.routing.redact import Redaction
 from audit.routing.router import TARGETS, RouteDecision, Router
@@ -24,13 +24,13 @@ def route(
     messages,
     workload: str | None = None,
     context: ScanContext | Router | None = None,
-    manifest: FlowManifest | None = None,
+    manifest: Manifest | None = None,
 ) -> RouteDecision:
     """Where one request may go: target, tier, reasons; redacted messages for redact_then_closed."""
     return router_for(context, manifest).route(messages, workload)
 
 
-def router_for(context: ScanContext | Router | None = None, manifest: FlowManifest | None = None) -> Router:
+def router_for(context: ScanContext | Router | None = None, manifest: Manifest | None = None) -> Router:
     """The cached Router for `context` (a default context is built once when None)."""
     if isinstance(context, Router):
         return context

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from audit.flows.model import Endpoint, FlowManifest
 from audit.flows.taxonomy import Taxonomy
+from audit.manifest import Endpoint, Manifest
 from audit.model import Tier
 from audit.routing.recommend import closed_floor
 
@@ -30,9 +30,7 @@ class Export:
     warnings: list[str] = field(default_factory=list)
 
 
-def closed_allowed(
-    manifest: FlowManifest, taxonomy: Taxonomy, name: str, observed: Tier | None = None
-) -> tuple[bool, str]:
+def closed_allowed(manifest: Manifest, taxonomy: Taxonomy, name: str, observed: Tier | None = None) -> tuple[bool, str]:
     """Whether a workload's requests may be tagged onto closed deployments, and why.
 
     Never without a closed endpoint, nor when its scans (`observed`, the registry's decision) require stripping
@@ -52,7 +50,7 @@ def closed_allowed(
     return False, f"declared data requires {floor.value}" + (f" (missing {', '.join(missing)})" if missing else "")
 
 
-def export_litellm(manifest: FlowManifest, taxonomy: Taxonomy, observed: dict[str, Tier] | None = None) -> Export:
+def export_litellm(manifest: Manifest, taxonomy: Taxonomy, observed: dict[str, Tier] | None = None) -> Export:
     """model_list with workload tags on each deployment, plus router_settings for tag filtering.
 
     `observed`: each workload's decision from its scans (the registry's), which can only make it stricter.
@@ -94,7 +92,7 @@ def _deployment(e: Endpoint) -> dict:
         provider = (e.provider or e.litellm_model.split("/", 1)[0]).upper().replace("-", "_")
         params["api_key"] = f"os.environ/{provider}_API_KEY"
     params["tags"] = []
-    info = {"id": f"{GROUPS[e.hosting]}:{e.name}", "hosting": e.hosting}
+    info = {"id": f"{GROUPS[e.hosting]}:{e.name}", "hosting": e.hosting.value}
     if e.agreements:
-        info["agreements"] = sorted(e.agreements)
+        info["agreements"] = sorted(a.value for a in e.agreements)
     return {"model_name": GROUPS[e.hosting], "litellm_params": params, "model_info": info}

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from audit.cost import ClosedPricing, Pricing, Recommendation, Volume, recommend
 from audit.flows.check import verdict
-from audit.flows.model import Endpoint, FlowManifest, WorkloadFlows
 from audit.flows.taxonomy import Taxonomy
+from audit.manifest import Endpoint, Manifest, Workload
 from audit.model import Tier, strictest
 
 GENERIC_CLOSED = Endpoint(name="closed API", hosting="closed_api")
 
 
-def closed_endpoint(manifest: FlowManifest, w: WorkloadFlows) -> Endpoint | None:
+def closed_endpoint(manifest: Manifest, w: Workload) -> Endpoint | None:
     """The workload's first closed endpoint (declared or reached by a flow), if any."""
     return next((e for e in manifest.endpoints_of(w) if e.closed), None)
 
 
-def closed_floor(manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows) -> tuple[Tier, list[str], list[str]]:
+def closed_floor(manifest: Manifest, taxonomy: Taxonomy, w: Workload) -> tuple[Tier, list[str], list[str]]:
     """(strictest tier the declared data needs on a closed API with the router's redaction; agreements needed;
     agreements missing; categories that must be redacted)."""
     endpoint = closed_endpoint(manifest, w) or GENERIC_CLOSED
@@ -36,7 +36,7 @@ def closed_floor(manifest: FlowManifest, taxonomy: Taxonomy, w: WorkloadFlows) -
     return strictest(tiers), sorted(needed), sorted(missing), sorted(redacted)
 
 
-def workload_volume(w: WorkloadFlows, pricing: Pricing, override_million: float | None = None) -> Volume:
+def workload_volume(w: Workload, pricing: Pricing, override_million: float | None = None) -> Volume:
     """Monthly tokens: --volume, else traffic (requests x tokens), else monthly_tokens split by output share."""
     share = pricing.closed.output_share
     if override_million is not None:
@@ -60,7 +60,7 @@ def closed_prices(endpoint: Endpoint | None, pricing: Pricing) -> ClosedPricing:
 
 
 def recommend_workload(
-    manifest: FlowManifest,
+    manifest: Manifest,
     taxonomy: Taxonomy,
     pricing: Pricing,
     name: str,

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from audit.cache import SpanMemo
 from audit.flows.check import verdict
-from audit.flows.model import Endpoint, FlowManifest
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
+from audit.manifest import Endpoint, Manifest
 from audit.model import Evaluation, Finding, Message, Record, Tier, WorkloadProfile, strictest
 from audit.pipeline import ScanContext, scan_batch
 from audit.routing.redact import Redaction, redact_text
@@ -61,7 +61,7 @@ class Router:
     def __init__(
         self,
         context: ScanContext,
-        manifest: FlowManifest | None = None,
+        manifest: Manifest | None = None,
         taxonomy: Taxonomy | None = None,
     ):
         # The scan's engine and policy; a memo of its own and no persistent cache:
@@ -193,14 +193,9 @@ class Router:
         return RouteDecision(target=target, messages=redacted, redaction=redaction, **base)
 
 
-def manifest_profiles(manifest: FlowManifest) -> dict[str, WorkloadProfile]:
+def manifest_profiles(manifest: Manifest) -> dict[str, WorkloadProfile]:
     """Policy profiles derived the registry's way: closed_api if any endpoint is closed; shared agreements."""
-    from audit.store.manifest import profile_for
-
-    return {
-        w.name: profile_for(w.name, w.hipaa_entity, w.domain, [(e.hosting, e.agreements) for e in w.endpoints])
-        for w in manifest.workloads
-    }
+    return {w.name: w.profile() for w in manifest.workloads}
 
 
 def _rule_reason(hit, findings: tuple[Finding, ...]) -> str:

@@ -1,4 +1,4 @@
-"""The workload manifest: pydantic models and a loader whose errors name the file and the field.
+"""Loading the workload manifest (audit.manifest): errors name the file, the workload and the field.
 
 Log locations are paths or globs relative to the root (default: the
 manifest's directory) and must stay inside it, symlinks resolved.
@@ -8,152 +8,18 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from audit import safe_yaml
 from audit.errors import ConfigError
+from audit.manifest import Manifest, profile_for
 from audit.model import WorkloadProfile
 
-Hosting = Literal["self_hosted", "closed_api"]
-HipaaEntity = Literal["covered_entity", "business_associate", "none"]
-Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
-ISSUE_AGREEMENTS = ("BAA", "DPA", "PCI_AOC", "ZDR", "NO_TRAINING", "QSOA", "GLBA_CONTRACT", "CLIENT_CONSENT")
-
-
-def known_agreements() -> tuple[str, ...]:
-    """The agreement vocabulary: the policy packs' (audit.policy.schema), else the registry's own list."""
-    try:
-        from audit.policy.schema import AGREEMENTS
-    except ImportError:  # policy schema not present: fall back to the registry's list
-        return ISSUE_AGREEMENTS
-    return tuple(dict.fromkeys((*ISSUE_AGREEMENTS, *AGREEMENTS)))
-
-
-def _agreement(value: str) -> str:
-    known = known_agreements()
-    if value not in known:
-        raise ValueError(f"unknown agreement {value!r}; known: {', '.join(known)}")
-    return value
-
-
-Agreement = Annotated[str, AfterValidator(_agreement)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EndpointSpec(_Strict):
-    """A model endpoint: who serves which model where, under which agreements."""
-
-    name: Name
-    provider: str
-    model: str
-    hosting: Hosting
-    region: str | None = None
-    agreements: list[Agreement] = []
-    # Used by routing and cost estimates (audit.flows); stored, not interpreted here.
-    api_base: str | None = None
-    input_per_million: float | None = Field(default=None, ge=0)
-    output_per_million: float | None = Field(default=None, ge=0)
-
-
-class DataSourceSpec(_Strict):
-    """Where a workload's prompts come from, and the log locations to scan."""
-
-    name: str
-    description: str = ""
-    logs: list[str] = []
-
-
-class DataFlowSpec(_Strict):
-    """A declared flow of data categories from a source to an endpoint: a name, or an inline endpoint."""
-
-    name: str | None = None
-    source: str
-    categories: list[str] = []
-    endpoint: str | dict | None = None  # kept a dict: the registry stores an inline endpoint as written
-    redaction: bool = False
-
-    @field_validator("endpoint")
-    @classmethod
-    def _known_endpoint_keys(cls, value: str | dict | None) -> str | dict | None:
-        unknown = sorted(str(k) for k in value if k not in EndpointSpec.model_fields) if isinstance(value, dict) else []
-        if unknown:
-            raise ValueError(
-                f"unknown endpoint field(s) {', '.join(unknown)}; known: {', '.join(EndpointSpec.model_fields)}"
-            )
-        return value
-
-
-class WorkloadSpec(_Strict):
-    """One workload as declared in the manifest."""
-
-    name: Name
-    owner: str
-    description: str = ""
-    domain: str | None = None
-    hipaa_entity: HipaaEntity = "none"
-    monthly_tokens: int | None = Field(default=None, ge=0)
-    data_sources: list[DataSourceSpec] = []
-    endpoints: list[EndpointSpec] = []
-    data_flows: list[DataFlowSpec] = []
-    traffic: dict | None = None  # request volumes for cost estimates (audit.flows)
-
-    @model_validator(mode="after")
-    def _unique_endpoints(self) -> WorkloadSpec:
-        _unique([e.name for e in self.endpoints], "endpoint")
-        return self
-
-    def profile(self) -> WorkloadProfile:
-        """The WorkloadProfile the policy engine sees for this workload."""
-        return profile_for(
-            self.name, self.hipaa_entity, self.domain, [(e.hosting, e.agreements) for e in self.endpoints]
-        )
-
-
-class Manifest(_Strict):
-    """A manifest file: a version and its workloads."""
-
-    version: Literal[1] = 1
-    workloads: list[WorkloadSpec]
-    endpoints: list[EndpointSpec] = []  # shared endpoints that data flows may name
-
-    @model_validator(mode="after")
-    def _references(self) -> Manifest:
-        _unique([w.name for w in self.workloads], "workload")
-        shared = {e.name for e in self.endpoints}
-        for w in self.workloads:
-            names = shared | {e.name for e in w.endpoints}
-            for flow in w.data_flows:
-                if isinstance(flow.endpoint, str) and flow.endpoint not in names:
-                    raise ValueError(f"workload {w.name!r}: data flow to unknown endpoint {flow.endpoint!r}")
-        return self
-
-
-def _unique(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise ValueError(f"duplicate {what} name {name!r}")
-        seen.add(name)
-
-
-def profile_for(name: str, hipaa_entity: str, domain: str | None, endpoints) -> WorkloadProfile:
-    """A profile from (hosting, agreements) pairs.
-
-    Hosting is closed_api if any endpoint is closed; the agreements are those
-    common to every closed endpoint, since a prompt may go to any of them.
-    """
-    closed = [frozenset(agreements) for hosting, agreements in endpoints if hosting == "closed_api"]
-    if closed:
-        hosting, agreements = "closed_api", frozenset.intersection(*closed)
-    else:
-        hosting, agreements = ("self_hosted" if endpoints else None), frozenset()
-    return WorkloadProfile(name=name, hipaa_entity=hipaa_entity, hosting=hosting, agreements=agreements, domain=domain)
+__all__ = ["check_log_locations", "load_manifest", "log_files", "manifest_from_data", "profile_for",
+           "profiles_from_manifest"]  # fmt: skip
 
 
 def load_manifest(path: str | Path, root: str | Path | None = None) -> Manifest:
@@ -165,14 +31,19 @@ def load_manifest(path: str | Path, root: str | Path | None = None) -> Manifest:
         raise ConfigError(f"{path}: cannot read manifest: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(safe_yaml.error_line(str(path), exc)) from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a manifest is a mapping with a 'workloads' list")
-    try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {_field_error(exc, data)}") from None
+    manifest = manifest_from_data(data, str(path))
     check_log_locations(manifest, path, Path(root) if root else path.parent)
     return manifest
+
+
+def manifest_from_data(data: Any, where: str = "manifest") -> Manifest:
+    """A Manifest from parsed YAML; ConfigError `where: field: problem` on one line."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: a manifest is a mapping with a 'workloads' list")
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {_field_error(exc, data)}") from None
 
 
 def _field_error(exc: ValidationError, data: dict) -> str:

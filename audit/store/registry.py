@@ -21,10 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from audit.errors import ConfigError, StoreError
+from audit.manifest import DeclaredEndpoint, profile_for
+from audit.manifest import Workload as WorkloadSpec
 from audit.model import WorkloadProfile
 from audit.store import digests, events
 from audit.store.db import first_line, make_engine, read_session, redact_url, utcnow, write_session
-from audit.store.manifest import EndpointSpec, WorkloadSpec, load_manifest, profile_for
+from audit.store.manifest import load_manifest
 from audit.store.migrate import ensure_schema
 from audit.store.models import DataFlowRow, Endpoint, Scan, Waiver, Workload
 
@@ -206,27 +208,27 @@ def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: st
     else:
         report.changed[spec.name] = sorted(k for k in data if data[k] != row.spec.get(k))
     row.owner, row.description, row.domain = spec.owner, spec.description, spec.domain
-    row.hipaa_entity, row.monthly_tokens = spec.hipaa_entity, spec.monthly_tokens
+    row.hipaa_entity, row.monthly_tokens = str(spec.hipaa_entity), spec.monthly_tokens
     row.spec, row.spec_hash, row.manifest_path, row.updated_at = data, digest, path, now
     row.endpoints.clear()
     session.flush()  # old endpoints go before new ones with the same names arrive
     row.endpoints = [
-        Endpoint(name=e.name, provider=e.provider, model=e.model, hosting=e.hosting, region=e.region,
-                 agreements=sorted(e.agreements))
+        Endpoint(name=e.name, provider=e.provider, model=e.model, hosting=str(e.hosting), region=e.region,
+                 agreements=sorted(map(str, e.agreements)))
         for e in spec.endpoints
     ]  # fmt: skip
     session.flush()
     return row
 
 
-def flow_rows(spec: WorkloadSpec, shared: list[EndpointSpec]) -> list[dict]:
+def flow_rows(spec: WorkloadSpec, shared: tuple[DeclaredEndpoint, ...]) -> list[dict]:
     """The data_flows rows of a workload: each flow with the endpoint it names resolved when not the workload's own."""
     own = {e.name for e in spec.endpoints}
     by_name = {e.name: e.model_dump(mode="json") for e in shared}
     rows = []
     for position, flow in enumerate(spec.data_flows):
-        inline = flow.endpoint if isinstance(flow.endpoint, dict) else None
-        name = inline.get("name") if inline else flow.endpoint
+        inline = flow.inline_endpoint()
+        name = inline["name"] if inline else flow.endpoint
         resolved = inline if inline else (None if name is None or name in own else by_name.get(name))
         rows.append({"position": position, "name": flow.name, "source": flow.source,
                      "categories": list(flow.categories), "endpoint": name, "endpoint_spec": resolved,

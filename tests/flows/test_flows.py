@@ -70,23 +70,22 @@ def test_fixture_manifest_yields_one_explained_violation(taxonomy):
 
 def test_unknown_category_is_reported(taxonomy):
     manifest = parse_manifest(
-        {"workloads": [{"name": "w", "data_flows": [{"source": "s", "categories": ["user.helth"]}]}]}
+        {"workloads": [{"name": "w", "owner": "o", "data_flows": [{"source": "s", "categories": ["user.helth"]}]}]}
     )
     [issue] = check_flows(manifest, taxonomy).issues
     assert issue.kind == "unknown_category"
 
 
-def test_unknown_endpoint_is_a_config_error(taxonomy):
-    manifest = parse_manifest(
-        {"workloads": [{"name": "w", "data_flows": [{"source": "s", "categories": ["user.name"], "endpoint": "nope"}]}]}
-    )
+def test_unknown_endpoint_is_a_config_error():
+    flow = {"source": "s", "categories": ["user.name"], "endpoint": "nope"}
     with pytest.raises(ConfigError, match="unknown endpoint 'nope'"):
-        check_flows(manifest, taxonomy)
+        parse_manifest({"workloads": [{"name": "w", "owner": "o", "data_flows": [flow]}]})
 
 
 def test_bad_manifest_names_the_field():
-    with pytest.raises(ConfigError, match="workloads.0.endpoints.0.hosting"):
-        parse_manifest({"workloads": [{"name": "w", "endpoints": [{"name": "e", "hosting": "moon"}]}]})
+    endpoint = {"name": "e", "provider": "p", "model": "m", "hosting": "moon"}
+    with pytest.raises(ConfigError, match=r"workloads\[0\]\(w\)\.endpoints\[0\]\(e\)\.hosting: Input should be"):
+        parse_manifest({"workloads": [{"name": "w", "owner": "o", "endpoints": [endpoint]}]})
 
 
 def test_drift_flags_undeclared_regulated_data_only(taxonomy):
@@ -123,7 +122,18 @@ def test_undeclared_but_allowed_categories_are_advisory(taxonomy):
 
 def test_explicitly_empty_flows_still_get_drift_checked(taxonomy):
     manifest = parse_manifest(
-        {"workloads": [{"name": "w", "data_flows": [], "endpoints": [{"name": "api", "agreements": ["DPA"]}]}]}
+        {
+            "workloads": [
+                {
+                    "name": "w",
+                    "owner": "o",
+                    "data_flows": [],
+                    "endpoints": [
+                        {"name": "api", "provider": "p", "model": "m", "hosting": "closed_api", "agreements": ["DPA"]}
+                    ],
+                }
+            ]
+        }
     )
     [drift] = check_drift(manifest, taxonomy, {"w": {"API_KEY": 3, "CONNECTION_STRING": 1}})
     assert (drift.kind, drift.category, drift.entities, drift.required) == (

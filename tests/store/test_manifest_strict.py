@@ -106,10 +106,10 @@ def test_known_data_flow_fields_and_an_inline_endpoint_are_accepted(tmp_path):
     inline = "{name: x, provider: p, model: m, hosting: self_hosted, region: eu, api_base: 'http://h/v1'}"
     path = _write(tmp_path, f"      - {{name: f, source: s, categories: [user.name], endpoint: {inline}}}\n")
     (flow,) = load_manifest(path).workloads[0].data_flows
-    assert flow.endpoint["region"] == "eu"
+    assert flow.endpoint.region == "eu" and flow.inline_endpoint()["api_base"] == "http://h/v1"
 
 
 def test_the_flows_model_refuses_unknown_data_flow_fields():
-    data = {"workloads": [{"name": "w", "data_flows": [{"source": "s", "redact": True}]}]}
+    data = {"workloads": [{"name": "w", "owner": "o", "data_flows": [{"source": "s", "redact": True}]}]}
     with pytest.raises(ConfigError, match="redact: Extra inputs are not permitted"):
         parse_manifest(data)
