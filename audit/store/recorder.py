@@ -93,7 +93,7 @@ class ScanRecorder:
 
     def finish(self, summary) -> list[Decision]:
         """Write everything for the scan in one transaction; returns the decisions."""
-        inputs = input_hashes(summary.sources)
+        inputs = input_hashes(self._read(summary.sources))
         with self.registry.writing() as session:
             scan = session.get(Scan, self.scan_id)
             if self.findings:
@@ -124,6 +124,10 @@ class ScanRecorder:
             records_with_findings=tally.records_with_findings, hosting=hosting,
             violation=is_violation(hosting, tally.tier), rationale={**tally.rationale(), "sources": self._sources(name)},
         )  # fmt: skip
+
+    def _read(self, sources: list[str]) -> list[str]:
+        """Every source the scan read: those a decision keeps an entry for are among them (see audit.store.state)."""
+        return list(dict.fromkeys([*sources, *(source for _, source in sorted(self.by_source))]))
 
     def _sources(self, name: str) -> dict[str, dict]:
         return {source: t.entry() for (n, source), t in sorted(self.by_source.items()) if n == name}
