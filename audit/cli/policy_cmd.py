@@ -21,6 +21,7 @@ from audit.policy.schema import AGREEMENTS, Pack, Rule
 from audit.readers import ReadOptions, read_paths
 from audit.report import terminal
 from audit.resources import policies_dir
+from audit.vocabulary import HipaaEntity
 
 ConfigOpt = Annotated[
     str | None, typer.Option(help="Config file (default: ./audit.toml or \\[tool.llm-audit] in ./pyproject.toml).")
@@ -263,7 +264,7 @@ def explain_cmd(
     The workload is --workload, else the record's own (as `audit scan` reads it); its profile comes from
     --manifest, else from the registry, as a scan's does, so explain and scan decide alike.
     """
-    if hipaa_entity not in (None, "covered_entity", "business_associate", "none"):
+    if hipaa_entity not in (None, *HipaaEntity):
         raise ConfigError("--hipaa-entity must be covered_entity, business_associate or none")
     settings = api.settings_from(config, db=db)
     if not file.is_file():

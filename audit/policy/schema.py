@@ -14,22 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from audit.model import Tier, WorkloadProfile
 from audit.policy.shapes import SHAPES
+from audit.vocabulary import Agreement, HipaaEntity, Hosting
 
-# Agreements a workload's endpoints may hold (WorkloadProfile.agreements).
-AGREEMENTS: dict[str, str] = {
-    "BAA": "HIPAA business associate agreement covering the endpoint (45 CFR 164.502(e), 164.504(e))",
-    "QSOA": "42 CFR Part 2 qualified service organization agreement (2.11, 2.12(c)(4))",
-    "PART2_CONSENT": "patient consent for Part 2 disclosures (42 CFR 2.31)",
-    "DPA": "GDPR Art. 28 processing agreement including a Chapter V transfer mechanism (SCCs or DPF)",
-    "GLBA_CONTRACT": "GLBA service-provider contract (12 CFR 1016.13 / 16 CFR 313.13) and 314.4(f) oversight",
-    "PCI_AOC": "PCI DSS TPSP written agreement (12.8.2) with an AOC covering the service",
-    "CLIENT_CONSENT": "informed client consent for the tool (ABA Formal Op. 512)",
-    "ORDER_PERMITS": "the protective or sealing order permits the tool",
-    "CCPA_CONTRACT": "CCPA service-provider contract (1798.100(d), 11 CCR 7051)",
-    "BIOMETRIC_RELEASE": "written release covering the vendor (740 ILCS 14/15(b), (d))",
-    "ZDR": "zero data retention on the endpoint",
-    "NO_TRAINING": "vendor does not train on inputs",
-}
+# Agreements a workload's endpoints may hold (WorkloadProfile.agreements), with what each one is.
+AGREEMENTS: dict[str, str] = {a.value: a.description for a in Agreement}
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -128,8 +116,8 @@ class WorkloadDecision(_Strict):
 class ExampleWorkload(_Strict):
     """The workload profile an example runs under (audit.model.WorkloadProfile fields)."""
 
-    hipaa_entity: Literal["covered_entity", "business_associate", "none"] = "none"
-    hosting: Literal["self_hosted", "closed_api"] | None = None
+    hipaa_entity: HipaaEntity = HipaaEntity.NONE
+    hosting: Hosting | None = None
     agreements: tuple[str, ...] = ()
     domain: str | None = None
 
@@ -140,7 +128,8 @@ class ExampleWorkload(_Strict):
 
     def profile(self) -> WorkloadProfile:
         """The profile the engine sees."""
-        return WorkloadProfile("example", self.hipaa_entity, self.hosting, frozenset(self.agreements), self.domain)
+        hosting = self.hosting.value if self.hosting else None
+        return WorkloadProfile("example", self.hipaa_entity.value, hosting, frozenset(self.agreements), self.domain)
 
 
 class Example(_Strict):
