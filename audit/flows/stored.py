@@ -23,12 +23,16 @@ def manifest_from_rows(rows) -> Manifest:
     naming an endpoint the registry does not hold (a shared endpoint of a registry migrated from 0001:
     importing the manifest again stores it), or for a row the manifest model refuses.
     """
+    return Manifest(workloads=tuple(_checked(w) for w in rows))
+
+
+def _checked(w) -> Workload:
     try:
-        return Manifest(workloads=tuple(_workload(w) for w in rows))
+        return _workload(w)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"registry: {exc.title} {where}: {first['msg']}") from None
+        field = ".".join(str(p) for p in (exc.title, *first["loc"]))
+        raise ConfigError(f"registry: workload {w.name!r}: {field}: {first['msg']}") from None
 
 
 def _workload(w) -> Workload:
