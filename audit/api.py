@@ -38,7 +38,7 @@ DEFAULT_MANIFEST_FILE = "workloads.yaml"
 
 
 def load_workloads(manifest: str | None, settings: Settings):
-    """The workloads (a FlowManifest) that routing commands read: --manifest, else the registry when there is
+    """The workloads (a Manifest) that routing commands read: --manifest, else the registry when there is
     one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db), else ./workloads.yaml."""
     from pathlib import Path
 
