@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,7 +68,12 @@ def open_output(path: str | os.PathLike, *, private: bool = False) -> Iterator[T
     """A text file to write `path` through; it replaces `path` only if the block completes.
 
     `private` (an output with raw values): the file ends up 0600, even when it existed.
+    `-` is standard output, as everywhere on a command line (never a file named `-`).
     """
+    if str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
     target = Path(os.path.realpath(path))
     special, tmp = _is_special(target), ""
     try:

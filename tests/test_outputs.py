@@ -96,3 +96,12 @@ def test_show_values_outputs_are_private(tmp_path, monkeypatch):
     assert code == 0, err
     assert "4111 1111 1111 1111" in (tmp_path / "f.jsonl").read_text()
     assert [(tmp_path / n).stat().st_mode & 0o777 for n in ("f.jsonl", "f.sarif")] == [0o600, 0o600]
+
+
+def test_a_dash_is_standard_output_never_a_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_atomic("-", "to stdout\n")
+    with open_output("-") as fh:
+        fh.write("again\n")
+    assert capsys.readouterr().out == "to stdout\nagain\n"
+    assert not (tmp_path / "-").exists()
