@@ -33,7 +33,7 @@ def records(proc) -> list[dict]:
 
 def test_sarif_and_junit_in_one_run_validate(logs):
     proc = run_cli("scan", ".", "--sarif", "out.sarif", "--junit", "out.xml", "--github-annotations", cwd=logs)
-    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.returncode == 1, proc.stderr.decode()  # the fixtures reach the default gate
     sarif = json.loads((logs / "out.sarif").read_text())
     jsonschema.validate(sarif, json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text()))
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
@@ -56,7 +56,7 @@ def test_baseline_round_trip_hides_exactly_the_accepted_findings(logs):
     assert all(raw not in text for raw in RAW)
 
     scanned = run_cli("scan", ".", "-o", "jsonl", "--baseline", ".llm-audit-baseline.json", cwd=logs)
-    assert scanned.returncode in (0, 1), scanned.stderr.decode()
+    assert scanned.returncode == 1, scanned.stderr.decode()  # notes.txt, not baselined, still reaches it
     assert {r["source"] for r in records(scanned)} == {"notes.txt"}  # chat.jsonl was fully accepted
 
     with (logs / "chat.jsonl").open("a") as fh:
@@ -93,7 +93,7 @@ def test_since_scans_only_changed_and_untracked_files(logs):
         fh.write("Ping sam.smith@example.com tomorrow.\n")
     (logs / "fresh.txt").write_text("write to lee.kim@example.com\n")
     proc = run_cli("scan", ".", "-o", "json", "--since", "HEAD", cwd=logs)
-    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.returncode == 1, proc.stderr.decode()  # the fixtures reach the default gate
     assert sorted(json.loads(proc.stdout)["summary"]["sources"]) == ["fresh.txt", "notes.txt"]
     assert "2 changed files" in proc.stderr.decode()
 

@@ -102,18 +102,12 @@ def test_scan_exit_code_is_1_for_a_violation(tmp_path, config):
 def test_no_registry_and_no_default_file_leave_nothing(tmp_path, config):
     log = tmp_path / "a.txt"
     log.write_text("write to jane.roe@example.org please\n")
-    assert run_cli("scan", str(log), "-o", "jsonl", "--config", config, cwd=tmp_path).returncode in (0, 1)
+    assert run_cli("scan", str(log), "-o", "jsonl", "--config", config, cwd=tmp_path).returncode == 1  # an e-mail
     assert not (tmp_path / "llm-audit.db").exists(), "a one-off scan creates no registry"
     assert run_cli("registry", "import", str(SAMPLE), "--db", str(tmp_path / "llm-audit.db")).returncode == 0
-    assert run_cli("scan", str(log), "-o", "jsonl", "--no-registry", "--config", config, cwd=tmp_path).returncode in (
-        0,
-        1,
-    )
+    assert run_cli("scan", str(log), "-o", "jsonl", "--no-registry", "--config", config, cwd=tmp_path).returncode == 1
     assert query(tmp_path / "llm-audit.db", "SELECT count(*) FROM scans") == [(0,)]
-    assert run_cli("scan", str(log), "-o", "jsonl", "--config", config, cwd=tmp_path).returncode in (
-        0,
-        1,
-    )  # default file exists
+    assert run_cli("scan", str(log), "-o", "jsonl", "--config", config, cwd=tmp_path).returncode == 1  # default file
     assert query(tmp_path / "llm-audit.db", "SELECT count(*), max(status) FROM scans") == [(1, "completed")]
 
 
@@ -137,7 +131,7 @@ def test_two_concurrent_scans_both_land(tmp_path, config):
     ]
     for p in procs:
         _, err = p.communicate(timeout=300)
-        assert p.returncode in (0, 1), err
+        assert p.returncode == 1, err  # e-mail addresses reach the default gate
     rows = query(db, "SELECT workload, status, records_read, findings_count FROM scans ORDER BY workload")
     assert [(w, s, r) for w, s, r, _ in rows] == [("card-support", "completed", 60), ("code-helper", "completed", 60)]
     assert all(f >= 60 for *_, f in rows)
