@@ -47,3 +47,44 @@ def test_registry_list_show_and_report_agree_on_decisions_and_violations(registr
         assert shown["status"]["decision"] == row["decision"] and shown["status"]["violation"] == row["violation"]
     assert sorted(report["summary"]["violations"]) == sorted(n for n, w in listed.items() if w["violation"])
     assert listed["code-helper"]["violation"] is False  # its only strip rule is waived
+
+
+def _run_json(*args: str, code: int):
+    proc = run_cli(*args, cwd=REPO)
+    assert proc.returncode == code, (args, proc.stderr.decode())
+    return json.loads(proc.stdout)
+
+
+def test_every_surface_gives_each_workload_the_same_tier_violation_waivers_and_drift(registry):
+    """registry list/show, the report, flows check, recommend and route export read one state (issue 15)."""
+    work, db = registry
+    listed = {w["name"]: w for w in _run_json("registry", "list", "--db", db, "--format", "json", code=0)}
+    shown = {n: _run_json("registry", "show", n, "--db", db, "--json", code=0) for n in listed}
+    report_path = work / "report-all.json"
+    assert run_cli("report", "--format", "json", "-o", str(report_path), "--db", db).returncode == 0
+    report = json.loads(report_path.read_text())
+    reported = {w["name"]: w for w in report["workloads"]}
+    flows = _run_json("flows", "check", "--db", db, "--format", "json", code=1)  # drift and a violation: exit 1
+    recommended = {
+        r["workload"]: r for r in _run_json("recommend", "--db", db, "--format", "json", code=0)["recommendations"]
+    }
+    export = run_cli("route", "export", "--target", "litellm", "--db", db, "-o", str(work / "litellm.yaml"))
+    assert export.returncode == 0, export.stderr.decode()
+    allowed = {
+        line.split(":")[0]: line.split(": ")[1] == "closed API allowed"
+        for line in export.stderr.decode().splitlines()
+        if line.split(":")[0] in listed
+    }
+
+    drift = {d["workload"] for d in flows["drift"]}
+    assert drift == set(report["summary"]["drift"]) == {n for n, s in shown.items() if s["flow_checks"]["drift"]}
+    for name, row in listed.items():
+        tier, violation = row["decision"], row["violation"]
+        waivers = sorted(w["rule"] or w["fingerprint"] for w in shown[name]["waivers"])
+        assert (shown[name]["status"]["decision"], shown[name]["status"]["violation"]) == (tier, violation), name
+        assert (reported[name]["decision"], reported[name]["violation"]) == (tier, violation), name
+        assert sorted(w["rule"] or w["fingerprint"] for w in reported[name]["waivers"]) == waivers, name
+        assert recommended[name]["floor"] == tier, name  # the samples' scans are at least as strict as declared
+        closed = any(e["hosting"] == "closed_api" for e in shown[name]["endpoints"])
+        assert allowed[name] == (closed and tier not in ("strip", "self_hosted")), name
+    assert listed["code-helper"]["decision"] == "redact_then_closed"  # credential-strip waived
