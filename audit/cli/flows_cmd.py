@@ -44,7 +44,7 @@ def check(
 ) -> None:
     """Flag flows whose data categories need a stricter tier than their endpoint allows, and drift in scans.
 
-    Drift: a category the latest scan saw that no declared flow admits and an endpoint of the workload
+    Drift: a category the latest scans of its logs saw that no declared flow admits and an endpoint of the workload
     may not receive. Undeclared (advisory): seen, not declared, but the endpoints may receive it.
     Exit 1 on any violation or drift, 0 otherwise (undeclared rows never fail).
     """

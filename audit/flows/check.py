@@ -76,7 +76,7 @@ class DriftIssue:
 
 
 def describe_counts(entities: Mapping[str, int]) -> str:
-    """'API_KEY x3, CONNECTION_STRING x1': entity types and how often the latest scan saw them."""
+    """'API_KEY x3, CONNECTION_STRING x1': entity types and how often the latest scan of each source saw them."""
     return ", ".join(f"{k} x{n}" for k, n in entities.items())
 
 
@@ -249,7 +249,7 @@ def _drift(manifest: Manifest, taxonomy: Taxonomy, w: Workload, category: str, e
     declared = ", ".join(sorted(w.categories)) or "none"
     on_file = ", ".join(sorted(manifest.agreements_for(w, endpoint))) or "none"
     where = f"{endpoint.hosting} endpoint {endpoint.name!r} (agreements: {on_file})"
-    text = f"the latest scan saw {category} ({seen}); no declared flow admits it (declared: {declared})"
+    text = f"its logs' latest scans saw {category} ({seen}); no declared flow admits it (declared: {declared})"
     if refused:
         text += f", and {where} may not receive it: it requires {v.required.value}: {v.reason}"
     else:
