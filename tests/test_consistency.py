@@ -18,7 +18,10 @@ def registry(tmp_path_factory):
     work = tmp_path_factory.mktemp("consistency")
     db = str(work / "reg.db")
     assert run_cli("registry", "import", "samples/workloads.yaml", "--db", db).returncode == 0
-    scan = run_cli("scan", "samples/logs", "--db", db, "-q", "--fail-on", "never", "--no-cache")
+    out = str(work / "scan.jsonl")
+    scan = run_cli(
+        "scan", "samples/logs", "--db", db, "-q", "--fail-on", "never", "--no-cache", "-o", "jsonl", "--out", out
+    )
     assert scan.returncode == 0, scan.stderr.decode()
     later = (date.today() + timedelta(days=30)).isoformat()
     waive = ("--workload", "code-helper", "--rule", "credential-strip", "--owner", "o", "--reason", "r")
@@ -88,3 +91,20 @@ def test_every_surface_gives_each_workload_the_same_tier_violation_waivers_and_d
         closed = any(e["hosting"] == "closed_api" for e in shown[name]["endpoints"])
         assert allowed[name] == (closed and tier not in ("strip", "self_hosted")), name
     assert listed["code-helper"]["decision"] == "redact_then_closed"  # credential-strip waived
+
+
+def test_explain_and_replay_read_the_same_workloads_as_the_scan(registry):
+    """explain gives each scanned record the scan's workload and decision; replay routes alike from the registry
+    and from the manifest the registry was imported from."""
+    work, db = registry
+    lines = [json.loads(line) for line in (work / "scan.jsonl").read_text().splitlines()]
+    assert len(lines) > 20
+    for line in lines:
+        proc = run_cli("explain", str(work / "scan.jsonl"), "--record", line["record"], "--db", db, cwd=REPO)
+        out = proc.stdout.decode()
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert f"decision {line['decision']}; " in out, (line["record"], out)
+        assert f"; workload {line['workload']}" in out or line["workload"] is None, (line["record"], out)
+    replay = ("route", "replay", "samples/logs", "--format", "json")
+    from_registry = _run_json(*replay, "--db", db, code=0)
+    assert from_registry == _run_json(*replay, "--manifest", "samples/workloads.yaml", "--db", db, code=0)
