@@ -1,0 +1,85 @@
+"""`audit serve`: the router as a long-running local HTTP service, a thin shell over audit.serve."""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Annotated
+
+import typer
+
+from audit import api
+from audit.errors import ConfigError
+
+GRACE_SECONDS = 10
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Interface to listen on (localhost by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8787,
+    token_env: Annotated[
+        str | None,
+        typer.Option(
+            "--token-env",
+            help="Require `Authorization: Bearer <token>`, the token read from this environment variable.",
+        ),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body, in bytes (larger: 413).")
+    ] = 1_000_000,
+    max_concurrent: Annotated[
+        int, typer.Option("--max-concurrent", help="Requests in progress at once; more are refused with 429.")
+    ] = 4,
+    manifest: Annotated[
+        str | None,
+        typer.Option("--manifest", help="Workload manifest (default: the registry, else ./workloads.yaml, else none)."),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Config file.")] = None,
+) -> None:
+    """Serve POST /v1/route and GET /healthz over HTTP, the engine loaded once; SIGTERM drains in-flight requests."""
+    import uvicorn
+
+    from audit.serve import configure_access_log, create_app
+
+    if max_body < 1 or max_concurrent < 1:
+        raise ConfigError("--max-body and --max-concurrent must be at least 1")
+    token = _token(token_env)
+    settings = api.settings_from(config, db=db)
+    app = create_app(settings, _workloads(manifest, settings), token, max_body, max_concurrent)
+    configure_access_log()
+    typer.echo(f"audit: serving on http://{host}:{port} (POST /v1/route, GET /healthz)", err=True)
+    # uvicorn drains in-flight requests on SIGTERM, restores this handler, then re-raises the signal
+    # to it: a no-op here makes a graceful stop exit 0 rather than die by the signal.
+    signal.signal(signal.SIGTERM, _stopped)
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS
+    )
+
+
+def _stopped(signum, frame) -> None:
+    """SIGTERM after uvicorn's graceful shutdown: nothing left to do."""
+
+
+def _token(token_env: str | None) -> str | None:
+    if token_env is None:
+        return None
+    token = os.environ.get(token_env, "")
+    if not token:
+        raise ConfigError(f"--token-env {token_env}: the variable is unset or empty")
+    return token
+
+
+def _workloads(manifest: str | None, settings):
+    """The manifest when one was given or found; none (baseline routing by data category) otherwise."""
+    if manifest:
+        return api.load_workloads(manifest, settings)
+    try:
+        return api.load_workloads(None, settings)
+    except ConfigError:
+        return None
+
+
+def register(app) -> None:
+    """Add `audit serve` to the root app."""
+    app.command("serve")(serve_cmd)
