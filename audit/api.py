@@ -62,26 +62,18 @@ def load_workloads(manifest: str | None, settings: Settings):
 
 
 def registry_tiers(settings: Settings, names: list[str]) -> dict[str, Tier]:
-    """Each workload's current decision in the registry (waivers applied), when there is a registry."""
-    from audit.errors import ConfigError
+    """Each named workload's current decision in the registry (waivers applied), when there is a registry."""
     from audit.store import scanning
-    from audit.store.views import show_workload
+    from audit.store.views import list_workloads
 
     registry = scanning.open_for_scan(settings, None)
     if registry is None:
         return {}
-    out = {}
     try:
-        for name in names:
-            try:
-                decision = show_workload(registry, name).status.decision
-            except ConfigError:
-                continue
-            if decision:
-                out[name] = Tier(decision)
+        rows = list_workloads(registry)
     finally:
         registry.close()
-    return out
+    return {r.name: Tier(r.decision) for r in rows if r.name in names and r.decision}
 
 
 def scan_texts(

@@ -368,7 +368,8 @@ def scan_gold(gold: list[dict], settings, context=None) -> dict[str, Predicted]:
     `context` is a ready ScanContext (tests share one); by default one is built from `settings`.
     """
     from audit.model import Message, Record
-    from audit.pipeline import ScanSummary, build_context, scan_records
+    from audit.pipeline import build_context, scan_records
+    from audit.summary import ScanSummary
 
     ctx = context or build_context(settings)
     records = [Record("<gold>", r["id"], n, (Message(0, "user", r["text"]),)) for n, r in enumerate(gold, 1)]

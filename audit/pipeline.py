@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from audit import policy
-from audit.batch import SpansOrReason, Unscanned, analyze_unique, assemble_batch, scan_batch
+from audit.batch import analyze_unique, assemble_batch
 from audit.cache import SpanCache, SpanMemo, cache_dir, detection_identity, text_key
 from audit.errors import ConfigError
 from audit.fingerprint import load_secret
@@ -25,23 +25,6 @@ from audit.summary import ScanSummary, readable
 
 if TYPE_CHECKING:
     from audit.scanner.engine import Engine
-
-# The scan core and the summary lived here; callers still import them from the pipeline.
-__all__ = [
-    "LazyEngine",
-    "ScanContext",
-    "ScanSummary",
-    "SpansOrReason",
-    "Unscanned",
-    "analyze_unique",
-    "assemble_batch",
-    "batched",
-    "build_context",
-    "require_model",
-    "scan_batch",
-    "scan_paths",
-    "scan_records",
-]
 
 
 class LazyEngine:

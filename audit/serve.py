@@ -23,11 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from audit.batch import scan_batch
 from audit.manifest import Manifest
 from audit.model import Message, Record
-from audit.pipeline import scan_batch
-from audit.routing.redact import Redaction, redact_text
-from audit.routing.router import RouteDecision, Router, normalise
+from audit.routing.router import RouteDecision, Router, normalise, redact_messages
 from audit.settings import Settings
 
 DEFAULT_MAX_BODY = 1_000_000
@@ -68,17 +67,7 @@ class Engine:
             return [{"role": role, "content": text} for role, text in parsed]
         # The span memo makes this second scan of the same texts cheap.
         record = Record("<serve>", "request", 0, tuple(Message(i, r, t) for i, (r, t) in enumerate(parsed)))
-        findings = scan_batch(self.router.context, [record])[0].findings
-        redaction = Redaction()
-        return [
-            {
-                "role": role,
-                "content": redact_text(
-                    text, [f for f in findings if f.message == i and f.kind == "identifier"], redaction
-                ),
-            }
-            for i, (role, text) in enumerate(parsed)
-        ]
+        return redact_messages(parsed, scan_batch(self.router.context, [record])[0].findings)[0]
 
 
 def decision_dict(decision: RouteDecision, redacted: list[dict] | None) -> dict:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from audit import api
 from audit.model import Tier
-from audit.pipeline import ScanSummary
+from audit.summary import ScanSummary
 
 
 class _Sink:

@@ -133,7 +133,8 @@ def lint(
 
 def _scanner(settings):
     """A function from message texts to findings on one engine built now, and the types it can emit."""
-    from audit.pipeline import build_context, scan_batch
+    from audit.batch import scan_batch
+    from audit.pipeline import build_context
 
     ctx = build_context(settings)
 
@@ -288,7 +289,8 @@ def explain_cmd(
 
 def _rescan(file: Path, record_id: str, settings) -> tuple[tuple[Finding, ...], str, str | None]:
     """The record's findings, where it is, and the workload it names."""
-    from audit.pipeline import build_context, scan_batch
+    from audit.batch import scan_batch
+    from audit.pipeline import build_context
 
     for item in read_paths([str(file)], ReadOptions()):
         if isinstance(item, Record) and item.record_id == record_id:

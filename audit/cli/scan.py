@@ -127,7 +127,7 @@ def _notice_writer(quiet: bool):
 
     def notice(text: str, always: bool) -> None:
         if always or not quiet:
-            console_err().print(text)
+            console_err().print(text, markup=False)  # paths are data, not rich markup
 
     return notice
 
@@ -135,12 +135,13 @@ def _notice_writer(quiet: bool):
 def _print_summary(result: ScanResult, main: Output) -> None:
     """The lines after a scan: findings the baseline hid, where the output went, registry violations."""
     if result.hidden is not None:
-        console_err().print(f"baseline: {result.hidden} accepted findings hidden")
+        console_err().print(f"baseline: {result.hidden} accepted findings hidden", markup=False)
     summary = result.summary
     if main.path and main.format != "table":
         console_err().print(
             f"wrote {main.format} to {main.path}: {summary.records_read} records, "
-            f"{summary.records_with_findings} with findings, {summary.records_skipped} skipped"
+            f"{summary.records_with_findings} with findings, {summary.records_skipped} skipped",
+            markup=False,
         )
     for line in result.violations:
         print(line, file=sys.stderr)

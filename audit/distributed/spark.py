@@ -5,7 +5,7 @@ Shape of the job:
   `s3a://`, `abfss://`, `gs://`: whatever connectors the cluster has), so
   nothing engine-specific reaches the readers: each file's bytes go through
   `audit.readers.read_stream`, exactly as a local scan reads them.
-- `mapInPandas` runs the scan core (`audit.pipeline.scan_batch`) on the
+- `mapInPandas` runs the scan core (`audit.batch.scan_batch`) on the
   executors. The analyzer is built once per Python worker and reused across
   tasks (Spark reuses Python workers by default), never once per batch.
 - Executors return contract rows; the driver rebuilds RecordResults and feeds
@@ -97,7 +97,8 @@ def display_source(path: str, cwd: str | None = None) -> str:
 
 def scan_file_bytes(payload: JobPayload, source: str, content: bytes) -> Iterator[tuple[str, str, int, str]]:
     """(kind, source, line, json payload) rows for one file: the executor-side scan of one input."""
-    from audit.pipeline import batched, scan_batch
+    from audit.batch import scan_batch
+    from audit.pipeline import batched
     from audit.report.contract import record_to_dict
 
     ctx = _executor_context(payload)

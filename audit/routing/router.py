@@ -12,12 +12,13 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from audit.batch import scan_batch
 from audit.cache import SpanMemo
 from audit.flows.check import verdict
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
 from audit.manifest import Endpoint, Manifest
 from audit.model import Evaluation, Finding, Message, Record, Tier, WorkloadProfile, strictest
-from audit.pipeline import ScanContext, scan_batch
+from audit.pipeline import ScanContext
 from audit.routing.redact import Redaction, redact_text
 
 TARGETS = ("closed", "redact_then_closed", "self_hosted", "blocked")
@@ -185,12 +186,18 @@ class Router:
         )
         if target != "redact_then_closed":
             return RouteDecision(target=target, **base)
-        redaction = Redaction()
-        redacted = []
-        for i, (role, text) in enumerate(parsed):
-            ids = [f for f in findings if f.message == i and f.kind == "identifier"]
-            redacted.append({"role": role, "content": redact_text(text, ids, redaction)})
+        redacted, redaction = redact_messages(parsed, findings)
         return RouteDecision(target=target, messages=redacted, redaction=redaction, **base)
+
+
+def redact_messages(parsed: list[tuple[str, str]], findings) -> tuple[list[dict], Redaction]:
+    """The (role, text) messages with each identifier finding replaced by a placeholder, and the mapping back."""
+    redaction = Redaction()
+    redacted = []
+    for i, (role, text) in enumerate(parsed):
+        ids = [f for f in findings if f.message == i and f.kind == "identifier"]
+        redacted.append({"role": role, "content": redact_text(text, ids, redaction)})
+    return redacted, redaction
 
 
 def manifest_profiles(manifest: Manifest) -> dict[str, WorkloadProfile]:

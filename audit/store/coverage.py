@@ -73,11 +73,10 @@ def _workloads(session: Session, ledger: Ledger) -> str | None:
         recorded = seen.payload.get("state_sha256")
         if recorded is not None and digests.workload_digest(row) != recorded:
             return f"workloads row {row.id} (with its endpoints and data_flows): does not match event {seen.seq} (altered?)"
-    names = {r.name for r in rows}
-    for name, seen in ledger.workloads.items():
-        if name not in names:
-            return f"workloads: the row added by event {seen.seq} is missing (deleted or renamed?)"
-    return None
+    return _first_missing(
+        {r.name for r in rows}, ledger.workloads,
+        lambda _name, seen: f"workloads: the row added by event {seen.seq} is missing (deleted or renamed?)",
+    )  # fmt: skip
 
 
 def _waivers(session: Session, ledger: Ledger) -> str | None:
@@ -90,11 +89,10 @@ def _waivers(session: Session, ledger: Ledger) -> str | None:
         recorded = [seen.subject, p["rule"], p["fingerprint"], p["owner"], p["reason"], p["expires"]]
         if [name, *digests.values(row, digests.WAIVER_KEYS)] != recorded:
             return f"waivers row {row.id}: does not match event {seen.seq} (altered?)"
-    ids = {row.id for row, _ in rows}
-    for waiver_id, seen in ledger.waivers.items():
-        if waiver_id not in ids:
-            return f"waivers row {waiver_id}: missing, added by event {seen.seq} (deleted?)"
-    return None
+    return _first_missing(
+        {row.id for row, _ in rows}, ledger.waivers,
+        lambda waiver_id, seen: f"waivers row {waiver_id}: missing, added by event {seen.seq} (deleted?)",
+    )  # fmt: skip
 
 
 def _scans(session: Session, ledger: Ledger) -> str | None:
@@ -108,11 +106,15 @@ def _scans(session: Session, ledger: Ledger) -> str | None:
         recorded = seen.payload.get("scan_sha256")
         if recorded is not None and digests.scan_digest(row) != recorded:
             return f"scans row {row.id}: does not match event {seen.seq} ({seen.kind}) (altered?)"
-    ids = {r.id for r in rows}
-    for scan_id, seen in ledger.scans.items():
-        if scan_id not in ids:
-            return f"scans row {scan_id}: missing, recorded by event {seen.seq} (deleted?)"
-    return None
+    return _first_missing(
+        {r.id for r in rows}, ledger.scans,
+        lambda scan_id, seen: f"scans row {scan_id}: missing, recorded by event {seen.seq} (deleted?)",
+    )  # fmt: skip
+
+
+def _first_missing(present: set, recorded: dict, message) -> str | None:
+    """The message for the first row the ledger recorded that the table no longer holds."""
+    return next((message(key, seen) for key, seen in recorded.items() if key not in present), None)
 
 
 def _completed(ledger: Ledger) -> dict[int, Seen]:

@@ -47,9 +47,10 @@ def make_ctx(engine, tmp_path):
 
 def contract_lines(ctx, path) -> list[str]:
     """The full output contract (one JSON object per record, clean ones included) of scanning `path`."""
-    from audit.pipeline import ScanSummary, scan_paths
+    from audit.pipeline import scan_paths
     from audit.readers import ReadOptions
     from audit.report.contract import record_to_dict
+    from audit.summary import ScanSummary
 
     lines = [
         json.dumps(record_to_dict(r), sort_keys=True)

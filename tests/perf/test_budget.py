@@ -8,7 +8,8 @@ import pytest
 from presidio_analyzer import EntityRecognizer
 
 from audit.model import Message, Record
-from audit.pipeline import ScanSummary, scan_records
+from audit.pipeline import scan_records
+from audit.summary import ScanSummary
 
 FILLER = "We went over the build logs and the test plan for the next release together. "
 TAIL = "My name is Mary Jones and my SSN is 123-45-6789."

@@ -10,7 +10,8 @@ import pytest
 
 from audit.model import Message, Record
 from audit.parallel import Chunk, ParallelResolver, WorkerPool, resolve_jobs
-from audit.pipeline import ScanSummary, scan_records
+from audit.pipeline import scan_records
+from audit.summary import ScanSummary
 
 from .conftest import contract_lines
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audit.api import scan_texts
+from audit.batch import scan_batch
 from audit.model import Message, Record, Tier
-from audit.pipeline import scan_batch
 from audit.policy.examples import run_examples
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from audit.model import Evaluation, Finding, ReadError, RecordResult, RuleHit, Tier
-from audit.pipeline import ScanSummary
+from audit.summary import ScanSummary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Raw values behind the masked findings below: no output may contain them.

@@ -93,9 +93,9 @@ def populate(url: str) -> None:
     """Workloads, endpoints, data flows, a waiver, a completed scan (1) and a failed one (2) in the registry at `url`."""
     from datetime import date, timedelta
 
-    from audit.pipeline import ScanSummary
     from audit.store.recorder import ScanRecorder
     from audit.store.registry import Registry
+    from audit.summary import ScanSummary
 
     registry = Registry.open(url)
     registry.import_manifest(SAMPLE_MANIFEST)

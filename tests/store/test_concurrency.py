@@ -20,7 +20,7 @@ import sys
 
 import pytest
 from audit.model import Evaluation, Finding, RecordResult
-from audit.pipeline import ScanSummary
+from audit.summary import ScanSummary
 from audit.store.recorder import ScanRecorder
 from audit.store.registry import Registry
 

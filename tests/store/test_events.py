@@ -105,8 +105,8 @@ def test_cli_verify_reports_the_broken_link(registry, tmp_path):
 
 def test_altered_or_deleted_findings_are_detected(registry):
     from audit.model import Evaluation, Finding, RecordResult
-    from audit.pipeline import ScanSummary
     from audit.store.recorder import ScanRecorder
+    from audit.summary import ScanSummary
 
     found = (
         Finding(0, "user", 0, 5, "US_SSN", 0.9, "t", "***-**-6789", "fp1"),

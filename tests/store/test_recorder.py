@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from audit.model import Tier
-from audit.pipeline import ScanSummary
 from audit.store import views
 from audit.store.db import read_session
 from audit.store.models import Decision, FindingRow, Scan, Waiver
 from audit.store.recorder import ScanRecorder
+from audit.summary import ScanSummary
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "workloads.yaml"
 PHI = ("hipaa-phi", Tier.SELF_HOSTED, (0,))
