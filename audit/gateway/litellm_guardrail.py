@@ -1,0 +1,219 @@
+"""llm-audit as an in-process LiteLLM guardrail: route, redact or refuse each request before the call.
+
+In the proxy's config (docs/routing.md, "Enforce at the gateway"):
+
+    guardrails:
+      - guardrail_name: llm-audit
+        litellm_params:
+          guardrail: audit.gateway.litellm_guardrail.AuditGuardrail
+          mode: [pre_call, post_call]
+          default_on: true
+
+Before the call: the workload comes from the API key's metadata (else its team's) `llm_audit_workload`,
+never from the request body; the router decides; the request then passes, moves to the `self_hosted`
+group, is redacted with reversible placeholders for the `closed` group, or is refused with the rule and
+regulation (never a value). The request's tags are replaced by the workload's, so the exported config's
+tag filtering sees the bound workload, not what the client asserted. After the call: placeholders are
+restored in the answer, streamed or not. Any internal error refuses the request unless `fail_open: true`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import threading
+import time
+from collections.abc import AsyncGenerator, Mapping
+
+from fastapi import HTTPException
+from litellm.integrations.custom_guardrail import CustomGuardrail
+
+from audit.gateway.enforce import Enforcer, Verdict
+from audit.gateway.payloads import Texts, UnsupportedCall, api_of, put, request_texts
+from audit.gateway.restore import AnthropicSSE, ChatStream, StreamRestorer, restore_in_place
+from audit.routing.redact import Redaction
+
+log = logging.getLogger("audit.gateway")
+OUR_PARAMS = ("manifest", "db", "config", "fail_open", "flush_seconds")
+REDACTION_TTL = 600.0  # seconds a request's placeholder mapping is kept waiting for its answer
+
+
+class AuditGuardrail(CustomGuardrail):
+    """The guardrail LiteLLM instantiates from `guardrails:`; its own settings come in `litellm_params`."""
+
+    def __init__(self, **kwargs):
+        ours = {k: kwargs.pop(k, None) for k in OUR_PARAMS}
+        super().__init__(**kwargs)
+        self.fail_open = ours["fail_open"] is True or str(ours["fail_open"]).lower() == "true"
+        if self.fail_open:
+            log.critical(
+                "llm-audit guardrail: fail_open is set: requests are FORWARDED UNCHECKED when the guardrail fails"
+            )
+        self.enforcer = build_enforcer(ours["manifest"], ours["db"], ours["config"])
+        self.counter = None
+        self._redactions: dict[str, tuple[float, Redaction]] = {}
+        self._lock = threading.Lock()
+
+    async def async_pre_call_hook(self, user_api_key_dict, cache, data: dict, call_type):
+        try:
+            texts = request_texts(data, call_type)
+            workload = self.enforcer.workload_of(
+                getattr(user_api_key_dict, "metadata", None), getattr(user_api_key_dict, "team_metadata", None)
+            )
+            verdict = await asyncio.to_thread(self.enforcer.verdict, data, texts, workload, data.get("model"))
+            if verdict.action != "refuse":
+                self._apply(data, call_type, texts, verdict)
+        except UnsupportedCall:
+            verdict = Verdict(
+                "refuse", None, status=403, code="unsupported-call", reason="this endpoint is not inspected"
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure refuses the request (fail closed)
+            if self.fail_open:
+                log.error(
+                    "llm-audit guardrail failed (%s); fail_open is set: request FORWARDED UNCHECKED", type(exc).__name__
+                )
+                return data
+            log.error("llm-audit guardrail failed (%s): request refused", type(exc).__name__)
+            verdict = Verdict("refuse", None, status=503, code="internal-error", reason="the guardrail failed")
+        self._count(verdict)
+        if verdict.action == "refuse":
+            raise HTTPException(status_code=verdict.status, detail={"error": f"llm-audit: refused: {verdict.reason}"})
+        return data
+
+    def _apply(self, data: dict, call_type, texts: Texts, verdict: Verdict) -> None:
+        """Rewrite the request for its verdict: model group, tags, redacted texts (also in the logged copy)."""
+        data["model"] = verdict.model
+        bucket = "metadata" if api_of(call_type) in ("chat", "completion", "embedding") else "litellm_metadata"
+        for name in {bucket, *(b for b in ("metadata", "litellm_metadata") if isinstance(data.get(b), dict))}:
+            data.setdefault(name, {})
+            data[name]["tags"] = [verdict.workload]
+        if verdict.action != "redact":
+            return
+        logged = (data.get("proxy_server_request") or {}).get("body")
+        for (_, path), text in zip(texts.segments, verdict.texts, strict=True):
+            put(data, path, text)
+            if isinstance(logged, dict):
+                try:
+                    put(logged, path, text)
+                except (KeyError, IndexError, TypeError):
+                    pass
+        self._keep(data.get("litellm_call_id"), verdict.redaction)
+
+    def _keep(self, call_id, redaction: Redaction | None) -> None:
+        if not call_id or redaction is None or not len(redaction):
+            return
+        now = time.monotonic()
+        with self._lock:
+            for key in [k for k, (t, _) in self._redactions.items() if now - t > REDACTION_TTL]:
+                del self._redactions[key]
+            self._redactions[call_id] = (now, redaction)
+
+    def _take(self, data) -> Redaction | None:
+        call_id = (data or {}).get("litellm_call_id")
+        with self._lock:
+            kept = self._redactions.pop(call_id, None) if call_id else None
+        return kept[1] if kept else None
+
+    def _count(self, verdict: Verdict) -> None:
+        if self.counter is None:
+            return
+        try:
+            self.counter.count(verdict)
+        except Exception as exc:  # noqa: BLE001 - evidence counting must never change a request's outcome
+            log.error("llm-audit guardrail: counting failed (%s)", type(exc).__name__)
+
+    async def async_post_call_success_hook(self, data: dict, user_api_key_dict, response):
+        redaction = self._take(data)
+        if redaction is not None:
+            restore_in_place(response, redaction)
+        return response
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict, response, request_data: dict
+    ) -> AsyncGenerator:
+        redaction = self._take(request_data)
+        if redaction is None:
+            async for item in response:
+                yield item
+            return
+        async for item in restored_stream(response, redaction):
+            yield item
+
+
+async def restored_stream(response, redaction: Redaction) -> AsyncGenerator:
+    """A stream with placeholders restored: chat chunks, Anthropic SSE bytes or Responses events."""
+    chat, sse, events = ChatStream(redaction), AnthropicSSE(redaction), ResponsesEvents(redaction)
+    last = None
+    async for item in response:
+        if isinstance(item, bytes | bytearray):
+            out = sse.feed(bytes(item))
+            if out:
+                yield out
+            continue
+        if getattr(item, "choices", None) is not None:
+            chat.chunk(item)
+            last = item
+            yield item
+            continue
+        for event in events.event(item):
+            yield event
+    rest = sse.flush()
+    if rest:
+        yield rest
+    leftover = chat.leftover()
+    if leftover and last is not None:  # the stream ended without a finish_reason: one more chunk with the tails
+        tail = copy.deepcopy(last)
+        for choice in tail.choices:
+            choice.delta.content = leftover.get(getattr(choice, "index", 0) or 0, "")
+        yield tail
+
+
+class ResponsesEvents:
+    """Restores OpenAI Responses stream events: text deltas per (item, content part), full texts as they come."""
+
+    def __init__(self, redaction: Redaction):
+        self.redaction = redaction
+        self.streams: dict[tuple, StreamRestorer] = {}
+        self.last_delta: dict[tuple, object] = {}
+
+    def event(self, item) -> list:
+        kind = str(_field(item, "type") or "")
+        key = (_field(item, "item_id"), _field(item, "output_index"), _field(item, "content_index"))
+        if kind.endswith("output_text.delta") and isinstance(_field(item, "delta"), str):
+            stream = self.streams.setdefault(key, StreamRestorer(self.redaction))
+            _set(item, "delta", stream.feed(_field(item, "delta")))
+            self.last_delta[key] = item
+            return [item]
+        out = []
+        if kind.endswith("output_text.done") and key in self.streams and self.streams[key].pending:
+            tail = copy.deepcopy(self.last_delta[key])
+            _set(tail, "delta", self.streams[key].flush())
+            out.append(tail)
+        restore_in_place(item, self.redaction)
+        return [*out, item]
+
+
+def _field(item, name):
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def _set(item, name, value) -> None:
+    if isinstance(item, dict):
+        item[name] = value
+    else:
+        setattr(item, name, value)
+
+
+def build_enforcer(manifest: str | None, db: str | None, config: str | None) -> Enforcer:
+    """The engine, loaded and warmed once when the proxy starts: a failure here stops the proxy (fail closed)."""
+    from audit import api
+    from audit.pipeline import build_context
+    from audit.routing.router import Router
+
+    settings = api.settings_from(config, db=db)
+    workloads = api.load_workloads(manifest, settings)
+    names = [w.name for w in workloads.workloads]
+    router = Router(build_context(settings), workloads)
+    router.route(["warm-up: load the engine before the first request"], None)
+    return Enforcer(router, workloads, observed=lambda: api.registry_tiers(settings, names))
