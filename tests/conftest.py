@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# LiteLLM (the gateway tests) fetches its price list from GitHub on import unless told not to: no network in tests.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 SHARED = REPO.parent / "shared"

@@ -120,7 +120,11 @@ class AnthropicSSE:
             event = None
         if not isinstance(event, dict):
             return raw
-        return b"\n\n".join(_sse(e) for e in self._restore(event))
+        before = json.dumps(event)
+        restored = self._restore(event)
+        if len(restored) == 1 and json.dumps(restored[0]) == before:
+            return raw  # nothing restored: the event goes out exactly as it came
+        return b"\n\n".join(_sse(e) for e in restored)
 
     def _restore(self, event: dict) -> list[dict]:
         kind, index = event.get("type"), event.get("index", 0)
