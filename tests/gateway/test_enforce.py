@@ -8,36 +8,10 @@ import types
 
 import pytest
 
-from audit import api
-from audit.flows import load_manifest
 from audit.gateway.enforce import Enforcer
 from audit.gateway.payloads import request_texts
 from audit.model import Tier
-from audit.pipeline import build_context
-from audit.routing.router import Router
-from tests.gateway.cases import FIXTURE, PHI, PII, SECRET
-
-CLOSED_ONLY = """\
-  - name: closed-only
-    owner: x@clinic.example
-    domain: healthcare
-    hipaa_entity: covered_entity
-    endpoints:
-      - name: primary
-        provider: openai
-        model: gpt-4o-mini
-        hosting: closed_api
-        agreements: [DPA]
-"""
-
-
-@pytest.fixture(scope="module")
-def parts(tmp_path_factory):
-    path = tmp_path_factory.mktemp("m") / "workloads.yaml"
-    text = FIXTURE.read_text().replace("CLOSED_PORT", "9").replace("SELF_PORT", "9")
-    path.write_text(text + CLOSED_ONLY)
-    manifest = load_manifest(str(path))
-    return Router(build_context(api.settings_from(None)), manifest), manifest
+from tests.gateway.cases import PHI, PII, SECRET
 
 
 def verdict(parts, workload, text, model="closed", observed=None, content=None):
