@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -20,26 +21,28 @@ class LitellmParams(BaseModel):
     model: str
     api_base: str | None = None
     api_key: str | None = None
+    mock_response: str | None = None
     tags: list[str]
 
 
 class Deployment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    model_name: str
+    model_name: Literal["closed", "self_hosted"]
     litellm_params: LitellmParams
-    model_info: dict = {}
+    model_info: dict
 
 
 class RouterSettings(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    enable_tag_filtering: bool
+    model_config = ConfigDict(extra="forbid")
+    enable_tag_filtering: Literal[True]
+    tag_filtering_match_any: Literal[False]
 
 
 class LitellmConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model_list: list[Deployment]
     router_settings: RouterSettings
-    general_settings: dict = {}
+    general_settings: dict
 
 
 def test_recommend_table_and_json():
@@ -60,11 +63,45 @@ def test_litellm_export_matches_the_documented_structure(tmp_path):
     proc = run_cli("route", "export", "--target", "litellm", "--manifest", str(FIXTURE), "-o", str(out))
     assert proc.returncode == 0, proc.stderr.decode()
     config = LitellmConfig.model_validate(yaml.safe_load(out.read_text()))
-    assert config.router_settings.enable_tag_filtering is True
-    tagged = {(d.model_name, t) for d in config.model_list for t in d.litellm_params.tags}
-    assert ("self_hosted", "clinical-notes") in tagged and ("closed", "clinical-notes") not in tagged  # PHI, no BAA
-    assert ("closed", "card-disputes") in tagged and ("self_hosted", "card-disputes") in tagged
-    assert "clinical-notes: self-hosted only" in proc.stderr.decode()
+    placed = [
+        (d.model_name, d.model_info["id"], d.litellm_params.tags, d.litellm_params.model) for d in config.model_list
+    ]
+    assert placed == [
+        ("closed", "card-disputes/closed/claude-sonnet", ["card-disputes"], "anthropic/claude-sonnet-4-5"),
+        ("closed", "llm-audit:refusal:closed", ["default"], "openai/llm-audit-refusal"),
+        (
+            "self_hosted",
+            "card-disputes/self_hosted/vllm-qwen-2.5-7b",
+            ["card-disputes"],
+            "hosted_vllm/Qwen/Qwen2.5-7B-Instruct",
+        ),
+        (
+            "self_hosted",
+            "clinical-notes/self_hosted/vllm-llama-3.1-8b",  # PHI without a BAA: no closed deployment
+            ["clinical-notes"],
+            "hosted_vllm/meta-llama/Llama-3.1-8B-Instruct",
+        ),
+        ("self_hosted", "llm-audit:refusal:self_hosted", ["default"], "openai/llm-audit-refusal"),
+        (
+            "self_hosted",
+            "matter-review/self_hosted/vllm-llama-3.1-70b",
+            ["matter-review"],
+            "hosted_vllm/meta-llama/Llama-3.1-70B-Instruct",
+        ),
+    ]
+    assert proc.stderr.decode().splitlines()[0] == f"wrote {out}: 4 workload deployment(s), 2 refusing default(s)"
+    assert "clinical-notes: self-hosted only: declared data requires self_hosted (missing BAA)" in proc.stderr.decode()
+
+
+def test_litellm_export_refuses_a_workload_named_default(tmp_path):
+    manifest = tmp_path / "workloads.yaml"
+    manifest.write_text(FIXTURE.read_text().replace("name: matter-review", "name: default"))
+    proc = run_cli("route", "export", "--target", "litellm", "--manifest", str(manifest), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == (
+        "audit: error: workload 'default': LiteLLM sends untagged requests to that tag; rename the workload"
+    )
+    assert not (tmp_path / "o").exists()
 
 
 def test_replay_reports_shares_drivers_and_costs(tmp_path):
