@@ -142,6 +142,8 @@ def _refusal(group: str) -> dict:
     """A deployment that never reaches an upstream: LiteLLM raises its mock_response as a 400."""
     params = {
         "model": "openai/llm-audit-refusal",
+        # Should the mock ever be bypassed, the request goes nowhere: .invalid never resolves (RFC 2606).
+        "api_base": "http://refusal.llm-audit.invalid/v1",
         "api_key": "llm-audit-refusal",  # not a secret: the mock answers before any client is used
         "mock_response": REFUSAL_PREFIX + REFUSAL.format(group=group),
         "tags": [DEFAULT_TAG],

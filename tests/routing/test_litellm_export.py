@@ -40,7 +40,7 @@ def test_every_group_gets_one_refusing_default_that_names_the_reason():
         group = d["model_name"]
         assert d["litellm_params"]["mock_response"] == REFUSAL_PREFIX + REFUSAL.format(group=group)
         assert d["model_info"] == {"id": f"llm-audit:refusal:{group}", "enable_tag_filtering": True}
-        assert "api_base" not in d["litellm_params"]
+        assert d["litellm_params"]["api_base"] == "http://refusal.llm-audit.invalid/v1"
     assert config["router_settings"] == {"enable_tag_filtering": True, "tag_filtering_match_any": False}
 
 
