@@ -312,15 +312,34 @@ def test_refusals_never_cool_down_the_refusing_deployment(proxy, upstreams):
     [
         ("/v1/messages", {"max_tokens": 8, "messages": [{"role": "user", "content": "NONCE"}]}),
         ("/v1/responses", {"input": "NONCE"}),
+        ("/v1/embeddings", {"input": "NONCE"}),
         ("/v1/completions", {"prompt": "NONCE"}),
     ],
-    ids=["messages", "responses", "completions"],
+    ids=["messages", "responses", "embeddings", "completions"],
 )
 def test_other_endpoints_never_reach_an_upstream_untagged(proxy, upstreams, path, body):
     """LiteLLM answers the refusal as a 400 on completions, but as a 200 whose content is the refusal on
-    /v1/messages and /v1/responses (docs/routing.md says so); either way no upstream sees the request."""
+    /v1/messages, /v1/responses and /v1/embeddings (docs/routing.md says so); no upstream sees the request."""
     nonce = _nonce()
     answer = proxy.post(path, {"model": "closed", **json.loads(json.dumps(body).replace("NONCE", nonce))})
     assert answer.status_code == (400 if path == "/v1/completions" else 200), answer.text + proxy.tail()
     assert f"{REFUSED} closed" in answer.text
     assert not any(u.saw(nonce) for u in upstreams)
+
+
+def test_tags_are_whatever_the_client_asserts(proxy, upstreams):
+    """What docs/routing.md warns of: a body's top-level tags or an x-litellm-tags header pick a workload."""
+    closed, _ = upstreams
+    nonce = _nonce()
+    message = [{"role": "user", "content": nonce}]
+    by_body = proxy.post("/v1/chat/completions", {"model": "closed", "messages": message, "tags": ["beta"]})
+    by_header = httpx.post(
+        proxy.url + "/v1/chat/completions",
+        json={"model": "closed", "messages": message},
+        headers={"Authorization": f"Bearer {MASTER_KEY}", "x-litellm-tags": "alpha"},
+        timeout=60,
+    )
+    assert (by_body.status_code, by_header.status_code) == (200, 200), by_body.text + by_header.text
+    assert by_body.headers["x-litellm-model-id"] == "beta/closed/primary"
+    assert by_header.headers["x-litellm-model-id"] == "alpha/closed/primary"
+    assert closed.models_asked(nonce) == ["beta-model", "alpha-model"]
