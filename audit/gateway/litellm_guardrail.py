@@ -178,7 +178,8 @@ class ResponsesEvents:
         self.last_delta: dict[tuple, object] = {}
 
     def event(self, item) -> list:
-        kind = str(_field(item, "type") or "")
+        kind = _field(item, "type")
+        kind = str(getattr(kind, "value", kind) or "")  # LiteLLM's events carry an Enum member
         key = (_field(item, "item_id"), _field(item, "output_index"), _field(item, "content_index"))
         if kind.endswith("output_text.delta") and isinstance(_field(item, "delta"), str):
             stream = self.streams.setdefault(key, StreamRestorer(self.redaction))
