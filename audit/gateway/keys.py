@@ -8,7 +8,7 @@ the workload comes from the key the client holds, never from what it writes in t
     keys:
       - sha256: 5f0c...e1      # of the key, never the key itself
         workload: patient-intake
-        alias: intake-app      # optional, shown in LiteLLM's logs
+        alias: intake-app      # optional: a label for people; LiteLLM sees the workload as the key's alias
 
 `audit gateway key WORKLOAD --keys FILE` makes a key, prints it once and appends its hash.
 """
@@ -100,10 +100,9 @@ async def user_api_key_auth(request, api_key: str):
     entry = find(_current_keys(), key) if key else None
     if entry is None:
         raise ProxyException("llm-audit: unknown API key", type="auth_error", param="api_key", code=401)
+    # The alias is the workload too, for LiteLLM's Generic Guardrail API (`audit serve`), which sees aliases only.
     return UserAPIKeyAuth(
-        api_key=entry.sha256,
-        key_alias=entry.alias,
-        metadata={"llm_audit_workload": entry.workload},
+        api_key=entry.sha256, key_alias=entry.workload, metadata={"llm_audit_workload": entry.workload}
     )
 
 
