@@ -1,9 +1,10 @@
 """Rows against the events that wrote them: what `verify` checks after the chain itself.
 
 Replaying the (verified) log gives a `Ledger`: the latest event of every
-workload, scan and waiver. Every row that a decision or a report is built from
-must match its latest event: workloads with their endpoints and data flows,
-waivers, scans (status included), findings and decisions. A row no event
+workload, scan and waiver, and every flush of gateway decision counts. Every
+row that a decision or a report is built from must match its latest event:
+workloads with their endpoints and data flows, waivers, scans (status
+included), findings, decisions and gateway decision counts. A row no event
 wrote, or an event whose row is gone, is a problem too. Messages name the
 table, the row id and the event, never a stored value.
 """
@@ -12,14 +13,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from audit.store import digests
-from audit.store.models import Decision, Event, FindingRow, Scan, Waiver, Workload
+from audit.store.models import Decision, Event, FindingRow, GatewayDecision, Scan, Waiver, Workload
 
 SCAN_STATUS = {"scan.started": "running", "scan.completed": "completed", "scan.failed": "failed"}
+GATEWAY_RECORDED = "gateway.recorded"  # audit.store.enforcement writes it
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Ledger:
     workloads: dict[str, Seen] = field(default_factory=dict)
     scans: dict[int, Seen] = field(default_factory=dict)
     waivers: dict[int, Seen] = field(default_factory=dict)
+    gateway: dict[int, Seen] = field(default_factory=dict)  # by event seq: each flush's rows name their event
 
     def add(self, ev: Event) -> None:
         """Account for one event."""
@@ -52,11 +56,13 @@ class Ledger:
             self.waivers = {i: w for i, w in self.waivers.items() if w.subject != ev.subject}  # cascaded
         elif ev.kind == "waiver.added":
             self.waivers[seen.payload["id"]] = seen
+        elif ev.kind == GATEWAY_RECORDED:
+            self.gateway[ev.seq] = seen
 
 
 def check_rows(session: Session, ledger: Ledger) -> str | None:
     """The first row that does not match the ledger, as one line; None when all match."""
-    for check in (_workloads, _waivers, _scans, _findings, _decisions):
+    for check in (_workloads, _waivers, _scans, _findings, _decisions, _gateway):
         problem = check(session, ledger)
         if problem:
             return problem
@@ -151,3 +157,20 @@ def _strays(session: Session, model, table: str, completed: dict[int, Seen]) -> 
         if scan_id not in completed:
             return f"{table} rows of scan {scan_id}: no scan.completed event (inserted?)"
     return None
+
+
+def _gateway(session: Session, ledger: Ledger) -> str | None:
+    """Each flush's rows against its event's digest, in one pass; rows naming no gateway.recorded event are strays."""
+    rows = session.scalars(select(GatewayDecision).order_by(GatewayDecision.event_seq)).yield_per(1000)
+    found = set()
+    for seq, group in groupby(rows, key=lambda r: r.event_seq):
+        found.add(seq)
+        seen = ledger.gateway.get(seq)
+        if seen is None:
+            return f"gateway_decisions rows naming event {seq}: no such gateway.recorded event (inserted?)"
+        if digests.gateway_digest(list(group)) != seen.payload["rows_sha256"]:
+            return f"gateway_decisions rows of event {seq}: do not match it (altered, inserted or deleted?)"
+    return _first_missing(
+        found, ledger.gateway,
+        lambda seq, _seen: f"gateway_decisions rows of event {seq}: missing (deleted?)",
+    )  # fmt: skip

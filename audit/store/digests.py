@@ -3,7 +3,7 @@
 A digest is the sha256 of canonical JSON over named columns, so the same rows
 give the same digest whether read from ORM objects after a round trip through
 SQLite or PostgreSQL, or from the dicts a writer is about to insert. Row sets
-(findings, decisions) are order-independent: lines are sorted before hashing.
+(findings, decisions, gateway counts) are order-independent: lines are sorted before hashing.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ WORKLOAD_KEYS = (
 ENDPOINT_KEYS = ("name", "provider", "model", "hosting", "region", "agreements")
 FLOW_KEYS = ("position", "name", "source", "categories", "endpoint", "endpoint_spec", "redaction")
 WAIVER_KEYS = ("rule_id", "fingerprint", "owner", "reason", "expires")  # checked against the waiver.added payload
+GATEWAY_KEYS = (
+    "source", "workload", "tier", "target", "refusal", "rule", "count", "period_start", "period_end", "recorded_at",
+)  # fmt: skip
 DIGEST_VERSION = 2
 
 
@@ -74,6 +77,11 @@ def decisions_digest(decisions) -> str:
 def scan_digest(scan) -> str:
     """The digest of one scans row, status included."""
     return rows_digest([scan], SCAN_KEYS)
+
+
+def gateway_digest(rows) -> str:
+    """The digest of one flush's gateway_decisions rows (or the dicts about to become them)."""
+    return rows_digest(rows, GATEWAY_KEYS)
 
 
 def workload_digest(workload) -> str:

@@ -218,3 +218,29 @@ class Event(Base):
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON text, hashed as stored
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class GatewayDecision(Base):
+    """Counts of what a gateway decided for one period [period_start, period_end): never text, never values.
+
+    One row per (workload, tier, target, refusal) with `rule` NULL carries the request count; one more row per
+    rule that drove those requests carries how many of them it drove, so totals never double-count. A refused
+    request has a `refusal` code, plus a tier and target when it was decided first (e.g. blocked).
+    `event_seq` is the gateway.recorded event that wrote it.
+    """
+
+    __tablename__ = "gateway_decisions"
+    __table_args__ = (Index("ix_gateway_decisions_workload_period", "workload", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_seq: Mapped[int] = mapped_column(ForeignKey("events.seq"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    workload: Mapped[str | None] = mapped_column(String(100))  # as the request named it (untrusted, bounded)
+    tier: Mapped[str | None] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(32))
+    refusal: Mapped[str | None] = mapped_column(String(32))
+    rule: Mapped[str | None] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    recorded_at: Mapped[datetime]

@@ -150,6 +150,54 @@ def test_each_tampered_table_and_row_fails_verify(reg_file, capsys, sql, problem
     assert MARK not in err
 
 
+@pytest.fixture
+def gateway_file(reg_file) -> Path:
+    """The registry after two flushes of gateway decision counts (events 10 and 11)."""
+    from audit.enforcement import DecisionCounter
+
+    registry = Registry.open(f"sqlite:///{reg_file}")
+    counter = DecisionCounter("guardrail")
+    for workload in ("patient-intake", "code-helper"):
+        counter.count(workload, "self_hosted", "self_hosted", ["hipaa/hipaa-phi"])
+        counter.flush(registry)
+    counter.refuse(None, "no-workload")  # left unflushed: no rows, no event
+    registry.close()
+    return reg_file
+
+
+GATEWAY_10 = r"gateway_decisions rows of event 10: do not match it \(altered, inserted or deleted\?\)"
+GATEWAY_TAMPERS = {
+    "count": ("UPDATE gateway_decisions SET count = count + 1 WHERE id = 1", GATEWAY_10),
+    "workload": (f"UPDATE gateway_decisions SET workload = '{MARK}' WHERE id = 1", GATEWAY_10),
+    "tier": ("UPDATE gateway_decisions SET tier = 'unrestricted' WHERE id = 1", GATEWAY_10),
+    "period_end": ("UPDATE gateway_decisions SET period_end = '2999-01-01 00:00:00.000000' WHERE id = 1", GATEWAY_10),
+    "inserted into a flush": (copy_row("gateway_decisions", "id = 1", "id = 99, count = 5"), GATEWAY_10),
+    "moved to the other flush": (
+        "UPDATE gateway_decisions SET event_seq = 11 WHERE id = 1",
+        GATEWAY_10,
+    ),
+    "naming a non-gateway event": (
+        copy_row("gateway_decisions", "id = 1", "id = 99, event_seq = 3"),
+        r"gateway_decisions rows naming event 3: no such gateway.recorded event \(inserted\?\)",
+    ),
+    "a whole flush deleted": (
+        "DELETE FROM gateway_decisions WHERE event_seq = 11",
+        r"gateway_decisions rows of event 11: missing \(deleted\?\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("sql,problem", GATEWAY_TAMPERS.values(), ids=GATEWAY_TAMPERS.keys())
+def test_tampered_gateway_counts_fail_verify(gateway_file, capsys, sql, problem):
+    code, out, err = verify(gateway_file, capsys=capsys)
+    assert code == 0 and "11 events" in out, err
+    tamper(gateway_file, sql)
+    code, out, err = verify(gateway_file, capsys=capsys)
+    assert code == 3 and out == ""
+    assert re.fullmatch(f"audit: registry verify FAILED: {problem}\n", err), err
+    assert MARK not in err
+
+
 def forge_next(path: Path, key: bytes | None) -> None:
     """Append an event after the head, hashed with `key` (None: plain sha256, as the chain used to be)."""
     conn = sqlite3.connect(path)
@@ -273,7 +321,7 @@ def test_a_legacy_unkeyed_prefix_still_verifies_and_keyed_events_follow(tmp_path
     assert code == 3 and "event 8: unkeyed hash after keyed events (forged?)" in err
 
 
-UNCOVERED = {"id", "scan_id", "workload_id", "created_at", "updated_at"}  # keys (checked as links) and unread stamps
+UNCOVERED = {"id", "scan_id", "workload_id", "event_seq", "created_at", "updated_at"}  # links, unread stamps
 
 
 @pytest.mark.parametrize(
@@ -286,6 +334,7 @@ UNCOVERED = {"id", "scan_id", "workload_id", "created_at", "updated_at"}  # keys
         (models.Scan, digests.SCAN_KEYS),
         (models.FindingRow, digests.FINDING_KEYS),
         (models.Decision, digests.DECISION_KEYS),
+        (models.GatewayDecision, digests.GATEWAY_KEYS),
     ],
 )
 def test_every_column_a_report_can_read_is_covered(model, keys):
