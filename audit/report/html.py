@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from html import escape as e
 
-from audit.report import charts, flows_section
+from audit.report import charts, flows_section, gateway_section
 from audit.report.html_layout import CSS, cards, csp, table, tier_badge
 from audit.report.registry_report import ReportData, WorkloadReport
-from audit.report.wording import KIND_LABELS, count, describe_policy, hosting_label, plain, tier_label
+from audit.report.wording import (
+    KIND_LABELS,
+    count,
+    describe_policy,
+    hosting_label,
+    plain,
+    refusal_label,
+    target_label,
+    tier_label,
+)
 
 
 def policy_cell(identity: str, sets: list[str]) -> str:
@@ -77,6 +86,28 @@ def _flows(data: ReportData) -> str:
     headers = ["workload", "finding", "category", "flow / observed", "endpoint", "requires", "regulation and citation"]
     html += "<h3>Flow violations and drift</h3>" + table(headers, rows, note="why")
     return html + _advisory(data) + "</div>"
+
+
+def _gateway(data: ReportData) -> str:
+    """Per workload: requests by target and tier, refusals and the top rules, next to its decision from scans."""
+    s = data.gateway
+    rows = [
+        [e(w.workload) if w.workload is not None else '<span class="meta">(no workload named)</span>',
+         tier_badge(w.scan_decision) if w.scan_decision else "not scanned", str(w.requests),
+         _counts(w.by_target, target_label), _counts(w.by_tier, tier_label), _counts(w.refusals, refusal_label),
+         " ".join(f"<code>{e(r.rule)}</code>&nbsp;&times;{r.requests}" for r in w.top_rules) or "-"]
+        for w in s.workloads
+    ]  # fmt: skip
+    headers = ["workload", "decision from scans", "requests", "target", "tier", "refused", "top rules"]
+    html = f'<p class="meta">{e(gateway_section.summary_line(s))}</p>'
+    if s.workloads:
+        html += table(headers, rows)
+    return f'<div class="panel">{html}</div>'
+
+
+def _counts(counts: dict, label) -> str:
+    """'3 self-hosted model, 1 blocked' (escaped), or '-'."""
+    return e(", ".join(f"{n} {label(k)}" for k, n in counts.items())) or "-"
 
 
 _DECISIONS_NOTE = '<p class="meta">Records with findings, each counted once, at the strictest rule it fired.</p>'
@@ -213,6 +244,8 @@ def render(data: ReportData) -> str:
         _summary(data),
         "<h2>Data flows</h2>",
         _flows(data),
+        "<h2>Enforced at the gateway</h2>",
+        _gateway(data),
         "<h2>Charts</h2>",
         _charts(data),
         "<h2>Workloads</h2>",

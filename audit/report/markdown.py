@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import re
 
-from audit.report import flows_section
+from audit.report import flows_section, gateway_section
 from audit.report.registry_report import ReportData, WorkloadReport
-from audit.report.wording import KIND_LABELS, count, describe_policy, hosting_label, plain, tier_label
+from audit.report.wording import (
+    KIND_LABELS,
+    count,
+    describe_policy,
+    hosting_label,
+    plain,
+    refusal_label,
+    target_label,
+    tier_label,
+)
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -107,6 +116,28 @@ def _flows(data: ReportData) -> list[str]:
     return out
 
 
+def _gateway(data: ReportData) -> list[str]:
+    s = data.gateway
+    out = ["## Enforced at the gateway", "", md(gateway_section.summary_line(s)), ""]
+    if not s.workloads:
+        return out
+    return out + _table(
+        ["workload", "decision from scans", "requests", "target", "tier", "refused", "top rules"],
+        [
+            [md(w.workload) if w.workload is not None else f"_{md('(no workload named)')}_",
+             md(tier_label(w.scan_decision)) if w.scan_decision else "not scanned", str(w.requests),
+             _counts(w.by_target, target_label), _counts(w.by_tier, tier_label), _counts(w.refusals, refusal_label),
+             ", ".join(f"{md(r.rule)} x{r.requests}" for r in w.top_rules) or "-"]
+            for w in s.workloads
+        ],
+    )  # fmt: skip
+
+
+def _counts(counts: dict, label) -> str:
+    """'2 blocked, 38 self\\-hosted model' (escaped), or '-'."""
+    return md(", ".join(f"{n} {label(k)}" for k, n in counts.items())) or "-"
+
+
 def _head(data: ReportData) -> list[str]:
     if not data.event_head:
         return []
@@ -155,6 +186,7 @@ def render(data: ReportData) -> str:
             ],
         ),
         *_flows(data),
+        *_gateway(data),
         "## Findings by regulation",
         "",
         *_table(["regulation", "findings"], [[md(k), str(v)] for k, v in sorted(data.by_regulation.items())]),

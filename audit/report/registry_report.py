@@ -17,6 +17,7 @@ from pathlib import Path
 from audit.errors import InputError
 from audit.model import TIER_ORDER, Tier, strictest
 from audit.report.flows_section import FlowSection
+from audit.report.gateway_section import GatewaySection
 from audit.report.wording import PolicyPack, policy_packs
 
 EXPIRING_DAYS = 30
@@ -124,6 +125,7 @@ class ReportData:
     policy_versions: list[str] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     flows: FlowSection = field(default_factory=FlowSection)  # registry reports only
+    gateway: GatewaySection = field(default_factory=GatewaySection)  # registry reports only
     event_head: str | None = None  # registry reports only: the event log's head as SEQ:HASH (only hex), unverified
 
     def head_check(self) -> str | None:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from audit.model import Tier, strictest
-from audit.report import flows_section
+from audit.report import flows_section, gateway_section
 from audit.report.formats.sarif import rule_id
 from audit.report.registry_report import (
     EXAMPLES_PER_TYPE,
@@ -55,6 +55,7 @@ def read_registry(url: str, tool_version: str = "", today: dt.date | None = None
             workloads += [_registered(session, None, h, points, today, n) for n, h in history.items() if n not in names]
             head = events.safe_anchor(*events.head(session))
         flows = flows_section.collect(registry)
+        gateway = gateway_section.collect(registry, {w.name: w.decision for w in workloads if w.history})
     finally:
         registry.close()
     workloads.sort(key=lambda w: (w.decision.rank, w.name))
@@ -77,6 +78,7 @@ def read_registry(url: str, tool_version: str = "", today: dt.date | None = None
         policy_versions=list(dict.fromkeys(p.policy for p in completed)),
         today=today,
         flows=flows,
+        gateway=gateway,
         event_head=head,
     )
 

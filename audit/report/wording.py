@@ -21,6 +21,26 @@ TIER_LABELS = {
 }
 KIND_LABELS = {"violation": "flow violation", "drift": "drift", "unknown_category": "unknown category"}
 HOSTING_LABELS = {"self_hosted": "self-hosted", "closed_api": "closed API"}
+TARGET_LABELS = {
+    "blocked": "blocked",
+    "self_hosted": "self-hosted model",
+    "redact_then_closed": "redacted, then closed API",
+    "closed": "closed API",
+}
+REFUSAL_LABELS = {
+    "no-workload": "no workload named",
+    "unknown-workload": "unknown workload",
+    "unknown-model": "unknown model group",
+    "unsupported-call": "call type not inspected",
+    "blocked": "blocked by policy",
+    "no-self-hosted": "no self-hosted endpoint",
+    "self-hosted-required": "self-hosted only, none declared",
+    "bad-request": "malformed request",
+    "too-large": "request too large",
+    "unauthorised": "not authorised",
+    "busy": "busy",
+    "internal-error": "internal error",
+}
 # Codes that other modules write into sentences (flow explanations): longest first, whole words only.
 _CODES = {
     "closed_with_agreement": "a closed API with an agreement",
@@ -41,6 +61,16 @@ def hosting_label(hosting: str | None) -> str:
     if not hosting:
         return "unknown"
     return HOSTING_LABELS.get(hosting, hosting)
+
+
+def target_label(target: str) -> str:
+    """Where the gateway sent a request, in words ('self-hosted model'); an unknown code as it is."""
+    return TARGET_LABELS.get(target, target)
+
+
+def refusal_label(reason: str) -> str:
+    """Why the gateway refused a request, in words; an unknown code as it is."""
+    return REFUSAL_LABELS.get(reason, reason)
 
 
 def plain(text: str) -> str:

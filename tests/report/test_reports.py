@@ -12,6 +12,7 @@ import pytest
 from audit.model import Tier
 from audit.report import charts, html, json_report, markdown
 from audit.report.flows_section import FlowRow, FlowSection
+from audit.report.gateway_section import GatewaySection, GatewayWorkload, RuleCount
 from audit.report.registry_report import (
     EndpointInfo,
     EntityCount,
@@ -71,7 +72,23 @@ def report_data() -> ReportData:
         policy_versions=[s.policy for s in scans],
         today=TODAY,
         flows=FlowSection(checked=True, flows_declared=2, rows=flow_rows()),
+        gateway=gateway_section(),
     )
+
+
+def gateway_section() -> GatewaySection:
+    """What the gateway enforced: a PHI workload, a hostile-named one, and requests that named no workload."""
+    phi = GatewayWorkload(
+        "clinical-notes", 42, Tier.SELF_HOSTED, {"blocked": 2, "self_hosted": 38},
+        {Tier.STRIP: 2, Tier.SELF_HOSTED: 38}, {"internal-error": 2},
+        [RuleCount("hipaa/phi-closed-api", 38), RuleCount(f"pci/{XSS}", 2)],
+    )  # fmt: skip
+    hostile = GatewayWorkload(f"gw{IMG}", 3, None, {"closed": 3}, {Tier.UNRESTRICTED: 3})
+    nameless = GatewayWorkload(None, 5, refusals={"bad-request": 4, "no-workload": 1})
+    return GatewaySection(
+        recorded=True, sources=["guardrail", "serve"], period_start="2025-05-31T09:00:00Z",
+        period_end="2025-06-01T09:00:00Z", requests=50, refused=7, workloads=[phi, hostile, nameless],
+    )  # fmt: skip
 
 
 def flow_rows() -> list[FlowRow]:
@@ -216,3 +233,35 @@ def test_a_scan_file_report_says_flows_come_from_the_registry(tmp_path, summary)
     data = from_scan_json(path)
     assert not data.flows.checked and data.flows.rows == []
     assert "checked from the registry" in " ".join(parsed(html.render(data)).text)
+
+
+def test_gateway_section_in_every_format():
+    data = report_data()
+    doc = html.render(data)
+    section = doc.split("<h2>Enforced at the gateway</h2>", 1)[1].split("<h2>", 1)[0]
+    for needle in ("50 requests decided at the gateway (guardrail, serve)", "38 self-hosted model", "2 blocked",
+                   "2 internal error", "4 malformed request", "not scanned", "(no workload named)",
+                   "<code>hipaa/phi-closed-api</code>&nbsp;&times;38", "self-hosted models only"):  # fmt: skip
+        assert needle in section, needle
+    assert "&lt;img src=x onerror=alert(2)&gt;" in section and IMG not in doc and XSS not in doc
+    md_doc = markdown.render(data)
+    assert "## Enforced at the gateway" in md_doc and "38 self\\-hosted model" in md_doc and IMG not in md_doc
+    gateway = json.loads(json_report.render(data))["gateway"]
+    assert gateway["requests"] == 50 and gateway["refused"] == 7 and gateway["sources"] == ["guardrail", "serve"]
+    assert gateway["workloads"][0] == {
+        "workload": "clinical-notes", "requests": 42, "scan_decision": "self_hosted",
+        "by_target": {"blocked": 2, "self_hosted": 38}, "by_tier": {"strip": 2, "self_hosted": 38},
+        "refusals": {"internal-error": 2},
+        "top_rules": [{"rule": "hipaa/phi-closed-api", "requests": 38}, {"rule": f"pci/{XSS}", "requests": 2}],
+    }  # fmt: skip
+    assert gateway["workloads"][2]["workload"] is None and gateway["workloads"][1]["scan_decision"] is None
+
+
+def test_a_scan_file_report_says_gateway_decisions_come_from_the_registry(tmp_path, summary):
+    from audit.report.formats import FORMATS
+
+    path = tmp_path / "scan.json"
+    path.write_text(render(FORMATS["json"], make_results(), summary))
+    data = from_scan_json(path)
+    assert not data.gateway.recorded and data.gateway.workloads == []
+    assert "this report was built from a scan file" in html.render(data).split("Enforced at the gateway", 1)[1]
