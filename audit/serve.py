@@ -4,7 +4,9 @@
     GET  /healthz   {"status": "ok"} once the engine is loaded
 
 Nothing here logs or echoes prompt text: errors name the problem, not the input, and
-the access log holds method, path, status, time, workload and tier only.
+the access log holds method, path, status, time, workload and tier only. With a registry,
+every /v1/route decision and refusal is counted (audit.enforcement) and the counts are
+written to it every `flush_seconds` and once more at shutdown.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import re
 import threading
 import time
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +28,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from audit.batch import scan_batch
+from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
 from audit.manifest import Manifest
 from audit.model import Message, Record
 from audit.routing.router import RouteDecision, Router, normalise, redact_messages
@@ -33,6 +38,18 @@ DEFAULT_MAX_BODY = 1_000_000
 DEFAULT_MAX_CONCURRENT = 4
 WORKLOAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 access_log = logging.getLogger("audit.serve.access")
+REFUSAL_BY_STATUS = {400: "bad-request", 401: "unauthorised", 413: "too-large", 429: "busy", 500: "internal-error"}
+
+if TYPE_CHECKING:
+    from audit.store.registry import Registry
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Where `audit serve` writes its decision counts, and how often."""
+
+    registry: Registry
+    flush_seconds: float = DEFAULT_FLUSH_SECONDS
 
 
 class BadRequest(Exception):
@@ -160,15 +177,30 @@ def create_app(
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+    recording: Recording | None = None,
 ) -> Starlette:
-    """The service: the engine is built and warmed once at startup, before the first request is accepted."""
+    """The service: the engine is built and warmed once at startup, before the first request is accepted.
+
+    With `recording`, decisions are counted and flushed to its registry periodically and at shutdown.
+    """
     slots = Slots(max_concurrent)
     state: dict[str, Engine] = {}
+    counter = DecisionCounter("serve") if recording else None
+
+    def refused(status: int, workload: str | None = None) -> None:
+        if counter is not None:
+            counter.refuse(workload, REFUSAL_BY_STATUS[status])
 
     @asynccontextmanager
     async def lifespan(app):
         state["engine"] = await run_in_threadpool(_load_engine, settings, manifest)
-        yield
+        if counter is not None:
+            counter.start_periodic(recording.registry, recording.flush_seconds)
+        try:
+            yield
+        finally:
+            if counter is not None:  # after uvicorn drained the requests in flight: their counts are in
+                await run_in_threadpool(counter.stop)
 
     async def healthz(request: Request) -> JSONResponse:
         if "engine" not in state:
@@ -177,21 +209,28 @@ def create_app(
 
     async def route(request: Request) -> JSONResponse:
         if not authorised(request, token):
+            refused(401)
             return _error(BadRequest(401, "a valid bearer token is required"))
         if not slots.try_acquire():
+            refused(429)
             return JSONResponse(
                 {"error": "busy: too many requests in progress"}, status_code=429, headers={"Retry-After": "1"}
             )
+        workload = None
         try:
             messages, workload = parse_route_request(await read_body(request, max_body))
             result = await run_in_threadpool(state["engine"].route, messages, workload)
         except BadRequest as exc:
+            refused(exc.status)
             return _error(exc)
         except Exception as exc:  # noqa: BLE001 - a message or traceback could quote prompt text: the type only
+            refused(500, workload)
             access_log.error(json.dumps({"error": type(exc).__name__}))
             return JSONResponse({"error": "internal error"}, status_code=500)
         finally:
             slots.release()
+        if counter is not None:
+            counter.count(result["workload"], result["tier"], result["target"], result["rules"])
         request.scope["audit.log"].update(workload=result["workload"], tier=result["tier"])
         return JSONResponse(result)
 

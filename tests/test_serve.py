@@ -186,3 +186,31 @@ def test_sigterm_lets_the_in_flight_request_finish_then_exits_0(tmp_path):
     assert done[0][2] > signalled  # it was still in flight when the signal came
     assert time.monotonic() - signalled < 15
     assert proc.returncode == 0
+
+
+def test_decisions_are_counted_into_the_registry_without_any_prompt_text(tmp_path):
+    """Routed, malformed and unauthorised requests are counted; SIGTERM flushes them; no prompt text in the file."""
+    from audit.store.enforcement import read_gateway
+    from audit.store.registry import Registry
+
+    db = tmp_path / "registry.db"
+    proc, port = _start(tmp_path, "--db", str(db), "--flush-seconds", "3600")
+    assert _route(port, [PHI])[0] == 200 and _route(port, [PHI])[0] == 200
+    assert _call(port, "POST", "/v1/route", b'{"messages": ["John Smith 00482913"')[0] == 400
+    assert _route(port, [PHI], headers={})[0] == 401
+    err = _stop(proc)
+    assert proc.returncode == 0, err
+    registry = Registry.open(f"sqlite:///{db}", create=False, home=tmp_path / "home")
+    try:
+        record, verified = read_gateway(registry), registry.verify()
+    finally:
+        registry.close()
+    assert verified.ok, verified.problem
+    counts = {(c.workload, c.target, c.refusal, c.rule): c.count for c in record.counts}
+    assert counts[("patient-intake", "self_hosted", None, None)] == 2
+    assert counts[(None, None, "bad-request", None)] == 1 and counts[(None, None, "unauthorised", None)] == 1
+    assert any(rule and rule.startswith("hipaa/") and n == 2 for (_, _, _, rule), n in counts.items())
+    assert record.sources == ["serve"]
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("registry.db*"))
+    for value in (b"John Smith", b"00482913", b"pneumonia", b"Patient"):
+        assert value not in raw

@@ -34,27 +34,47 @@ def serve_cmd(
         str | None,
         typer.Option("--manifest", help="Workload manifest (default: the registry, else ./workloads.yaml, else none)."),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Registry to read workloads from and record decision counts to: a file or SQLAlchemy URL "
+            "(default: AUDIT_DB, config, ./llm-audit.db when it exists; without one nothing is recorded).",
+        ),
+    ] = None,
+    flush_seconds: Annotated[
+        int, typer.Option("--flush-seconds", help="Write the decision counts to the registry every N seconds.")
+    ] = 60,
     config: Annotated[str | None, typer.Option("--config", help="Config file.")] = None,
 ) -> None:
-    """Serve POST /v1/route and GET /healthz over HTTP, the engine loaded once; SIGTERM drains in-flight requests."""
+    """Serve POST /v1/route and GET /healthz over HTTP, the engine loaded once; SIGTERM drains in-flight requests.
+
+    With a registry, every decision is counted (workload, tier, target, rules; never text) and the counts are
+    written every --flush-seconds and at shutdown, for `audit report` to show.
+    """
     import uvicorn
 
     from audit.serve import configure_access_log, create_app
 
-    if max_body < 1 or max_concurrent < 1:
-        raise ConfigError("--max-body and --max-concurrent must be at least 1")
+    if max_body < 1 or max_concurrent < 1 or flush_seconds < 1:
+        raise ConfigError("--max-body, --max-concurrent and --flush-seconds must be at least 1")
     token = _token(token_env)
     settings = api.settings_from(config, db=db)
-    app = create_app(settings, _workloads(manifest, settings), token, max_body, max_concurrent)
+    workloads = _workloads(manifest, settings)
+    recording = _recording(settings, flush_seconds)
+    app = create_app(settings, workloads, token, max_body, max_concurrent, recording)
     configure_access_log()
     typer.echo(f"audit: serving on http://{host}:{port} (POST /v1/route, GET /healthz)", err=True)
     # uvicorn drains in-flight requests on SIGTERM, restores this handler, then re-raises the signal
     # to it: a no-op here makes a graceful stop exit 0 rather than die by the signal.
     signal.signal(signal.SIGTERM, _stopped)
-    uvicorn.run(
-        app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS
-    )
+    try:
+        uvicorn.run(
+            app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS
+        )
+    finally:
+        if recording is not None:
+            recording.registry.close()
 
 
 def _stopped(signum, frame) -> None:
@@ -68,6 +88,20 @@ def _token(token_env: str | None) -> str | None:
     if not token:
         raise ConfigError(f"--token-env {token_env}: the variable is unset or empty")
     return token
+
+
+def _recording(settings, flush_seconds: int):
+    """Where decision counts go: the registry `audit scan` would record into (never created unasked), or None."""
+    from audit.serve import Recording
+    from audit.store import scanning
+    from audit.store.db import redact_url
+
+    registry = scanning.open_for_scan(settings, None)
+    if registry is None:
+        typer.echo("audit: decisions are not recorded: no registry (pass --db or set AUDIT_DB)", err=True)
+        return None
+    typer.echo(f"audit: recording decision counts to {redact_url(registry.url)} every {flush_seconds}s", err=True)
+    return Recording(registry, float(flush_seconds))
 
 
 def _workloads(manifest: str | None, settings):
