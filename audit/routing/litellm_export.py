@@ -69,6 +69,10 @@ def closed_allowed(manifest: Manifest, taxonomy: Taxonomy, name: str, observed: 
     return False, f"declared data requires {floor.value}" + (f" (missing {', '.join(missing)})" if missing else "")
 
 
+# Providers whose LiteLLM default address is on the local machine (ollama: http://localhost:11434).
+LOCAL_DEFAULTS = frozenset({"ollama", "ollama_chat"})
+
+
 def export_litellm(manifest: Manifest, taxonomy: Taxonomy, observed: dict[str, Tier] | None = None) -> Export:
     """model_list with one deployment per allowed (workload, endpoint), a refusing default per group, router_settings.
 
@@ -85,6 +89,10 @@ def export_litellm(manifest: Manifest, taxonomy: Taxonomy, observed: dict[str, T
         out.reasons[w.name] = why
         out.closed_allowed[w.name] = allowed
         endpoints = [e for e in manifest.endpoints_of(w) if allowed or not e.closed]
+        for e in [e for e in endpoints if not e.closed and not e.api_base and e.provider not in LOCAL_DEFAULTS]:
+            # LiteLLM would send this "self-hosted" traffic to the provider's public API.
+            out.warnings.append(f"{w.name}: self-hosted endpoint {e.name!r} has no api_base: not exported")
+            endpoints.remove(e)
         if not endpoints:
             out.warnings.append(f"{w.name}: {why}, but it declares no self-hosted endpoint: its requests are refused")
         deployments += [_deployment(w, e) for e in endpoints]

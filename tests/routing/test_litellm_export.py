@@ -25,7 +25,8 @@ def _workload(name: str, *endpoints: dict, flows: tuple[dict, ...] = ()) -> dict
 
 
 def _endpoint(name: str, hosting: str = "closed_api") -> dict:
-    return {"name": name, "provider": "openai", "model": f"{name}-model", "hosting": hosting}
+    base = {"api_base": "http://127.0.0.1:8000/v1"} if hosting == "self_hosted" else {}
+    return {"name": name, "provider": "openai", "model": f"{name}-model", "hosting": hosting, **base}
 
 
 def _by_id(config: dict) -> dict[str, dict]:
@@ -114,7 +115,11 @@ HOSTILE = [
 def test_hostile_inline_endpoint_names_give_unique_yaml_safe_ids():
     """Inline endpoints (in data flows) keep names as written; ids stay unique, bounded and plain."""
     flows = tuple(
-        {"source": f"s{i}", "categories": [], "endpoint": {"name": name, "hosting": "self_hosted", "model": "m"}}
+        {
+            "source": f"s{i}",
+            "categories": [],
+            "endpoint": {"name": name, "hosting": "self_hosted", "model": "m", "api_base": "http://10.0.0.9/v1"},
+        }
         for i, name in enumerate(HOSTILE)
     )
     result = export_litellm(_manifest(_workload("alpha", flows=flows)), load_taxonomy())
@@ -126,3 +131,17 @@ def test_hostile_inline_endpoint_names_give_unique_yaml_safe_ids():
     text = yaml.safe_dump(result.config, sort_keys=False)
     assert all(c.isprintable() or c == "\n" for c in text) and text.isascii()
     assert yaml.safe_load(text) == result.config
+
+
+def test_a_self_hosted_endpoint_without_an_address_is_never_exported():
+    """LiteLLM would send its traffic, PHI included, to the provider's public API."""
+    local = {"name": "local", "provider": "vllm", "model": "llama", "hosting": "self_hosted"}
+    ollama = {"name": "laptop", "provider": "ollama", "model": "llama3", "hosting": "self_hosted"}
+    result = export_litellm(_manifest(_workload("alpha", _endpoint("primary"), local, ollama)), load_taxonomy())
+    assert sorted(_by_id(result.config)) == [
+        "alpha/closed/primary",
+        "alpha/self_hosted/laptop",
+        "llm-audit:refusal:closed",
+        "llm-audit:refusal:self_hosted",
+    ]
+    assert result.warnings == ["alpha: self-hosted endpoint 'local' has no api_base: not exported"]
