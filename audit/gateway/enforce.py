@@ -45,6 +45,15 @@ class Verdict:
         return self.decision.tier if self.decision else None
 
     @property
+    def route(self) -> str | None:
+        """Where the request went (a router target), or the router's target when it was refused after routing."""
+        if self.action == "refuse":
+            return self.decision.target if self.decision else None
+        if self.action == "redact":
+            return "redact_then_closed"
+        return "self_hosted" if self.model == SELF_HOSTED else "closed"
+
+    @property
     def target(self) -> str:
         """The router's target, or 'refused' when the guardrail refused before or after routing."""
         return "refused" if self.action == "refuse" else (self.decision.target if self.decision else "closed")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import signal
 import threading
 import time
 from collections.abc import AsyncGenerator, Mapping
@@ -36,6 +37,7 @@ from audit.routing.redact import Redaction
 
 log = logging.getLogger("audit.gateway")
 OUR_PARAMS = ("manifest", "db", "config", "fail_open", "flush_seconds")
+DEFAULT_FLUSH_SECONDS = 60.0
 REDACTION_TTL = 600.0  # seconds a request's placeholder mapping is kept waiting for its answer
 
 
@@ -50,8 +52,8 @@ class AuditGuardrail(CustomGuardrail):
             log.critical(
                 "llm-audit guardrail: fail_open is set: requests are FORWARDED UNCHECKED when the guardrail fails"
             )
-        self.enforcer = build_enforcer(ours["manifest"], ours["db"], ours["config"])
-        self.counter = None
+        self.enforcer, settings = build_enforcer(ours["manifest"], ours["db"], ours["config"])
+        self.counter = start_counting(settings, float(ours["flush_seconds"] or DEFAULT_FLUSH_SECONDS))
         self._redactions: dict[str, tuple[float, Redaction]] = {}
         self._lock = threading.Lock()
 
@@ -119,7 +121,12 @@ class AuditGuardrail(CustomGuardrail):
         if self.counter is None:
             return
         try:
-            self.counter.count(verdict)
+            decision = verdict.decision
+            if decision is None:
+                self.counter.refuse(verdict.workload, verdict.code)
+            else:
+                refusal = verdict.code if verdict.action == "refuse" else None
+                self.counter.count(verdict.workload, decision.tier, verdict.route, decision.rules, refusal=refusal)
         except Exception as exc:  # noqa: BLE001 - evidence counting must never change a request's outcome
             log.error("llm-audit guardrail: counting failed (%s)", type(exc).__name__)
 
@@ -206,8 +213,48 @@ def _set(item, name, value) -> None:
         setattr(item, name, value)
 
 
-def build_enforcer(manifest: str | None, db: str | None, config: str | None) -> Enforcer:
-    """The engine, loaded and warmed once when the proxy starts: a failure here stops the proxy (fail closed)."""
+def start_counting(settings, flush_seconds: float):
+    """A DecisionCounter flushing to the registry `audit scan` would record into, and at exit; None without one."""
+    import atexit
+
+    from audit.enforcement import DecisionCounter
+    from audit.store import scanning
+
+    registry = scanning.open_for_scan(settings, None)
+    if registry is None:
+        log.warning("llm-audit guardrail: no registry: decision counts are not recorded")
+        return None
+    counter = DecisionCounter("guardrail")
+    counter.start_periodic(registry, flush_seconds)
+    atexit.register(counter.stop)
+    _stop_without_reraising()
+    return counter
+
+
+def _stop_without_reraising() -> None:
+    """SIGTERM stops the proxy gracefully *and* lets atexit handlers run, so the last counts are flushed.
+
+    uvicorn handles SIGTERM by draining requests, then re-raises the signal with the default handler,
+    which kills the process before atexit runs. This handler asks the same server to exit without
+    recording the signal (so the proxy exits 0, as `audit serve` does). Anything other than uvicorn's
+    handler is left alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    server = getattr(previous, "__self__", None)
+    if server is None or not hasattr(server, "should_exit"):
+        return
+
+    def graceful(signum, frame) -> None:
+        server.should_exit = True
+
+    signal.signal(signal.SIGTERM, graceful)
+
+
+def build_enforcer(manifest: str | None, db: str | None, config: str | None):
+    """(the Enforcer, its settings): the engine loaded and warmed once when the proxy starts; a failure here
+    stops the proxy (fail closed)."""
     from audit import api
     from audit.pipeline import build_context
     from audit.routing.router import Router
@@ -217,4 +264,4 @@ def build_enforcer(manifest: str | None, db: str | None, config: str | None) -> 
     names = [w.name for w in workloads.workloads]
     router = Router(build_context(settings), workloads)
     router.route(["warm-up: load the engine before the first request"], None)
-    return Enforcer(router, workloads, observed=lambda: api.registry_tiers(settings, names))
+    return Enforcer(router, workloads, observed=lambda: api.registry_tiers(settings, names)), settings

@@ -66,12 +66,21 @@ class Proxy:
         return self.log.read_text(errors="replace")[-6000:]
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
+        """SIGTERM to the shell and the proxy; wait until every process of the group is gone (the proxy
+        flushes its decision counts as it exits, after the shell)."""
+        try:
             os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            self.proc.poll()
             try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        os.killpg(self.proc.pid, signal.SIGKILL)
 
     def post(self, path: str, key: str, body: dict) -> httpx.Response:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -278,3 +287,27 @@ def test_an_error_inside_the_analyzer_refuses_the_request(tmp_path, upstreams):
         assert "RuntimeError" in proxy.output() and "Maria" not in proxy.output()
     finally:
         proxy.stop()
+
+
+def test_after_shutdown_the_registry_holds_the_gateway_decisions_and_no_text(gateway):
+    """Runs after the other tests of the shared proxy: it stops it, which flushes the counts."""
+    gateway.post("/v1/chat/completions", gateway.keys["intake"], chat(PHI))
+    gateway.stop()
+    assert gateway.proc.returncode is not None
+    report = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "audit"), "report", "--format", "json"],
+        cwd=gateway.tmp,
+        env={**os.environ, "AUDIT_HOME": str(gateway.tmp / "home")},
+        capture_output=True,
+        text=True,
+    )
+    assert report.returncode == 0, report.stderr
+    section = json.loads(report.stdout)["gateway"]
+    assert section["recorded"] is True and section["sources"] == ["guardrail"]
+    rows = {w["workload"]: w for w in section["workloads"]}
+    assert rows["intake"]["by_target"].get("self_hosted", 0) >= 3
+    assert rows["helpdesk"]["by_target"].get("redact_then_closed", 0) >= 5
+    assert rows["helpdesk"]["refusals"].get("blocked") == 1
+    raw = (gateway.tmp / "llm-audit.db").read_bytes()
+    for value in (b"00482913", b"Maria Garcia", b"617-555-0199", b"hunter2", b"AKIAIOSFODNN7EXAMPLE"):
+        assert value not in raw
