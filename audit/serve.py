@@ -1,6 +1,7 @@
 """`audit serve`: the router behind a small HTTP API (Starlette), with the engine loaded once.
 
     POST /v1/route  {"messages": [...], "workload": "name"} -> the decision, rules and redacted messages
+    POST /beta/litellm_basic_guardrail_api   LiteLLM's Generic Guardrail API (audit.gateway.generic_api)
     GET  /healthz   {"status": "ok"} once the engine is loaded
 
 Nothing here logs or echoes prompt text: errors name the problem, not the input, and
@@ -29,6 +30,9 @@ from starlette.routing import Route
 
 from audit.batch import scan_batch
 from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
+from audit.gateway.enforce import Enforcer, count_verdict
+from audit.gateway.generic_api import PATH as GENERIC_PATH
+from audit.gateway.generic_api import GenericGuardrail
 from audit.manifest import Manifest
 from audit.model import Message, Record
 from audit.routing.router import RouteDecision, Router, normalise, redact_messages
@@ -63,9 +67,14 @@ class BadRequest(Exception):
 class Engine:
     """One Router, built once; calls are serialised because its span memo and NLP pipeline are not thread-safe."""
 
-    def __init__(self, router: Router):
-        self.router = router
+    def __init__(self, router: Router, generic: GenericGuardrail | None = None):
+        self.router, self.generic = router, generic
         self._lock = threading.Lock()
+
+    def guardrail(self, payload: dict):
+        """LiteLLM's Generic Guardrail API: (answer, verdict) for one call (blocking: run it in a worker thread)."""
+        with self._lock:
+            return self.generic.answer(payload)
 
     def route(self, messages, workload: str | None) -> dict:
         """The JSON-ready decision for one request (blocking: run it in a worker thread)."""
@@ -136,6 +145,21 @@ def parse_route_request(body: bytes) -> tuple[list, str | None]:
     if workload is not None and not (isinstance(workload, str) and WORKLOAD_NAME.fullmatch(workload)):
         raise BadRequest(400, "'workload' must be a workload name (letters, digits, '.', '_', '-')")
     return messages, workload
+
+
+def parse_guardrail_request(body: bytes) -> dict:
+    """A Generic Guardrail API call, else BadRequest(400) naming no input."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(400, "the body is not valid JSON") from None
+    if not isinstance(data, dict) or data.get("input_type") not in ("request", "response"):
+        raise BadRequest(400, "expected a Generic Guardrail API call: an object with input_type request or response")
+    texts = data.get("texts")
+    if texts is not None and not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)):
+        raise BadRequest(400, "'texts' must be a list of strings")
+    data["texts"] = texts or []
+    return data
 
 
 def _content_ok(content) -> bool:
@@ -234,14 +258,57 @@ def create_app(
         request.scope["audit.log"].update(workload=result["workload"], tier=result["tier"])
         return JSONResponse(result)
 
-    app = Starlette(routes=[Route("/healthz", healthz), Route("/v1/route", route, methods=["POST"])], lifespan=lifespan)
+    async def generic_guardrail(request: Request) -> JSONResponse:
+        """LiteLLM's Generic Guardrail API. Any error answers non-2xx, which LiteLLM treats as a failure and, with
+        its default `fail_on_error`, refuses the request: this service failing never lets a request through."""
+        if not authorised(request, token):
+            refused(401)
+            return _error(BadRequest(401, "a valid bearer token is required"))
+        if state["engine"].generic is None:
+            return _error(BadRequest(404, "no workloads: start with --manifest, or after `audit registry import`"))
+        if not slots.try_acquire():
+            refused(429)
+            return JSONResponse(
+                {"error": "busy: too many requests in progress"}, status_code=429, headers={"Retry-After": "1"}
+            )
+        try:
+            payload = parse_guardrail_request(await read_body(request, max_body))
+            answer, verdict = await run_in_threadpool(state["engine"].guardrail, payload)
+        except BadRequest as exc:
+            refused(exc.status)
+            return _error(exc)
+        except Exception as exc:  # noqa: BLE001 - a message or traceback could quote prompt text: the type only
+            refused(500)
+            access_log.error(json.dumps({"error": type(exc).__name__}))
+            return JSONResponse({"error": "internal error"}, status_code=500)
+        finally:
+            slots.release()
+        if verdict is not None:
+            if counter is not None:
+                count_verdict(counter, verdict)
+            request.scope["audit.log"].update(workload=verdict.workload, tier=verdict.tier and verdict.tier.value)
+        return JSONResponse(answer)
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/v1/route", route, methods=["POST"]),
+        Route(GENERIC_PATH, generic_guardrail, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
     return AccessLog(app)
 
 
 def _load_engine(settings: Settings, manifest: Manifest | None) -> Engine:
     from audit.pipeline import build_context
 
-    engine = Engine(Router(build_context(settings), manifest))
+    router = Router(build_context(settings), manifest)
+    generic = None
+    if manifest is not None:
+        from audit import api
+
+        names = [w.name for w in manifest.workloads]
+        generic = GenericGuardrail(Enforcer(router, manifest, observed=lambda: api.registry_tiers(settings, names)))
+    engine = Engine(router, generic)
     engine.route(["warm-up: load the engine before the first request"], None)
     return engine
 

@@ -139,3 +139,14 @@ class Enforcer:
             self._observed = self._observed_source()
             self._observed_at = now
         return self._observed
+
+
+def count_verdict(counter, verdict: Verdict) -> None:
+    """One verdict into an audit.enforcement.DecisionCounter: routed requests by tier, route and rules;
+    refusals by code (with the router's tier and rules when the refusal came after routing)."""
+    decision = verdict.decision
+    if decision is None:
+        counter.refuse(verdict.workload, verdict.code)
+        return
+    refusal = verdict.code if verdict.action == "refuse" else None
+    counter.count(verdict.workload, decision.tier, verdict.route, decision.rules, refusal=refusal)

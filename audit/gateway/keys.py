@@ -101,9 +101,9 @@ async def user_api_key_auth(request, api_key: str):
     if entry is None:
         raise ProxyException("llm-audit: unknown API key", type="auth_error", param="api_key", code=401)
     # The alias is the workload too, for LiteLLM's Generic Guardrail API (`audit serve`), which sees aliases only.
-    return UserAPIKeyAuth(
-        api_key=entry.sha256, key_alias=entry.workload, metadata={"llm_audit_workload": entry.workload}
-    )
+    # Key-level tags: LiteLLM's tag routing then selects the workload's deployments even without the guardrail.
+    metadata = {"llm_audit_workload": entry.workload, "tags": [entry.workload]}
+    return UserAPIKeyAuth(api_key=entry.sha256, key_alias=entry.workload, metadata=metadata)
 
 
 def new_key(path: str | os.PathLike, workload: str, alias: str | None = None) -> str:

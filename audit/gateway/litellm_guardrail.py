@@ -30,7 +30,7 @@ from collections.abc import AsyncGenerator, Mapping
 from fastapi import HTTPException
 from litellm.integrations.custom_guardrail import CustomGuardrail
 
-from audit.gateway.enforce import Enforcer, Verdict
+from audit.gateway.enforce import Enforcer, Verdict, count_verdict
 from audit.gateway.payloads import Texts, UnsupportedCall, api_of, put, request_texts
 from audit.gateway.restore import AnthropicSSE, ChatStream, StreamRestorer, restore_in_place
 from audit.routing.redact import Redaction
@@ -121,12 +121,7 @@ class AuditGuardrail(CustomGuardrail):
         if self.counter is None:
             return
         try:
-            decision = verdict.decision
-            if decision is None:
-                self.counter.refuse(verdict.workload, verdict.code)
-            else:
-                refusal = verdict.code if verdict.action == "refuse" else None
-                self.counter.count(verdict.workload, decision.tier, verdict.route, decision.rules, refusal=refusal)
+            count_verdict(self.counter, verdict)
         except Exception as exc:  # noqa: BLE001 - evidence counting must never change a request's outcome
             log.error("llm-audit guardrail: counting failed (%s)", type(exc).__name__)
 
