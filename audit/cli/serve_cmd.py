@@ -47,7 +47,7 @@ def serve_cmd(
     ] = 60,
     config: Annotated[str | None, typer.Option("--config", help="Config file.")] = None,
 ) -> None:
-    """Serve POST /v1/route and GET /healthz over HTTP, the engine loaded once; SIGTERM drains in-flight requests.
+    """Serve POST /v1/route, LiteLLM's Generic Guardrail API and GET /healthz, the engine loaded once; SIGTERM drains.
 
     With a registry, every decision is counted (workload, tier, target, rules; never text) and the counts are
     written every --flush-seconds and at shutdown, for `audit report` to show.
