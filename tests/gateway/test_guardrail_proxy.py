@@ -216,10 +216,16 @@ def test_credentials_are_refused_naming_the_rule_and_regulation_but_no_value(gat
 
 def test_client_asserted_tags_do_not_change_the_workload(gateway, upstreams):
     closed, self_hosted = upstreams
-    body = chat(PHI, tags=["helpdesk"], metadata={"tags": ["helpdesk"], "llm_audit_workload": "helpdesk"})
-    r = gateway.post("/v1/chat/completions", gateway.keys["intake"], body)
+    asserted = {"tags": ["helpdesk"], "metadata": {"tags": ["helpdesk"], "llm_audit_workload": "helpdesk"}}
+    r = gateway.post("/v1/chat/completions", gateway.keys["intake"], chat(PHI, **asserted))
     assert r.status_code == 200, r.text
     assert not closed.bodies and self_hosted.saw("00482913")
+    assert r.headers["x-litellm-model-id"] == "intake/self_hosted/local"
+    clean = chat("What is the capital of France?", **asserted)
+    headers = {"Authorization": f"Bearer {gateway.keys['intake']}", "x-litellm-tags": "helpdesk"}
+    r = httpx.post(f"{gateway.url}/v1/chat/completions", json=clean, headers=headers, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.headers["x-litellm-model-id"] == "intake/closed/primary"  # the key's workload, not the asserted one
 
 
 def test_an_unknown_key_or_a_key_bound_to_no_registered_workload_is_refused(gateway, upstreams):
