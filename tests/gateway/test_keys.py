@@ -58,7 +58,7 @@ def test_custom_auth_binds_the_workload_and_refuses_unknown_keys(tmp_path, monke
     key = keys.new_key(path, "intake")
     monkeypatch.setenv(keys.KEYS_FILE_ENV, str(path))
     auth = asyncio.run(keys.user_api_key_auth(None, f"Bearer {key}"))
-    assert auth.metadata == {"llm_audit_workload": "intake"} and auth.key_alias == "intake"
+    assert auth.metadata == {"llm_audit_workload": "intake", "tags": ["intake"]} and auth.key_alias == "intake"
     assert auth.api_key == keys.digest(key)  # LiteLLM logs this field: never the key itself
     with pytest.raises(ProxyException) as err:
         asyncio.run(keys.user_api_key_auth(None, "Bearer sk-audit-wrong"))
