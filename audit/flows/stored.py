@@ -13,13 +13,14 @@ from sqlalchemy.orm import selectinload
 from audit.errors import ConfigError
 from audit.flows.check import FlowReport, check_drift, check_flows
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
-from audit.manifest import DataFlow, DeclaredEndpoint, Endpoint, Manifest, Workload
+from audit.manifest import DataFlow, DeclaredEndpoint, Endpoint, Manifest, Traffic, Workload
 
 
 def manifest_from_rows(rows) -> Manifest:
     """A Manifest from stored workloads (audit.store.models.Workload with endpoints and data_flows loaded).
 
-    Carries what flows and routing read (not data sources or traffic). Raises ConfigError for a flow
+    Carries what flows and routing read (not data sources): endpoints with their api_base and prices, in
+    the order the manifest declared them, and traffic (from the stored spec). Raises ConfigError for a flow
     naming an endpoint the registry does not hold (a shared endpoint of a registry migrated from 0001:
     importing the manifest again stores it), or for a row the manifest model refuses.
     """
@@ -38,14 +39,29 @@ def _checked(w) -> Workload:
 def _workload(w) -> Workload:
     endpoints = tuple(
         DeclaredEndpoint(name=e.name, provider=e.provider, model=e.model, hosting=e.hosting, region=e.region,
-                         agreements=tuple(e.agreements or ()))
-        for e in w.endpoints
+                         agreements=tuple(e.agreements or ()), api_base=e.api_base,
+                         input_per_million=e.input_per_million, output_per_million=e.output_per_million)
+        for e in _as_declared(w)
     )  # fmt: skip
     own = {e.name for e in endpoints}
     return Workload(
         name=w.name, owner=w.owner, description=w.description, domain=w.domain, hipaa_entity=w.hipaa_entity,
         monthly_tokens=w.monthly_tokens, endpoints=endpoints, data_flows=tuple(_flow(w.name, f, own) for f in w.data_flows),
+        traffic=_traffic(w),
     )  # fmt: skip
+
+
+def _traffic(w) -> Traffic | None:
+    """The traffic block of the stored spec (hashed with the workload): routing's hybrid share, recommend's volume."""
+    traffic = w.spec.get("traffic") if isinstance(w.spec, dict) else None
+    return Traffic.model_validate(traffic) if traffic is not None else None
+
+
+def _as_declared(w) -> list:
+    """The workload's endpoint rows in the order its manifest declared them (routing takes the first closed one)."""
+    declared = (w.spec or {}).get("endpoints") if isinstance(w.spec, dict) else None
+    order = {e.get("name"): i for i, e in enumerate(declared or []) if isinstance(e, dict)}
+    return sorted(w.endpoints, key=lambda e: (order.get(e.name, len(order)), e.name))
 
 
 def _flow(workload: str, f, own: set[str]) -> DataFlow:

@@ -76,8 +76,11 @@ def _workloads(session: Session, ledger: Ledger) -> str | None:
         seen = ledger.workloads.get(row.name)
         if seen is None:
             return f"workloads row {row.id}: no event added it (inserted or renamed?)"
-        recorded = seen.payload.get("state_sha256")
-        if recorded is not None and digests.workload_digest(row) != recorded:
+        recorded, version = seen.payload.get("state_sha256"), seen.payload.get("digest_version", 1)
+        # Events from before migration 0004 did not hash the endpoints' api_base and prices: those must
+        # then be what the workload's spec (which the event does hash) declares.
+        legacy_mismatch = version < 2 and not digests.endpoints_match_spec(row)
+        if (recorded is not None and digests.workload_digest(row, version) != recorded) or legacy_mismatch:
             return f"workloads row {row.id} (with its endpoints and data_flows): does not match event {seen.seq} (altered?)"
     return _first_missing(
         {r.name for r in rows}, ledger.workloads,

@@ -32,13 +32,17 @@ SCAN_KEYS = (
 WORKLOAD_KEYS = (
     "name", "owner", "description", "domain", "hipaa_entity", "monthly_tokens", "spec", "spec_hash", "manifest_path",
 )  # fmt: skip
-ENDPOINT_KEYS = ("name", "provider", "model", "hosting", "region", "agreements")
+# v1: what workload events recorded before digest_version 2 (migration 0004 added the endpoint's api_base and prices)
+ENDPOINT_KEYS_V1 = ("name", "provider", "model", "hosting", "region", "agreements")
+ENDPOINT_EXTRA_KEYS = ("api_base", "input_per_million", "output_per_million")
+ENDPOINT_KEYS = (*ENDPOINT_KEYS_V1, *ENDPOINT_EXTRA_KEYS)
 FLOW_KEYS = ("position", "name", "source", "categories", "endpoint", "endpoint_spec", "redaction")
 WAIVER_KEYS = ("rule_id", "fingerprint", "owner", "reason", "expires")  # checked against the waiver.added payload
 GATEWAY_KEYS = (
     "source", "workload", "tier", "target", "refusal", "rule", "count", "period_start", "period_end", "recorded_at",
 )  # fmt: skip
-DIGEST_VERSION = 2
+DIGEST_VERSION = 2  # scan.completed events: FINDING_KEYS
+WORKLOAD_DIGEST_VERSION = 2  # workload.added/changed events: ENDPOINT_KEYS
 
 
 def _plain(value):
@@ -84,11 +88,35 @@ def gateway_digest(rows) -> str:
     return rows_digest(rows, GATEWAY_KEYS)
 
 
-def workload_digest(workload) -> str:
-    """The digest of a workloads row together with its endpoints and data_flows rows."""
+def workload_digest(workload, version: int = WORKLOAD_DIGEST_VERSION) -> str:
+    """The digest of a workloads row together with its endpoints and data_flows rows.
+
+    Version 1 (events without a digest_version) leaves out the endpoint columns migration 0004 added;
+    `spec_endpoint_extras` is what those columns must then hold.
+    """
+    endpoint_keys = ENDPOINT_KEYS if version >= 2 else ENDPOINT_KEYS_V1
     state = {
         "workload": values(workload, WORKLOAD_KEYS),
-        "endpoints": sorted(canonical(values(e, ENDPOINT_KEYS)) for e in workload.endpoints),
+        "endpoints": sorted(canonical(values(e, endpoint_keys)) for e in workload.endpoints),
         "data_flows": sorted(canonical(values(f, FLOW_KEYS)) for f in workload.data_flows),
     }
     return _sha256(canonical(state))
+
+
+def spec_endpoint_extras(spec, name: str) -> list:
+    """An endpoint's api_base and prices as its workload's stored spec declares them (as migration 0004 copied them)."""
+    declared = spec.get("endpoints") if isinstance(spec, dict) else None
+    found = next((e for e in declared or [] if isinstance(e, dict) and e.get("name") == name), {})
+    api_base = found.get("api_base")
+    return [api_base if isinstance(api_base, str) else None, *(_price(found.get(k)) for k in ENDPOINT_EXTRA_KEYS[1:])]
+
+
+def _price(value) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def endpoints_match_spec(workload) -> bool:
+    """True when every endpoint row's api_base and prices are what the workload's spec declares."""
+    return all(
+        values(e, ENDPOINT_EXTRA_KEYS) == spec_endpoint_extras(workload.spec, e.name) for e in workload.endpoints
+    )

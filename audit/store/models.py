@@ -71,7 +71,7 @@ class Workload(Base):
 
 
 class Endpoint(Base):
-    """A model endpoint a workload sends prompts to."""
+    """A model endpoint a workload sends prompts to, with where it answers and its prices (added in 0004)."""
 
     __tablename__ = "endpoints"
     __table_args__ = (UniqueConstraint("workload_id", "name", name="workload_name"),)
@@ -84,6 +84,9 @@ class Endpoint(Base):
     hosting: Mapped[str] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(100))
     agreements: Mapped[list]
+    api_base: Mapped[str | None] = mapped_column(Text)  # where a self-hosted server (or a proxy) answers
+    input_per_million: Mapped[float | None] = mapped_column(Float)  # None: pricing.yaml defaults
+    output_per_million: Mapped[float | None] = mapped_column(Float)
 
     workload: Mapped[Workload] = relationship(back_populates="endpoints")
 

@@ -197,7 +197,7 @@ def spec_hash(spec: dict) -> str:
 def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: str, report: ImportReport) -> Workload:
     data = spec.model_dump(mode="json")
     digest = spec_hash(data)
-    if row is not None and row.spec_hash == digest:
+    if row is not None and row.spec_hash == digest:  # the spec holds every endpoint field, api_base and prices too
         report.unchanged.append(spec.name)
         return row
     now = utcnow()
@@ -214,7 +214,8 @@ def _upsert(session: Session, row: Workload | None, spec: WorkloadSpec, path: st
     session.flush()  # old endpoints go before new ones with the same names arrive
     row.endpoints = [
         Endpoint(name=e.name, provider=e.provider, model=e.model, hosting=str(e.hosting), region=e.region,
-                 agreements=sorted(map(str, e.agreements)))
+                 agreements=sorted(map(str, e.agreements)), api_base=e.api_base,
+                 input_per_million=e.input_per_million, output_per_million=e.output_per_million)
         for e in spec.endpoints
     ]  # fmt: skip
     session.flush()
@@ -260,7 +261,7 @@ def _log_workload(session: Session, row: Workload, path: str, report: ImportRepo
     else:
         return
     payload = {"spec_sha256": row.spec_hash, "fields": fields, "manifest": path,
-               "state_sha256": digests.workload_digest(row)}  # fmt: skip
+               "digest_version": digests.WORKLOAD_DIGEST_VERSION, "state_sha256": digests.workload_digest(row)}  # fmt: skip
     events.append(session, kind, row.name, payload)
 
 
