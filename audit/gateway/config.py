@@ -16,7 +16,7 @@ def add_guardrail(config: dict, manifest: str | None = None, db: str | None = No
     if manifest:
         params["manifest"] = os.path.abspath(manifest)
     if db:
-        params["db"] = db if "://" in db else os.path.abspath(db)
+        params["db"] = db if ":" in db else os.path.abspath(db)
     config["guardrails"] = [{"guardrail_name": "llm-audit", "litellm_params": params}]
     if keys_auth:
         config.setdefault("general_settings", {})["custom_auth"] = KEYS_AUTH
