@@ -107,13 +107,7 @@ def _chat_message(m, base: Path, out: Texts) -> None:
         out.unscannable += 1
         return
     role = str(m.get("role", "user"))
-    content = m.get("content")
-    if isinstance(content, str):
-        out.add(role, (*base, "content"))
-    elif isinstance(content, list):
-        _parts(content, (*base, "content"), role, out)
-    elif content is not None:
-        out.unscannable += 1
+    _content(m.get("content"), (*base, "content"), role, out)
     for k, call in enumerate(m.get("tool_calls") or []):
         fn = call.get("function") if isinstance(call, Mapping) else None
         if isinstance(fn, Mapping) and isinstance(fn.get("arguments"), str):
@@ -121,6 +115,16 @@ def _chat_message(m, base: Path, out: Texts) -> None:
     fn = m.get("function_call")
     if isinstance(fn, Mapping) and isinstance(fn.get("arguments"), str):
         out.add(role, (*base, "function_call", "arguments"))
+
+
+def _content(content, path: Path, role: str, out: Texts) -> None:
+    """A message's content: a string, a list of parts, or nothing; anything else cannot be read."""
+    if isinstance(content, str):
+        out.add(role, path)
+    elif isinstance(content, list):
+        _parts(content, path, role, out)
+    elif content is not None:
+        out.unscannable += 1
 
 
 def _parts(parts: list, base: Path, role: str, out: Texts) -> None:
@@ -151,14 +155,7 @@ def _responses_input(value, out: Texts) -> None:
             continue
         kind = item.get("type", "message")
         if kind == "message" or "role" in item and kind not in ("function_call", "function_call_output"):
-            role = str(item.get("role", "user"))
-            content = item.get("content")
-            if isinstance(content, str):
-                out.add(role, (*base, "content"))
-            elif isinstance(content, list):
-                _parts(content, (*base, "content"), role, out)
-            elif content is not None:
-                out.unscannable += 1
+            _content(item.get("content"), (*base, "content"), str(item.get("role", "user")), out)
         elif kind == "function_call_output" and isinstance(item.get("output"), str):
             out.add("tool", (*base, "output"))
         elif kind == "function_call" and isinstance(item.get("arguments"), str):
