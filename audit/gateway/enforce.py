@@ -24,6 +24,9 @@ from audit.routing.router import RouteDecision, Router
 CLOSED, SELF_HOSTED = GROUPS["closed_api"], GROUPS["self_hosted"]
 WORKLOAD_KEY = "llm_audit_workload"  # in a LiteLLM key's or team's metadata
 REFRESH_SECONDS = 60.0
+# Text one request may carry: scanning is linear (about 25 us a character) but serialised, so one huge request
+# would hold every other request of the proxy behind it. Larger requests are refused, never passed unscanned.
+DEFAULT_MAX_CHARS = 200_000
 
 
 @dataclass
@@ -72,8 +75,9 @@ class Enforcer:
         manifest: Manifest,
         observed: Callable[[], Mapping[str, Tier]] | None = None,
         taxonomy: Taxonomy | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ):
-        self.router, self.manifest = router, manifest
+        self.router, self.manifest, self.max_chars = router, manifest, max_chars
         self.taxonomy = taxonomy or load_taxonomy()
         self._observed_source = observed
         self._observed: Mapping[str, Tier] = {}
@@ -101,6 +105,8 @@ class Enforcer:
         endpoints = self.manifest.endpoints_of(w)
         has_self_hosted = any(not e.closed for e in endpoints)
         messages = [{"role": role, "content": get(body, path)} for role, path in texts.segments]
+        if sum(len(m["content"]) for m in messages) > self.max_chars:
+            return refuse(workload, 413, "too-large", f"the request carries more than {self.max_chars} characters")
         with self._lock:
             observed = self._observed_tiers().get(workload)
             decision = self.router.route(messages or [""], workload)

@@ -36,7 +36,7 @@ from audit.gateway.restore import AnthropicSSE, ChatStream, StreamRestorer, rest
 from audit.routing.redact import Redaction
 
 log = logging.getLogger("audit.gateway")
-OUR_PARAMS = ("manifest", "db", "config", "fail_open", "flush_seconds")
+OUR_PARAMS = ("manifest", "db", "config", "fail_open", "flush_seconds", "max_chars")
 DEFAULT_FLUSH_SECONDS = 60.0
 REDACTION_TTL = 600.0  # seconds a request's placeholder mapping is kept waiting for its answer
 
@@ -53,6 +53,8 @@ class AuditGuardrail(CustomGuardrail):
                 "llm-audit guardrail: fail_open is set: requests are FORWARDED UNCHECKED when the guardrail fails"
             )
         self.enforcer, settings = build_enforcer(ours["manifest"], ours["db"], ours["config"])
+        if ours["max_chars"] is not None:
+            self.enforcer.max_chars = int(ours["max_chars"])
         self.counter = start_counting(settings, float(ours["flush_seconds"] or DEFAULT_FLUSH_SECONDS))
         self._redactions: dict[str, tuple[float, Redaction]] = {}
         self._lock = threading.Lock()

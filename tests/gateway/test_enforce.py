@@ -114,3 +114,14 @@ def test_fail_open_forwards_unchecked_and_says_so(caplog):
         data = call(guardrail(fail_open=True))
     assert data["messages"][0]["content"] == PII
     assert "FORWARDED UNCHECKED" in caplog.text and "Maria" not in caplog.text
+
+
+def test_a_request_too_large_to_scan_in_time_is_refused_not_passed(parts):
+    router, manifest = parts
+    enforcer = Enforcer(router, manifest, max_chars=1000)
+    body = {
+        "model": "closed",
+        "messages": [{"role": "user", "content": "a" * 600}, {"role": "user", "content": "b" * 600}],
+    }
+    v = enforcer.verdict(body, request_texts(body, "acompletion"), "helpdesk", "closed")
+    assert (v.action, v.status, v.code) == ("refuse", 413, "too-large")
