@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from audit.batch import scan_batch
 from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
-from audit.gateway.enforce import Enforcer, count_verdict
+from audit.gateway.enforce import count_verdict, enforcer_for
 from audit.gateway.generic_api import PATH as GENERIC_PATH
 from audit.gateway.generic_api import GenericGuardrail
 from audit.manifest import Manifest
@@ -212,7 +212,7 @@ def create_app(
     counter = DecisionCounter("serve") if recording else None
 
     def refused(status: int, workload: str | None = None) -> None:
-        if counter is not None:
+        if counter is not None and status in REFUSAL_BY_STATUS:
             counter.refuse(workload, REFUSAL_BY_STATUS[status])
 
     @asynccontextmanager
@@ -231,7 +231,10 @@ def create_app(
             return JSONResponse({"status": "loading"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    async def route(request: Request) -> JSONResponse:
+    async def answer(request: Request, handle) -> JSONResponse:
+        """Authorise, take a slot (429 at once when none is free), read the body within the limit, then
+        `await handle(body, seen)`; errors become one-line answers that quote no input, and every refusal
+        is counted (`seen["workload"]`, once the handler knows it)."""
         if not authorised(request, token):
             refused(401)
             return _error(BadRequest(401, "a valid bearer token is required"))
@@ -240,54 +243,47 @@ def create_app(
             return JSONResponse(
                 {"error": "busy: too many requests in progress"}, status_code=429, headers={"Retry-After": "1"}
             )
-        workload = None
+        seen: dict = {}
         try:
-            messages, workload = parse_route_request(await read_body(request, max_body))
-            result = await run_in_threadpool(state["engine"].route, messages, workload)
+            return await handle(await read_body(request, max_body), seen)
         except BadRequest as exc:
             refused(exc.status)
             return _error(exc)
         except Exception as exc:  # noqa: BLE001 - a message or traceback could quote prompt text: the type only
-            refused(500, workload)
+            refused(500, seen.get("workload"))
             access_log.error(json.dumps({"error": type(exc).__name__}))
             return JSONResponse({"error": "internal error"}, status_code=500)
         finally:
             slots.release()
-        if counter is not None:
-            counter.count(result["workload"], result["tier"], result["target"], result["rules"])
-        request.scope["audit.log"].update(workload=result["workload"], tier=result["tier"])
-        return JSONResponse(result)
+
+    async def route(request: Request) -> JSONResponse:
+        async def handle(body: bytes, seen: dict) -> JSONResponse:
+            messages, seen["workload"] = parse_route_request(body)
+            result = await run_in_threadpool(state["engine"].route, messages, seen["workload"])
+            if counter is not None:
+                counter.count(result["workload"], result["tier"], result["target"], result["rules"])
+            request.scope["audit.log"].update(workload=result["workload"], tier=result["tier"])
+            return JSONResponse(result)
+
+        return await answer(request, handle)
 
     async def generic_guardrail(request: Request) -> JSONResponse:
         """LiteLLM's Generic Guardrail API. Any error answers non-2xx, which LiteLLM treats as a failure and, with
         its default `fail_on_error`, refuses the request: this service failing never lets a request through."""
-        if not authorised(request, token):
-            refused(401)
-            return _error(BadRequest(401, "a valid bearer token is required"))
-        if state["engine"].generic is None:
-            return _error(BadRequest(404, "no workloads: start with --manifest, or after `audit registry import`"))
-        if not slots.try_acquire():
-            refused(429)
-            return JSONResponse(
-                {"error": "busy: too many requests in progress"}, status_code=429, headers={"Retry-After": "1"}
-            )
-        try:
-            payload = parse_guardrail_request(await read_body(request, max_body))
-            answer, verdict = await run_in_threadpool(state["engine"].guardrail, payload)
-        except BadRequest as exc:
-            refused(exc.status)
-            return _error(exc)
-        except Exception as exc:  # noqa: BLE001 - a message or traceback could quote prompt text: the type only
-            refused(500)
-            access_log.error(json.dumps({"error": type(exc).__name__}))
-            return JSONResponse({"error": "internal error"}, status_code=500)
-        finally:
-            slots.release()
-        if verdict is not None:
-            if counter is not None:
-                count_verdict(counter, verdict)
-            request.scope["audit.log"].update(workload=verdict.workload, tier=verdict.tier and verdict.tier.value)
-        return JSONResponse(answer)
+
+        async def handle(body: bytes, seen: dict) -> JSONResponse:
+            if state["engine"].generic is None:
+                raise BadRequest(404, "no workloads: start with --manifest, or after `audit registry import`")
+            payload = parse_guardrail_request(body)
+            result, verdict = await run_in_threadpool(state["engine"].guardrail, payload)
+            if verdict is not None:
+                if counter is not None:
+                    count_verdict(counter, verdict)
+                tier = verdict.tier.value if verdict.tier else None
+                request.scope["audit.log"].update(workload=verdict.workload, tier=tier)
+            return JSONResponse(result)
+
+        return await answer(request, handle)
 
     routes = [
         Route("/healthz", healthz),
@@ -302,12 +298,7 @@ def _load_engine(settings: Settings, manifest: Manifest | None) -> Engine:
     from audit.pipeline import build_context
 
     router = Router(build_context(settings), manifest)
-    generic = None
-    if manifest is not None:
-        from audit import api
-
-        names = [w.name for w in manifest.workloads]
-        generic = GenericGuardrail(Enforcer(router, manifest, observed=lambda: api.registry_tiers(settings, names)))
+    generic = GenericGuardrail(enforcer_for(router, manifest, settings)) if manifest is not None else None
     engine = Engine(router, generic)
     engine.route(["warm-up: load the engine before the first request"], None)
     return engine

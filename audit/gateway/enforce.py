@@ -156,3 +156,11 @@ def count_verdict(counter, verdict: Verdict) -> None:
         return
     refusal = verdict.code if verdict.action == "refuse" else None
     counter.count(verdict.workload, decision.tier, verdict.route, decision.rules, refusal=refusal)
+
+
+def enforcer_for(router: Router, manifest: Manifest, settings) -> Enforcer:
+    """An Enforcer whose workloads' scan decisions come from the registry `settings` name (re-read each minute)."""
+    from audit import api
+
+    names = [w.name for w in manifest.workloads]
+    return Enforcer(router, manifest, observed=lambda: api.registry_tiers(settings, names))

@@ -12,16 +12,13 @@ field of the request body (LiteLLM merges request-body parameters into
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 
 from audit.gateway.enforce import SELF_HOSTED, Enforcer, Verdict
 from audit.gateway.payloads import Texts
-from audit.routing.redact import Redaction
+from audit.gateway.restore import PendingRedactions
 
 PATH = "/beta/litellm_basic_guardrail_api"
-TTL = 600.0
 
 
 class GenericGuardrail:
@@ -29,8 +26,7 @@ class GenericGuardrail:
 
     def __init__(self, enforcer: Enforcer):
         self.enforcer = enforcer
-        self._kept: dict[str, tuple[float, Redaction]] = {}
-        self._lock = threading.Lock()
+        self.pending = PendingRedactions()
 
     def answer(self, payload: Mapping) -> tuple[dict, Verdict | None]:
         """The API's answer for one call, and the verdict behind it (None for a response check)."""
@@ -39,11 +35,10 @@ class GenericGuardrail:
             raise ValueError("'texts' must be a list of strings")
         call_id = payload.get("litellm_call_id")
         if payload.get("input_type") == "response":
-            with self._lock:
-                kept = self._kept.pop(call_id, None) if isinstance(call_id, str) else None
-            if kept is None:
+            redaction = self.pending.take(call_id)
+            if redaction is None:
                 return {"action": "NONE"}, None
-            return {"action": "GUARDRAIL_INTERVENED", "texts": [kept[1].restore(t) for t in texts]}, None
+            return {"action": "GUARDRAIL_INTERVENED", "texts": [redaction.restore(t) for t in texts]}, None
         meta = payload.get("request_data") if isinstance(payload.get("request_data"), Mapping) else {}
         workload = meta.get("user_api_key_team_alias") or meta.get("user_api_key_alias") or None
         body = {"texts": list(texts)}
@@ -55,14 +50,6 @@ class GenericGuardrail:
             reason = f"llm-audit: send this request to model '{SELF_HOSTED}': {verdict.reason}"
             return {"action": "BLOCKED", "blocked_reason": reason}, verdict
         if verdict.action == "redact":
-            if isinstance(call_id, str) and verdict.redaction is not None:
-                self._keep(call_id, verdict.redaction)
+            self.pending.keep(call_id, verdict.redaction)
             return {"action": "GUARDRAIL_INTERVENED", "texts": verdict.texts}, verdict
         return {"action": "NONE"}, verdict
-
-    def _keep(self, call_id: str, redaction: Redaction) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in [k for k, (t, _) in self._kept.items() if now - t > TTL]:
-                del self._kept[key]
-            self._kept[call_id] = (now, redaction)

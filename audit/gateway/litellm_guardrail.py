@@ -20,25 +20,21 @@ restored in the answer, streamed or not. Any internal error refuses the request 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import signal
 import threading
-import time
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator
 
 from fastapi import HTTPException
 from litellm.integrations.custom_guardrail import CustomGuardrail
 
-from audit.gateway.enforce import Enforcer, Verdict, count_verdict
+from audit.gateway.enforce import Verdict, count_verdict, enforcer_for
 from audit.gateway.payloads import Texts, UnsupportedCall, api_of, put, request_texts
-from audit.gateway.restore import AnthropicSSE, ChatStream, StreamRestorer, restore_in_place
-from audit.routing.redact import Redaction
+from audit.gateway.restore import PendingRedactions, restore_in_place, restored_stream
 
 log = logging.getLogger("audit.gateway")
 OUR_PARAMS = ("manifest", "db", "config", "fail_open", "flush_seconds", "max_chars")
 DEFAULT_FLUSH_SECONDS = 60.0
-REDACTION_TTL = 600.0  # seconds a request's placeholder mapping is kept waiting for its answer
 
 
 class AuditGuardrail(CustomGuardrail):
@@ -56,8 +52,7 @@ class AuditGuardrail(CustomGuardrail):
         if ours["max_chars"] is not None:
             self.enforcer.max_chars = int(ours["max_chars"])
         self.counter = start_counting(settings, float(ours["flush_seconds"] or DEFAULT_FLUSH_SECONDS))
-        self._redactions: dict[str, tuple[float, Redaction]] = {}
-        self._lock = threading.Lock()
+        self.pending = PendingRedactions()
 
     async def async_pre_call_hook(self, user_api_key_dict, cache, data: dict, call_type):
         try:
@@ -102,22 +97,7 @@ class AuditGuardrail(CustomGuardrail):
                     put(logged, path, text)
                 except (KeyError, IndexError, TypeError):
                     pass
-        self._keep(data.get("litellm_call_id"), verdict.redaction)
-
-    def _keep(self, call_id, redaction: Redaction | None) -> None:
-        if not call_id or redaction is None or not len(redaction):
-            return
-        now = time.monotonic()
-        with self._lock:
-            for key in [k for k, (t, _) in self._redactions.items() if now - t > REDACTION_TTL]:
-                del self._redactions[key]
-            self._redactions[call_id] = (now, redaction)
-
-    def _take(self, data) -> Redaction | None:
-        call_id = (data or {}).get("litellm_call_id")
-        with self._lock:
-            kept = self._redactions.pop(call_id, None) if call_id else None
-        return kept[1] if kept else None
+        self.pending.keep(data.get("litellm_call_id"), verdict.redaction)
 
     def _count(self, verdict: Verdict) -> None:
         if self.counter is None:
@@ -128,7 +108,7 @@ class AuditGuardrail(CustomGuardrail):
             log.error("llm-audit guardrail: counting failed (%s)", type(exc).__name__)
 
     async def async_post_call_success_hook(self, data: dict, user_api_key_dict, response):
-        redaction = self._take(data)
+        redaction = self.pending.take((data or {}).get("litellm_call_id"))
         if redaction is not None:
             restore_in_place(response, redaction)
         return response
@@ -136,78 +116,13 @@ class AuditGuardrail(CustomGuardrail):
     async def async_post_call_streaming_iterator_hook(
         self, user_api_key_dict, response, request_data: dict
     ) -> AsyncGenerator:
-        redaction = self._take(request_data)
+        redaction = self.pending.take((request_data or {}).get("litellm_call_id"))
         if redaction is None:
             async for item in response:
                 yield item
             return
         async for item in restored_stream(response, redaction):
             yield item
-
-
-async def restored_stream(response, redaction: Redaction) -> AsyncGenerator:
-    """A stream with placeholders restored: chat chunks, Anthropic SSE bytes or Responses events."""
-    chat, sse, events = ChatStream(redaction), AnthropicSSE(redaction), ResponsesEvents(redaction)
-    last = None
-    async for item in response:
-        if isinstance(item, bytes | bytearray):
-            out = sse.feed(bytes(item))
-            if out:
-                yield out
-            continue
-        if getattr(item, "choices", None) is not None:
-            chat.chunk(item)
-            last = item
-            yield item
-            continue
-        for event in events.event(item):
-            yield event
-    rest = sse.flush()
-    if rest:
-        yield rest
-    leftover = chat.leftover()
-    if leftover and last is not None:  # the stream ended without a finish_reason: one more chunk with the tails
-        tail = copy.deepcopy(last)
-        for choice in tail.choices:
-            choice.delta.content = leftover.get(getattr(choice, "index", 0) or 0, "")
-        yield tail
-
-
-class ResponsesEvents:
-    """Restores OpenAI Responses stream events: text deltas per (item, content part), full texts as they come."""
-
-    def __init__(self, redaction: Redaction):
-        self.redaction = redaction
-        self.streams: dict[tuple, StreamRestorer] = {}
-        self.last_delta: dict[tuple, object] = {}
-
-    def event(self, item) -> list:
-        kind = _field(item, "type")
-        kind = str(getattr(kind, "value", kind) or "")  # LiteLLM's events carry an Enum member
-        key = (_field(item, "item_id"), _field(item, "output_index"), _field(item, "content_index"))
-        if kind.endswith("output_text.delta") and isinstance(_field(item, "delta"), str):
-            stream = self.streams.setdefault(key, StreamRestorer(self.redaction))
-            _set(item, "delta", stream.feed(_field(item, "delta")))
-            self.last_delta[key] = item
-            return [item]
-        out = []
-        if kind.endswith("output_text.done") and key in self.streams and self.streams[key].pending:
-            tail = copy.deepcopy(self.last_delta[key])
-            _set(tail, "delta", self.streams[key].flush())
-            out.append(tail)
-        restore_in_place(item, self.redaction)
-        return [*out, item]
-
-
-def _field(item, name):
-    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
-
-
-def _set(item, name, value) -> None:
-    if isinstance(item, dict):
-        item[name] = value
-    else:
-        setattr(item, name, value)
 
 
 def start_counting(settings, flush_seconds: float):
@@ -258,7 +173,6 @@ def build_enforcer(manifest: str | None, db: str | None, config: str | None):
 
     settings = api.settings_from(config, db=db)
     workloads = api.load_workloads(manifest, settings)
-    names = [w.name for w in workloads.workloads]
     router = Router(build_context(settings), workloads)
     router.route(["warm-up: load the engine before the first request"], None)
-    return Enforcer(router, workloads, observed=lambda: api.registry_tiers(settings, names)), settings
+    return enforcer_for(router, workloads, settings), settings

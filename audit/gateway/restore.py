@@ -6,8 +6,12 @@ response object is safe: ids and model names never hold one.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import threading
+import time
+from collections.abc import AsyncGenerator, Mapping
 
 from audit.routing.redact import Redaction
 
@@ -143,3 +147,96 @@ class AnthropicSSE:
 
 def _sse(event: dict) -> bytes:
     return b"event: " + str(event.get("type", "message")).encode() + b"\ndata: " + json.dumps(event).encode()
+
+
+async def restored_stream(response, redaction: Redaction) -> AsyncGenerator:
+    """A stream with placeholders restored: chat chunks, Anthropic SSE bytes or Responses events."""
+    chat, sse, events = ChatStream(redaction), AnthropicSSE(redaction), ResponsesEvents(redaction)
+    last = None
+    async for item in response:
+        if isinstance(item, bytes | bytearray):
+            out = sse.feed(bytes(item))
+            if out:
+                yield out
+            continue
+        if getattr(item, "choices", None) is not None:
+            chat.chunk(item)
+            last = item
+            yield item
+            continue
+        for event in events.event(item):
+            yield event
+    rest = sse.flush()
+    if rest:
+        yield rest
+    leftover = chat.leftover()
+    if leftover and last is not None:  # the stream ended without a finish_reason: one more chunk with the tails
+        tail = copy.deepcopy(last)
+        for choice in tail.choices:
+            choice.delta.content = leftover.get(getattr(choice, "index", 0) or 0, "")
+        yield tail
+
+
+class ResponsesEvents:
+    """Restores OpenAI Responses stream events: text deltas per (item, content part), full texts as they come."""
+
+    def __init__(self, redaction: Redaction):
+        self.redaction = redaction
+        self.streams: dict[tuple, StreamRestorer] = {}
+        self.last_delta: dict[tuple, object] = {}
+
+    def event(self, item) -> list:
+        kind = _field(item, "type")
+        kind = str(getattr(kind, "value", kind) or "")  # LiteLLM's events carry an Enum member
+        key = (_field(item, "item_id"), _field(item, "output_index"), _field(item, "content_index"))
+        if kind.endswith("output_text.delta") and isinstance(_field(item, "delta"), str):
+            stream = self.streams.setdefault(key, StreamRestorer(self.redaction))
+            _set(item, "delta", stream.feed(_field(item, "delta")))
+            self.last_delta[key] = item
+            return [item]
+        out = []
+        if kind.endswith("output_text.done") and key in self.streams and self.streams[key].pending:
+            tail = copy.deepcopy(self.last_delta[key])
+            _set(tail, "delta", self.streams[key].flush())
+            out.append(tail)
+        restore_in_place(item, self.redaction)
+        return [*out, item]
+
+
+def _field(item, name):
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def _set(item, name, value) -> None:
+    if isinstance(item, dict):
+        item[name] = value
+    else:
+        setattr(item, name, value)
+
+
+class PendingRedactions:
+    """Each redacted call's placeholder mapping, kept (in memory, thread-safe) until its answer comes back;
+    mappings whose answer never came are dropped after `ttl` seconds."""
+
+    def __init__(self, ttl: float = 600.0):
+        self.ttl = ttl
+        self._kept: dict[str, tuple[float, Redaction]] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, call_id, redaction: Redaction | None) -> None:
+        """Remember `redaction` for `call_id` (nothing without an id or placeholders)."""
+        if not isinstance(call_id, str) or not call_id or redaction is None or not len(redaction):
+            return
+        now = time.monotonic()
+        with self._lock:
+            for key in [k for k, (t, _) in self._kept.items() if now - t > self.ttl]:
+                del self._kept[key]
+            self._kept[call_id] = (now, redaction)
+
+    def take(self, call_id) -> Redaction | None:
+        """The mapping kept for `call_id`, forgotten as it is returned."""
+        if not isinstance(call_id, str):
+            return None
+        with self._lock:
+            kept = self._kept.pop(call_id, None)
+        return kept[1] if kept else None

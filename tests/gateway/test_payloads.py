@@ -141,8 +141,7 @@ def test_anthropic_sse_restores_deltas_across_events_and_byte_boundaries():
 
 
 def test_guardrail_streams_pass_untouched_without_a_redaction():
-    pytest.importorskip("litellm")
-    from audit.gateway.litellm_guardrail import restored_stream
+    from audit.gateway.restore import restored_stream
 
     async def source():
         yield b"event: x\ndata: {}\n\n"
