@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from audit import policy
 from audit.fingerprint import fingerprint, mask
-from audit.model import Finding, Record, RecordResult, Span
+from audit.model import Finding, Message, Record, RecordResult, Span
 from audit.policy.shapes import shapes_of
 from audit.scanner.budget import OverBudget, time_budget
 
@@ -85,7 +85,7 @@ def _result(ctx: ScanContext, record: Record, spans: dict, on_unscanned: Unscann
                 on_unscanned(record, message.index, found)
             continue
         for span in found:
-            findings.append(_finding(ctx, message.index, message.role, message.text, span))
+            findings.append(_finding(ctx, message, span))
     # identifiers first, then context signals: the order the output contract lists them in
     findings_t = tuple(sorted(findings, key=lambda f: f.kind != "identifier"))
     name = ctx.workload_for(record)
@@ -94,11 +94,11 @@ def _result(ctx: ScanContext, record: Record, spans: dict, on_unscanned: Unscann
     return RecordResult(record.source, record.record_id, record.line, name, findings_t, evaluation)
 
 
-def _finding(ctx: ScanContext, index: int, role: str, text: str, span: Span) -> Finding:
-    value = text[span.start : span.end]
+def _finding(ctx: ScanContext, message: Message, span: Span) -> Finding:
+    value = message.text[span.start : span.end]
     return Finding(
-        message=index,
-        role=role,
+        message=message.index,
+        role=message.role,
         start=span.start,
         end=span.end,
         entity_type=span.entity_type,
@@ -109,6 +109,7 @@ def _finding(ctx: ScanContext, index: int, role: str, text: str, span: Span) -> 
         kind=span.kind,
         value=value if ctx.settings.show_values else None,
         shapes=shapes_of(value),
+        path=message.path,
     )
 
 

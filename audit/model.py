@@ -54,6 +54,7 @@ class Message:
     index: int
     role: str
     text: str
+    path: str = ""  # where the text lives in its record (`$.tools[0].function.description`); "" for a message
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,21 @@ class ReadError:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ReadNotice:
+    """Something a person must know about an input that is not an error: it was empty, or read field by field.
+
+    `kind` is a closed vocabulary ("empty", "unknown-shape") so callers can gate on it (--fail-on-empty).
+    """
+
+    source: str
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,7 @@ class Finding:
     kind: str = "identifier"
     value: str | None = None  # only with --show-values
     shapes: tuple[str, ...] = ()  # the value's shapes (audit.policy.shapes), for rules, never shown
+    path: str = ""  # the field of the record the message came from, when it is not a message (`$.user`)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from audit.errors import ConfigError
-from audit.model import Message, ReadError, Record
+from audit.model import ReadError, ReadNotice, Record
 from audit.readers import (
     anthropic,
     csv_reader,
@@ -24,8 +24,10 @@ from audit.readers import (
     openai_chat,
     openai_responses,
     plaintext,
+    prompt_completion,
 )
-from audit.readers.base import BadRecord, JsonFormat, clean_text, display_path
+from audit.readers.base import Container, JsonFormat, display_path
+from audit.readers.documents import Catalogue, array_elements, decode_json, forced_record, is_unknown
 from audit.readers.inputs import (
     UTF16_BOMS,
     InputFile,
@@ -49,13 +51,14 @@ JSON_FORMATS: dict[str, JsonFormat] = {
         openai_responses.FORMAT,
         anthropic.FORMAT,
         openai_chat.FORMAT,
+        prompt_completion.FORMAT,  # last: any object with a prompt-like key
     )
 }
+# Objects that hold records rather than being one, tried before the formats.
+CONTAINERS: tuple[Container, ...] = ()
 LINE_FORMATS = ("text", "csv", "tsv")
-FORMAT_CHOICES = ("auto", "jsonl", *JSON_FORMATS, *LINE_FORMATS)
-
-# What a format's parse() may raise on a shape it did not expect; anything else is a bug and propagates.
-_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError)
+FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
+CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,11 @@ class ReadOptions:
     """
 
     format: str = "auto"
-    column: str | None = None  # CSV/TSV: the text column (default: 'prompt', 'text', 'content' or the last)
+    column: str | None = None  # CSV/TSV: the prompt column (default: a known name; none found is a usage error)
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_line_bytes: int = field(default_factory=default_max_line_bytes)
+    notices: bool = False  # also yield ReadNotices (an empty input, records read field by field)
 
     def __post_init__(self) -> None:
         if self.format not in FORMAT_CHOICES:
@@ -81,8 +85,13 @@ class ReadOptions:
 def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator[Record | ReadError]:
     """Every record of every input under `paths`, in order, with errors in place of bad records."""
     options = options or ReadOptions()
-    for item in expand_paths(paths, options.include, options.exclude):
-        yield from read_source(item, options)
+    for path in paths:
+        seen = False
+        for item in expand_paths([path], options.include, options.exclude):
+            seen = True
+            yield from read_source(item, options)
+        if not seen and options.notices:
+            yield ReadNotice(display_path(path), "empty", "no files to read (an empty directory, or all excluded)")
 
 
 def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | ReadError]:
@@ -115,20 +124,64 @@ def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | 
     if fmt == "binary":
         yield ReadError(source, 0, "binary file (NUL bytes on most lines: not text, or UTF-16 without a BOM); skipped")
         return
+    counts = _Counts()
+    yield from counts.watch(_read_format(source, stream, fmt, head, options))
+    if options.notices:
+        yield from counts.notices(source)
+
+
+def _read_format(source: str, stream, fmt: str, head: bytes, options: ReadOptions):
     if fmt in ("csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else ","
         lines = iter_lines(stream, options.max_line_bytes)
-        yield from csv_reader.read_lines(source, lines, options.column, delimiter, options.max_line_bytes)
+        only = JSON_FORMATS.get(options.format)
+
+        def read_object(line: int, obj: dict, forced: str | None):
+            if forced is not None:
+                return [forced_record(source, line, obj, forced)]
+            return CATALOGUE.records(source, line, obj, only)
+
+        yield from csv_reader.read_lines(source, lines, options.column, read_object, delimiter, options.max_line_bytes)
+        return
+    only = JSON_FORMATS.get(fmt)
+    if fmt == "json" or (only is not None and _is_document(head)):
+        yield from _document(source, stream, options, only)
         return
     lines = _decoded_lines(source, stream, options.max_line_bytes)
     if fmt == "text":
         yield from _with_errors(lines, lambda good: plaintext.read_lines(source, good))
-    else:
-        only = JSON_FORMATS.get(fmt)
-        for number, text in lines:
-            record = text if isinstance(text, ReadError) else _json_record(source, number, text, only)
-            if record is not None:
-                yield record
+        return
+    for number, text in lines:
+        if isinstance(text, ReadError):
+            yield text
+        elif text.strip():
+            yield from _json_line(source, number, text, only)
+
+
+class _Counts:
+    """What one input yielded, for the notices after it: nothing at all, or records no format knew."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.unknown = 0
+
+    def watch(self, items):
+        for item in items:
+            self.items += 1
+            if isinstance(item, Record) and is_unknown(item):
+                self.unknown += 1
+            yield item
+
+    def notices(self, source: str):
+        if not self.items:
+            yield ReadNotice(source, "empty", "no records (the file is empty or blank)")
+        if self.unknown:
+            yield ReadNotice(
+                source,
+                "unknown-shape",
+                f"{self.unknown} record(s) of a shape no reader knows were scanned field by field (role "
+                f"'unknown'); known formats: {', '.join(JSON_FORMATS)}; --format text scans raw lines",
+            )
 
 
 def _peek(stream) -> bytes:
@@ -162,39 +215,71 @@ def _decoded_lines(source: str, stream, max_bytes: int) -> Iterator[tuple[int, s
         yield number, text
 
 
-def _json_record(source: str, number: int, text: str, only: JsonFormat | None) -> Record | ReadError | None:
-    if not text.strip():
-        return None
+def _json_line(source: str, number: int, text: str, only: JsonFormat | None):
+    value = decode_json(source, number, text.rstrip("\r\n"))  # a truncated line's error column is on this line
+    if isinstance(value, ReadError):
+        yield value
+    else:
+        yield from CATALOGUE.records(source, number, value, only)
+
+
+def _document(source: str, stream, options: ReadOptions, only: JsonFormat | None):
+    """A whole file holding one JSON document: an array of records, or one (pretty-printed) object."""
+    data = _read_all(stream, options.max_line_bytes)
+    if isinstance(data, ReadError):
+        yield ReadError(source, data.line, data.reason)
+        return
+    text = data.removeprefix("\ufeff")
+    value = decode_json(source, 1, text)
+    if isinstance(value, ReadError):  # not one document: JSON Lines whose first line looked like one
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                yield from _json_line(source, number, line, only)
+    elif isinstance(value, list):  # read again element by element, so each record keeps its line
+        del value
+        for line, element in array_elements(source, text):
+            if isinstance(element, ReadError):
+                yield ReadError(source, line, element.reason)
+            else:
+                yield from CATALOGUE.records(source, line, element, only)
+    else:
+        yield from CATALOGUE.records(source, 1, value, only)
+
+
+def _read_all(stream, max_bytes: int) -> str | ReadError:
+    chunks, size = [], 0
+    for number, raw in iter_lines(stream, max_bytes):
+        if isinstance(raw, Exception):
+            return ReadError("", number, str(raw))
+        size += len(raw)
+        if size > max_bytes:
+            return ReadError("", number, f"JSON document longer than {max_bytes} bytes; skipped")
+        chunks.append(raw)
     try:
-        obj = json.loads(text.rstrip("\r\n"))  # so a truncated line's error column is on this line
-    except json.JSONDecodeError as exc:
-        return ReadError(source, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
-    except RecursionError:
-        return ReadError(source, number, "invalid JSON: nested too deeply")
-    except ValueError as exc:  # e.g. an integer literal longer than Python's conversion limit
-        return ReadError(source, number, f"invalid JSON: {type(exc).__name__}")
-    if not isinstance(obj, dict):
-        return ReadError(source, number, f"expected a JSON object, got {type(obj).__name__}")
-    fmt = only
+        return decode_line(b"".join(chunks))
+    except UndecodableLine as exc:
+        return ReadError("", 1, str(exc))
+
+
+def _is_document(head: bytes) -> bool:
+    """True when the input is one JSON document (an array, or an object spread over lines), not JSON Lines."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        return stripped[1:].lstrip(b" \t\r\n")[:1] in (b"{", b"[", b'"', b"]")
+    if not stripped.startswith(b"{"):
+        return False
+    first, newline, _ = stripped.partition(b"\n")
+    if not newline:
+        return False  # one long line: JSON Lines
     try:
-        fmt = only or next((f for f in JSON_FORMATS.values() if f.detect(obj)), None)
-        if fmt is None:
-            return ReadError(source, number, "not a recognised log record (no messages, input, body or prompt)")
-        parsed = fmt.parse(obj)
-    except BadRecord as exc:
-        return ReadError(source, number, f"{fmt.name if fmt else 'detect'}: {exc}")
-    except RecursionError:
-        return ReadError(source, number, "record nested too deeply")
-    except _SHAPE_ERRORS as exc:  # the exception's message could quote content: name its type only
-        name = fmt.name if fmt else "detect"
-        return ReadError(source, number, f"{name}: unexpected shape ({type(exc).__name__})")
-    messages = tuple(Message(i, clean_text(role), clean_text(body)) for i, (role, body) in enumerate(parsed.messages))
-    workload = clean_text(parsed.workload) if parsed.workload else None
-    return Record(source, clean_text(parsed.record_id) if parsed.record_id else str(number), number, messages, workload)
+        json.loads(first)
+    except ValueError:
+        return True
+    return False
 
 
 def detect_format(path: str, head: bytes) -> str:
-    """'jsonl', 'csv', 'tsv', 'text' or 'binary', from the name and the first bytes of content."""
+    """'json', 'jsonl', 'csv', 'tsv', 'text' or 'binary', from the name and the first bytes of content."""
     name = path.lower().removesuffix(".gz")
     if looks_binary(head):
         return "binary"
@@ -202,6 +287,8 @@ def detect_format(path: str, head: bytes) -> str:
         return "csv"
     if name.endswith(".tsv"):
         return "tsv"
+    if _is_document(head):
+        return "json"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{"):
         return "jsonl"

@@ -32,11 +32,29 @@ class Parsed:
 
 @dataclass(frozen=True)
 class JsonFormat:
-    """One JSON-lines log format."""
+    """One JSON log format: a record is one object (a line, an array element, or a container's child).
+
+    `source` says where such logs come from, `reads` what is taken from them; both feed the README's table.
+    """
 
     name: str
     detect: Callable[[dict], bool]
     parse: Callable[[dict], Parsed]
+    source: str = ""
+    reads: str = "prompt, answer, workload"
+
+
+@dataclass(frozen=True)
+class Container:
+    """A JSON object that holds records rather than being one (an OTLP export, a trace with its spans).
+
+    `split(obj)` returns the records inside `obj` (objects, each read as a record or a container in turn),
+    or None when `obj` is not such a container. Children may carry context copied from their parent.
+    """
+
+    name: str
+    split: Callable[[dict], list | None]
+    source: str = ""
 
 
 def content_text(content, where: str) -> str:

@@ -1,4 +1,10 @@
-"""CSV and TSV: one prompt per row, from a named column (`--column`).
+"""CSV and TSV: one record per row, read as an object of its columns.
+
+Each row becomes `{column: cell}` (a cell holding a JSON object or array is decoded)
+and goes through the same formats as a JSON record (`read_object`), so every column is
+scanned and a known export (LiteLLM's spend-log CSV) keeps its structure. `--column`
+names the prompt column; with neither a known prompt column nor a format that knows
+the row, the scan stops with a usage error naming the columns: never a silent guess.
 
 Rows are parsed from the same (line number, bytes) stream as every other
 format, so the line-length limit, gzip damage and invalid UTF-8 are reported
@@ -11,16 +17,20 @@ lines it swallowed are read again as rows of their own.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections import deque
 from collections.abc import Iterator
 
-from audit.model import Message, ReadError, Record
+from audit.errors import ConfigError
+from audit.leaves import parse_nested
+from audit.model import ReadError, Record
 from audit.readers.base import clean_text
+from audit.readers.documents import is_unknown
 from audit.readers.inputs import UndecodableLine, decode_line
+from audit.readers.prompt_completion import PROMPT_KEYS
 
-TEXT_COLUMNS = ("prompt", "text", "content", "message", "input")
-ID_COLUMNS = ("id", "request_id", "custom_id")
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_. -]{0,39}\Z")
 MAX_REPLAY_LINES = 1000  # an open quote swallowing more lines than this ends the file's reading
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -83,9 +93,12 @@ class _RowLines:
 
 
 def read_lines(
-    source: str, lines, column: str | None, delimiter: str = ",", max_row_bytes: int = 2**31 - 1
+    source: str, lines, column: str | None, read_object, delimiter: str = ",", max_row_bytes: int = 2**31 - 1
 ) -> Iterator[Record | ReadError]:
-    """Records from (line number, bytes) pairs whose first row is a header; line numbers are physical lines."""
+    """Records from (line number, bytes) pairs whose first row is a header; line numbers are physical lines.
+
+    `read_object(line, obj, forced)` reads one row object; `forced` is the prompt column's name or None.
+    """
     feed = _RowLines(lines, max_row_bytes)
     rows = _parsed_rows(source, feed, delimiter)
     for item in rows:
@@ -95,33 +108,61 @@ def read_lines(
         _, header = item
         if not header:  # blank lines before the header
             continue
-        col = _pick(header, column)
-        if col is None:
-            wanted = f"column {column!r}" if column else "a text column"
-            yield ReadError(source, 1, f"no {wanted} in the header ({len(header)} columns); use --column")
-            return
-        id_col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
-        wl_col = header.index("workload") if "workload" in header else None
-        yield from _records(source, rows, col, id_col, wl_col)
+        forced = None
+        if column is not None:
+            col = _pick(header, column)
+            if col is None:
+                yield ReadError(source, 1, f"no column {column!r} in the header ({len(header)} columns); use --column")
+                return
+            forced = header[col]
+        yield from _records(source, rows, header, forced, read_object)
         return
 
 
-def _records(source, rows, col, id_col, wl_col) -> Iterator[Record | ReadError]:
+def _records(source, rows, header, forced, read_object) -> Iterator[Record | ReadError]:
+    checked = forced is not None
     for item in rows:
         if isinstance(item, ReadError):
             yield item
             continue
         line, row = item
-        if not row:
+        if not row or not any(cell.strip() for cell in row):
             continue
-        if col >= len(row):
-            yield ReadError(source, line, f"row has {len(row)} fields; the text column is number {col + 1}")
+        if len(row) != len(header):
+            yield ReadError(source, line, f"row has {len(row)} fields; the header has {len(header)}")
             continue
-        if not row[col].strip():
-            continue
-        rid = row[id_col] if id_col is not None and id_col < len(row) and row[id_col] else str(line)
-        wl = row[wl_col] if wl_col is not None and wl_col < len(row) and row[wl_col] else None
-        yield Record(source, rid, line, (Message(0, "user", row[col]),), wl)
+        obj = {name: _cell(cell) for name, cell in zip(_unique(header), row, strict=True)}
+        results = list(read_object(line, obj, forced))
+        if not checked:
+            checked = True
+            if any(isinstance(r, Record) and is_unknown(r) for r in results):
+                raise ConfigError(
+                    f"{source}: no prompt column in the header ({_columns(header)}); "
+                    f"name it with --column (known names: {', '.join(PROMPT_KEYS)})"
+                )
+        yield from results
+
+
+def _cell(cell: str):
+    nested = parse_nested(cell)
+    return cell if nested is None else nested
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return out
+
+
+def _columns(header: list[str]) -> str:
+    """The header's names that look like column names; a header that is really data is not echoed."""
+    names = [h for h in header if _COLUMN_NAME.match(h)]
+    hidden = len(header) - len(names)
+    shown = ", ".join(repr(n) for n in names[:20]) or "none that look like column names"
+    return shown + (f" and {hidden} more not shown" if hidden else "")
 
 
 def _parsed_rows(source: str, feed: _RowLines, delimiter: str) -> Iterator[tuple[int, list[str]] | ReadError]:
@@ -149,13 +190,7 @@ def _parsed_rows(source: str, feed: _RowLines, delimiter: str) -> Iterator[tuple
         yield feed.row_start(), row
 
 
-def _pick(header: list[str], column: str | None) -> int | None:
-    if column is not None:
-        if column.isdigit():
-            return int(column) - 1 if 0 < int(column) <= len(header) else None
-        return header.index(column) if column in header else None
-    lowered = [h.strip().lower() for h in header]
-    for name in TEXT_COLUMNS:
-        if name in lowered:
-            return lowered.index(name)
-    return len(header) - 1 if header else None
+def _pick(header: list[str], column: str) -> int | None:
+    if column.isdigit():
+        return int(column) - 1 if 0 < int(column) <= len(header) else None
+    return header.index(column) if column in header else None

@@ -23,6 +23,8 @@ def finding_to_dict(f: Finding) -> dict:
         "fingerprint": f.fingerprint,
         "shapes": list(f.shapes),
     }
+    if f.path:
+        out["path"] = f.path
     if f.value is not None:
         out["value"] = f.value
     return out
@@ -92,4 +94,5 @@ def _finding_from_dict(f: dict, kind: str) -> Finding:
         kind=kind,
         value=f.get("value"),
         shapes=tuple(f.get("shapes", ())),
+        path=f.get("path", ""),
     )

@@ -40,5 +40,10 @@ def only_record(items) -> Record:
 
 
 def texts(record: Record) -> list[tuple[str, str]]:
-    """(role, text) of each message."""
-    return [(m.role, m.text) for m in record.messages]
+    """(role, text) of each message the format read, without the fields scanned beside them (see `fields`)."""
+    return [(m.role, m.text) for m in record.messages if not m.path]
+
+
+def fields(record: Record) -> list[tuple[str, str]]:
+    """(path, text) of each field read beside the messages (unread leaves, or every leaf of an unknown shape)."""
+    return [(m.path, m.text) for m in record.messages if m.path]

@@ -58,7 +58,7 @@ def test_response_is_scanned_as_the_assistant_turn(tmp_path):
 def test_workload_from_metadata_tags_or_team(tmp_path, fields, expected):
     rec = only_record(read(tmp_path, jsonl(row(messages=MSGS, **fields))))
     assert rec.workload == expected
-    assert len(rec.messages) == 2  # a malformed auxiliary field never loses the prompts
+    assert texts(rec) == [("system", "card support"), ("user", "card 4111 1111 1111 1111")]  # never lost
 
 
 def test_spend_row_without_prompts_is_an_empty_record(tmp_path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ._util import errors, jsonl, only_record, read, records, texts
+from ._util import errors, fields, jsonl, only_record, read, records, texts
 
 
 def test_string_content_roles_and_order(tmp_path):
@@ -137,10 +137,19 @@ def test_error_reasons_never_quote_the_content(tmp_path):
         '{"messages": [{"role": "user", "content": "' + secret + '"}',  # truncated
         json.dumps({"messages": [{"role": secret, "content": {"type": "text", "text": 5}}]}),
         json.dumps({"messages": [{"role": "user", "content": [{"type": "text", "text": [secret]}]}]}),
-        json.dumps([secret]),
-        json.dumps({"prompt_text": secret}),
     ]
     items = read(tmp_path, "\n".join(lines) + "\n")
     assert len(errors(items)) == len(lines)
     for err in errors(items):
         assert secret not in str(err)
+
+
+def test_shapes_no_format_knows_are_scanned_leaf_by_leaf(tmp_path):
+    secret = "4111 1111 1111 1111"
+    items = read(tmp_path, jsonl([secret], {"prompt_text": secret, "n": 4111111111111111}))
+    assert not errors(items)
+    assert [fields(r) for r in records(items)] == [
+        [("$", secret)],
+        [("$.prompt_text", secret), ("$.n", "4111111111111111")],
+    ]
+    assert {m.role for r in records(items) for m in r.messages} == {"unknown"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._util import errors, only_record, read, records, texts
+from ._util import errors, fields, only_record, read, records, texts
 
 
 def test_text_one_record_per_non_blank_line(tmp_path):
@@ -32,13 +32,28 @@ def test_csv_picks_prompt_column_and_uses_id_and_workload_columns(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(
-    ("column", "expected"), [("body", "the body"), ("2", "the body"), ("1", "x1"), (None, "the body")]
-)
-def test_csv_column_by_name_number_or_last(tmp_path, column, expected):
-    assert texts(only_record(read(tmp_path, "a,body\nx1,the body\n", name="t.csv", column=column))) == [
-        ("user", expected)
-    ]
+@pytest.mark.parametrize(("column", "expected"), [("body", "the body"), ("2", "the body"), ("1", "x1")])
+def test_csv_column_by_name_or_number_and_the_other_columns_are_fields(tmp_path, column, expected):
+    rec = only_record(read(tmp_path, "a,body\nx1,the body\n", name="t.csv", column=column))
+    assert texts(rec) == [("user", expected)]
+    other = "x1" if column != "1" else "the body"
+    assert [text for _, text in fields(rec)] == [other]
+
+
+def test_csv_without_a_prompt_column_is_a_usage_error_never_a_guess(tmp_path):
+    from audit.errors import ConfigError
+
+    with pytest.raises(ConfigError) as exc:
+        read(tmp_path, "id,model,cost\nr1,gpt-4o,0.001\n", name="helicone.csv")
+    assert exc.value.exit_code == 2
+    assert "'id', 'model', 'cost'" in str(exc.value) and "--column" in str(exc.value)
+
+
+def test_csv_answer_column_and_json_cells_are_read(tmp_path):
+    content = 'id,prompt,response,meta\nr1,hello,"the card 4111","{""user"": ""jane@example.com""}"\n'
+    rec = only_record(read(tmp_path, content, name="t.csv"))
+    assert texts(rec) == [("user", "hello"), ("assistant", "the card 4111")]
+    assert fields(rec) == [("$.meta.user", "jane@example.com")]
 
 
 def test_csv_header_names_are_case_insensitive_defaults(tmp_path):
