@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,7 @@ class ScanRequest:
     registry: bool | None = None  # record in the registry; None: when one is configured or exists
     manifest: str | None = None  # workload profiles from this file instead of the registry
     sarif_root: str | None = None
+    fail_on_empty: bool = False  # an input with no records (or no input at all) is a failure, exit 3
 
     def __post_init__(self) -> None:
         for output in self.outputs:
@@ -118,7 +119,7 @@ def run_scan(
             scanning.check_inputs(paths)  # a mistyped path must not record a failed scan
             stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
         outcome = api.scan_to(
-            paths, settings, request.options, fanout, sys.stdout, workload=request.workload,
+            paths, settings, replace(request.options, notices=True), fanout, sys.stdout, workload=request.workload,
             on_error=events.on_error, progress=progress, workloads=profiles,
             observers=[recorder] if recorder else [], executor=executor,
         )  # fmt: skip
@@ -127,14 +128,26 @@ def run_scan(
     if accepted is not None:  # a violation gates only on findings the baseline has not accepted
         decisions = [d for d in decisions if not d.violation or _still_reached(fanout, d)]
     violations = scanning.violation_lines(decisions)
-    code = exit_code(outcome, request.fail_on)
+    _input_notices(outcome.summary, request.fail_on_empty, events)
+    code = exit_code(outcome, request.fail_on, request.fail_on_empty)
     code = code or (EXIT_FINDINGS if violations and request.fail_on != "never" else EXIT_OK)
     return ScanResult(outcome, decisions, violations, accepted.hidden if accepted else None, code)
 
 
-def exit_code(outcome: api.ScanOutcome, fail_on: str) -> int:
-    """3 when input was (partly) unreadable, else 1 when a decision reaches the gate, else 0."""
+def _input_notices(summary, fail_on_empty: bool, events: ScanEvents) -> None:
+    """Warn about empty inputs (always) and records read field by field; an empty scan says how to fail on it."""
+    for notice in summary.notices:
+        events.notice(f"warning: {notice}", notice.kind == "empty")
+    if summary.empty_inputs and not fail_on_empty:
+        events.notice("warning: empty input passes; --fail-on-empty makes it exit 3", True)
+
+
+def exit_code(outcome: api.ScanOutcome, fail_on: str, fail_on_empty: bool = False) -> int:
+    """3 when input was (partly) unreadable (or empty, with `fail_on_empty`), else 1 when a decision reaches
+    the gate, else 0."""
     if outcome.summary.records_skipped or outcome.failed:
+        return EXIT_INPUT
+    if fail_on_empty and outcome.summary.empty_inputs:
         return EXIT_INPUT
     if fail_on != "never" and outcome.strictest.rank <= Tier(fail_on).rank:
         return EXIT_FINDINGS

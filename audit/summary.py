@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from audit.model import ReadError, RecordResult
+from audit.model import ReadError, ReadNotice, RecordResult
 
 T = TypeVar("T")
 
@@ -30,6 +30,7 @@ class ScanSummary:
     sources: list[str] = field(default_factory=list)
     messages_unscanned: int = 0  # over the time budget or failed analysis; their records are incomplete
     records_accepted: int = 0  # every finding accepted by the baseline: neither flagged nor "unrestricted"
+    notices: list[ReadNotice] = field(default_factory=list)  # empty inputs, records read field by field
 
     def add(self, result: RecordResult) -> None:
         """Count one scanned record."""
@@ -59,6 +60,16 @@ class ScanSummary:
         if len(self.errors) < 1000:
             self.errors.append(error)
 
+    def add_notice(self, notice: ReadNotice) -> None:
+        """Keep one notice about an input (the first 1000)."""
+        if len(self.notices) < 1000:
+            self.notices.append(notice)
+
+    @property
+    def empty_inputs(self) -> list[str]:
+        """The inputs that held no records at all."""
+        return [n.source for n in self.notices if n.kind == "empty"]
+
     def add_source(self, source: str) -> None:
         """Note an input source, once, in the order first seen."""
         if (not self.sources or self.sources[-1] != source) and source not in self.sources:
@@ -73,6 +84,9 @@ def readable(
     Local scans pass records through it, Spark scans finished results: both count the same way.
     """
     for item in items:
+        if isinstance(item, ReadNotice):
+            summary.add_notice(item)
+            continue
         if isinstance(item, ReadError):
             summary.add_error(item)
             if on_error:

@@ -49,6 +49,10 @@ def scan(
         bool, typer.Option("--show-values", help="Include raw matched values in the output. Handle with care.")
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record.")] = False,
+    fail_on_empty: Annotated[
+        bool,
+        typer.Option("--fail-on-empty", help="Exit 3 when an input holds no records (an export that wrote nothing)."),
+    ] = False,
     config: Annotated[
         str | None, typer.Option(help="Config file (default: ./audit.toml or \\[tool.llm-audit] in ./pyproject.toml).")
     ] = None,
@@ -103,7 +107,7 @@ def scan(
     request = ScanRequest(
         paths, outputs, ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or []),
         workload=workload, fail_on=fail_on, baseline=baseline, since=since, registry=registry, manifest=manifest,
-        sarif_root=sarif_root and str(sarif_root),
+        sarif_root=sarif_root and str(sarif_root), fail_on_empty=fail_on_empty,
     )  # fmt: skip
     settings = api.settings_from(
         config,
