@@ -7,8 +7,8 @@ A record whose shape no format knows is scanned leaf by leaf the same way.
 
 What is skipped: a leaf whose text is already part of a message the format read, and
 the values of structural keys (`model`, `role`, `object`...) when they are plain tokens
-(letters, digits and `_.:/@+=-`) with fewer than six digits or whose digits are a hash or
-UUID (so `ssn:219-09-9999` in `model` is still read), and bare timestamps.
+(letters, digits and `_.:/@+=-`) with fewer than six digits, a prefixed serial (`req-0000123`)
+or digits that are a hash or UUID (so `ssn:219-09-9999` in `model` is still read), and bare timestamps.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ STRUCTURAL_KEYS = frozenset(
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9_.:/@+=-]{1,200}\Z")
 _DIGITS_ONLY = re.compile(r"(?=(?:\D*\d){6})[\d\s().+/-]+\Z")  # six digits or more and nothing but separators
+_COUNTER = re.compile(r"[A-Za-z]{1,32}[_.:/-]\d{1,20}\Z")  # a prefixed serial: req-0000123
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?\Z")
 _COUNT_KEY = re.compile(
@@ -77,7 +78,7 @@ def _worth_scanning(path: tuple, text: str) -> bool:
 
 def _plain_token(text: str) -> bool:
     """A token with too few digits to be an identifier, or whose digits are a hash or UUID (hex with letters)."""
-    if sum(c.isdigit() for c in text) < 6:
+    if sum(c.isdigit() for c in text) < 6 or _COUNTER.match(text):
         return True
     run = _HEX_RUN.search(text)
     return run is not None and not run.group().isdigit()
