@@ -8,6 +8,7 @@ never a value. Any error on the way refuses the request: callers treat an except
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from audit.routing.litellm_export import GROUPS, closed_allowed
 from audit.routing.redact import Redaction
 from audit.routing.router import RouteDecision, Router
 
+log = logging.getLogger("audit.gateway")
 CLOSED, SELF_HOSTED = GROUPS["closed_api"], GROUPS["self_hosted"]
 WORKLOAD_KEY = "llm_audit_workload"  # in a LiteLLM key's or team's metadata
 REFRESH_SECONDS = 60.0
@@ -67,21 +69,30 @@ def refuse(workload: str | None, status: int, code: str, reason: str, decision=N
 
 
 class Enforcer:
-    """Verdicts from one Router (built once); thread-safe: routing calls are serialised."""
+    """Verdicts from one Router (built once); thread-safe: routing calls are serialised.
+
+    `observed` reads each workload's decision from the registry (None: registered, never scanned); it is re-read
+    every REFRESH_SECONDS. When a read fails, or the registry no longer lists a workload it listed before (a
+    deleted file re-created empty), the last known decisions stay in force, the failure is logged at ERROR and
+    counted in `registry_failures`, and workloads never read successfully are refused: losing the registry never
+    relaxes enforcement.
+    """
 
     def __init__(
         self,
         router: Router,
         manifest: Manifest,
-        observed: Callable[[], Mapping[str, Tier]] | None = None,
+        observed: Callable[[], Mapping[str, Tier | None]] | None = None,
         taxonomy: Taxonomy | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
     ):
         self.router, self.manifest, self.max_chars = router, manifest, max_chars
         self.taxonomy = taxonomy or load_taxonomy()
         self._observed_source = observed
-        self._observed: Mapping[str, Tier] = {}
+        self._observed: Mapping[str, Tier | None] = {}
         self._observed_at = float("-inf")
+        self._read_ok = observed is None  # without a registry, every workload's state is its declarations
+        self.registry_failures = 0
         self._lock = threading.Lock()
         self.names = {w.name for w in manifest.workloads}
 
@@ -102,13 +113,14 @@ class Enforcer:
         if requested not in (CLOSED, SELF_HOSTED):
             return refuse(workload, 400, "unknown-model", f"the model must be '{CLOSED}' or '{SELF_HOSTED}'")
         w = self.manifest.workload(workload)
-        endpoints = self.manifest.endpoints_of(w)
-        has_self_hosted = any(not e.closed for e in endpoints)
-        messages = [{"role": role, "content": get(body, path)} for role, path in texts.segments]
+        has_self_hosted = any(not e.closed for e in self.manifest.endpoints_of(w))
+        messages = [{"role": role, "content": _text(texts, body, path)} for role, path in texts.segments]
         if sum(len(m["content"]) for m in messages) > self.max_chars:
             return refuse(workload, 413, "too-large", f"the request carries more than {self.max_chars} characters")
         with self._lock:
-            observed = self._observed_tiers().get(workload)
+            known, observed = self._observed_tier(workload)
+            if not known:
+                return refuse(workload, 503, "registry-unavailable", "the registry cannot be read: state unknown")
             decision = self.router.route(messages or [""], workload)
         if decision.target == "blocked":
             return refuse(workload, 403, "blocked", f"blocked: {decision.reasons[0]}", decision)
@@ -117,34 +129,62 @@ class Enforcer:
                 return refuse(workload, 403, "no-self-hosted", "the workload has no self-hosted endpoint", decision)
             return Verdict("pass", workload, SELF_HOSTED, decision=decision)
         allowed, why = closed_allowed(self.manifest, self.taxonomy, workload, observed)
-        must_stay = decision.target == "self_hosted" or not allowed or texts.unscannable
-        if must_stay:
-            reason = (
-                decision.reasons[0]
-                if decision.target == "self_hosted"
-                else f"a closed API is not allowed: {why}"
-                if not allowed
-                else f"{texts.unscannable} part(s) (images, audio, files) cannot be scanned"
-            )
+        values = _values(texts, decision) if decision.target == "redact_then_closed" else None
+        if decision.target == "self_hosted":
+            reason = decision.reasons[0]
+        elif not allowed:
+            reason = f"a closed API is not allowed: {why}"
+        elif texts.unscannable:
+            reason = f"{texts.unscannable} part(s) (images, audio, files, encoded data) cannot be scanned"
+        elif values is not None and None in values:
+            reason = "an identifier runs into a field's name and cannot be redacted in place"
+        else:
+            reason = None
+        if reason is not None:
             if has_self_hosted:
                 return Verdict("reroute", workload, SELF_HOSTED, reason=reason, decision=decision)
             return refuse(
                 workload, 403, "self-hosted-required", f"self-hosted only, and none declared: {reason}", decision
             )
-        if decision.target == "redact_then_closed":
-            texts_out = [m["content"] for m in decision.messages or []]
-            if len(texts_out) != len(messages):
+        if values is not None:
+            if len(values) != len(messages):
                 return refuse(workload, 500, "internal-error", "redaction lost a message", decision)
-            return Verdict("redact", workload, CLOSED, decision=decision, texts=texts_out, redaction=decision.redaction)
+            return Verdict("redact", workload, CLOSED, decision=decision, texts=values, redaction=decision.redaction)
         return Verdict("pass", workload, CLOSED, decision=decision)
 
-    def _observed_tiers(self) -> Mapping[str, Tier]:
-        """The registry's decision per workload, re-read at most once a minute (scans land while we serve)."""
+    def _observed_tier(self, workload: str) -> tuple[bool, Tier | None]:
+        """(whether the workload's state is known, its registry decision); re-read at most once a minute."""
         now = time.monotonic()
         if self._observed_source is not None and now - self._observed_at >= REFRESH_SECONDS:
-            self._observed = self._observed_source()
             self._observed_at = now
-        return self._observed
+            try:
+                fresh = dict(self._observed_source())
+                lost = sorted(n for n in self._observed if n not in fresh)
+                if lost:
+                    raise LookupError(f"{len(lost)} workload(s) it listed before are gone")
+            except Exception as exc:  # noqa: BLE001 - any failure keeps the last known restrictions
+                self.registry_failures += 1
+                log.error(
+                    "llm-audit gateway: the registry cannot be read (%s); keeping the last known decisions%s",
+                    f"{exc}" if isinstance(exc, LookupError) else type(exc).__name__,
+                    "" if self._read_ok else "; refusing every workload until it can be read",
+                )
+            else:
+                self._observed, self._read_ok = fresh, True
+        return self._read_ok, self._observed.get(workload)
+
+
+def _text(texts: Texts, body: Mapping, path) -> str:
+    """The text scanned for one segment (with the field name before it, when the segments carry one)."""
+    return texts.text(body, path) if hasattr(texts, "text") else get(body, path)
+
+
+def _values(texts: Texts, decision: RouteDecision) -> list[str | None]:
+    """The redacted value of each segment, to write back; None where a placeholder ran into a field name."""
+    scanned = [m["content"] for m in decision.messages or []]
+    if not hasattr(texts, "value"):
+        return list(scanned)
+    return [texts.value(path, text) for (_, path), text in zip(texts.segments, scanned, strict=False)]
 
 
 def count_verdict(counter, verdict: Verdict) -> None:
@@ -160,7 +200,24 @@ def count_verdict(counter, verdict: Verdict) -> None:
 
 def enforcer_for(router: Router, manifest: Manifest, settings) -> Enforcer:
     """An Enforcer whose workloads' scan decisions come from the registry `settings` name (re-read each minute)."""
-    from audit import api
+    names = {w.name for w in manifest.workloads}
+    return Enforcer(router, manifest, observed=lambda: registry_decisions(settings, names))
 
-    names = [w.name for w in manifest.workloads]
-    return Enforcer(router, manifest, observed=lambda: api.registry_tiers(settings, names))
+
+def registry_decisions(settings, names) -> dict[str, Tier | None]:
+    """Each named workload the registry lists, with its decision (None: never scanned); {} without a registry.
+
+    Never creates the registry: a file that disappeared is an error here, not a new empty registry.
+    """
+    from audit.store import scanning
+    from audit.store.registry import Registry
+    from audit.store.views import list_workloads
+
+    if not scanning.wants_registry(settings, None):
+        return {}
+    registry = Registry.open(settings.db_url(), create=False, home=settings.home_dir())
+    try:
+        rows = list_workloads(registry)
+    finally:
+        registry.close()
+    return {r.name: Tier(r.decision) if r.decision else None for r in rows if r.name in names}

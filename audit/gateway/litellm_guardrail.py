@@ -29,7 +29,7 @@ from fastapi import HTTPException
 from litellm.integrations.custom_guardrail import CustomGuardrail
 
 from audit.gateway.enforce import Verdict, count_verdict, enforcer_for
-from audit.gateway.payloads import Texts, UnsupportedCall, api_of, put, request_texts
+from audit.gateway.payloads import Texts, UnsupportedCall, api_of, get, put, request_texts, write_order
 from audit.gateway.restore import PendingRedactions, restore_in_place, restored_stream
 
 log = logging.getLogger("audit.gateway")
@@ -90,11 +90,13 @@ class AuditGuardrail(CustomGuardrail):
         if verdict.action != "redact":
             return
         logged = (data.get("proxy_server_request") or {}).get("body")
-        for (_, path), text in zip(texts.segments, verdict.texts, strict=True):
-            put(data, path, text)
+        changed = {path: text for (_, path), text in zip(texts.segments, verdict.texts, strict=True)}
+        changed = {path: text for path, text in changed.items() if text != get(data, path)}
+        for path in write_order(changed):
+            put(data, path, changed[path])
             if isinstance(logged, dict):
                 try:
-                    put(logged, path, text)
+                    put(logged, path, changed[path])
                 except (KeyError, IndexError, TypeError):
                     pass
         self.pending.keep(data.get("litellm_call_id"), verdict.redaction)

@@ -44,7 +44,8 @@ def test_responses_texts():
             {"type": "input_image", "image_url": "x"},
         ],
     }
-    assert texts_of(body, "aresponses") == ([("system", "sys"), ("user", "a"), ("user", "b"), ("tool", "c")], 1)
+    known = [("system", "sys"), ("user", "a"), ("user", "b"), ("tool", "c")]
+    assert texts_of(body, "aresponses") == ([*known, ("field", "x")], 1)  # the image's URL is still read
     assert texts_of({"input": "plain"}, "responses") == ([("user", "plain")], 0)
 
 
@@ -55,13 +56,13 @@ def test_anthropic_texts_system_blocks_tool_results_and_tool_inputs():
             {"role": "user", "content": "a"},
             {
                 "role": "assistant",
-                "content": [{"type": "text", "text": "b"}, {"type": "tool_use", "input": {"k": ["c"]}}],
+                "content": [{"type": "text", "text": "b"}, {"type": "tool_use", "name": "n", "input": {"k": ["c"]}}],
             },
             {"role": "user", "content": [{"type": "tool_result", "content": "d"}, {"type": "image", "source": {}}]},
         ],
     }
     assert texts_of(body, "anthropic_messages") == (
-        [("system", "sys"), ("user", "a"), ("assistant", "b"), ("assistant", "c"), ("tool", "d")],
+        [("system", "sys"), ("user", "a"), ("assistant", "b"), ("tool", "d"), ("field", "n"), ("field", "c")],
         1,
     )
 
