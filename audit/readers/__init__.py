@@ -31,6 +31,7 @@ from audit.readers.documents import Catalogue, array_elements, decode_json, forc
 from audit.readers.inputs import (
     UTF16_BOMS,
     InputFile,
+    TruncatedInput,
     UndecodableLine,
     Utf16Lines,
     decode_line,
@@ -187,7 +188,7 @@ class _Counts:
 def _peek(stream) -> bytes:
     try:
         return stream.peek(8192)[:8192]
-    except (OSError, EOFError, zlib.error):
+    except (OSError, EOFError, zlib.error, TruncatedInput):  # the first read reports the damage
         return b""
 
 
@@ -280,7 +281,7 @@ def _is_document(head: bytes) -> bool:
 
 def detect_format(path: str, head: bytes) -> str:
     """'json', 'jsonl', 'csv', 'tsv', 'text' or 'binary', from the name and the first bytes of content."""
-    name = path.lower().removesuffix(".gz")
+    name = path.lower().removesuffix(".gz").removesuffix(".bz2").removesuffix(".zst")
     if looks_binary(head):
         return "binary"
     if name.endswith(".csv"):
