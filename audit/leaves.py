@@ -59,8 +59,10 @@ def string_leaves(
 
 def parse_nested(text: str) -> Any | None:
     """The object or array a string holds as JSON, or None when it holds none (or is too large to parse)."""
+    if not text or len(text) > MAX_NESTED_JSON or (text[0] not in "[{" and not text[0].isspace()):
+        return None
     stripped = text.strip()
-    if len(stripped) < 2 or len(stripped) > MAX_NESTED_JSON or stripped[0] not in "[{":
+    if len(stripped) < 2 or stripped[0] not in "[{":
         return None
     if (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
         return None

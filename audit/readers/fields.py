@@ -48,20 +48,21 @@ _COUNT_KEY = re.compile(
 def unread_fields(obj, read_texts: Iterable[str]) -> list[tuple[str, str]]:
     """(path, text) for each leaf of `obj` not already inside one of `read_texts`, in document order."""
     read = "\n".join(read_texts)
-    return [(render(path), text) for path, text in _leaves(obj) if text.strip() not in read]
+    return [(render(path), text) for path, text in _leaves(obj, read)]
 
 
 def all_fields(obj) -> list[tuple[str, str]]:
     """(path, text) for every leaf worth scanning in a record no format knows."""
-    return [(render(path), text) for path, text in _leaves(obj)]
+    return [(render(path), text) for path, text in _leaves(obj, "")]
 
 
-def _leaves(obj) -> Iterator[tuple[tuple, str]]:
+def _leaves(obj, read: str) -> Iterator[tuple[tuple, str]]:
     for path, text in string_leaves(obj, json_strings=True, numbers=True):
-        stripped = text.strip()
-        if not stripped or not _worth_scanning(path, stripped):
+        if text in read:
             continue
-        yield path, text
+        stripped = text.strip()
+        if stripped and stripped not in read and _worth_scanning(path, stripped):
+            yield path, text
 
 
 def _worth_scanning(path: tuple, text: str) -> bool:

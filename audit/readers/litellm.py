@@ -15,8 +15,11 @@ from audit.readers.openai_chat import chat_messages
 
 
 def detect(obj: dict) -> bool:
-    """A spend-log row has `request_id` and `call_type` (or `spend`)."""
-    return "request_id" in obj and ("call_type" in obj or "spend" in obj)
+    """A spend-log row has `request_id` and `call_type` (or `spend`); a StandardLoggingPayload (the S3/GCS/
+    custom-logger payload) has `call_type` with `response_cost` or `model_group`."""
+    if "request_id" in obj and ("call_type" in obj or "spend" in obj):
+        return True
+    return "call_type" in obj and ("response_cost" in obj or "model_group" in obj)
 
 
 def _decode(value, where: str):
@@ -68,7 +71,12 @@ def parse(obj: dict) -> Parsed:
                 messages.append(("assistant", content_text(msg.get("content"), "response.choices.message")))
     elif isinstance(response, str):
         messages.append(("assistant", response))
-    return Parsed([m for m in messages if m[1]], string_or_none(obj, "request_id"), _workload(obj))
+    return Parsed([m for m in messages if m[1]], string_or_none(obj, "request_id", "id"), _workload(obj))
 
 
-FORMAT = JsonFormat(name="litellm", detect=detect, parse=parse)
+FORMAT = JsonFormat(
+    name="litellm",
+    detect=detect,
+    parse=parse,
+    source="LiteLLM proxy: LiteLLM_SpendLogs rows (JSON, CSV, its database), S3/GCS/custom-logger payloads",
+)

@@ -64,3 +64,28 @@ def test_workload_from_metadata_tags_or_team(tmp_path, fields, expected):
 def test_spend_row_without_prompts_is_an_empty_record(tmp_path):
     rec = only_record(read(tmp_path, jsonl(row(messages=[], proxy_server_request={}))))
     assert rec.messages == ()
+
+
+def test_standard_logging_payload_from_s3_keeps_the_answer(tmp_path):
+    payload = {
+        "id": "chatcmpl-9", "trace_id": "t-1", "call_type": "acompletion", "response_cost": 0.0002,
+        "model_group": "gpt-4o-mini", "metadata": {"requester_metadata": {"workload": "card-support"}},
+        "messages": MSGS, "response": {"choices": [{"message": {"role": "assistant", "content": "card ending 1111"}}]},
+    }  # fmt: skip
+    rec = only_record(read(tmp_path, jsonl(payload)))
+    assert rec.record_id == "chatcmpl-9"
+    assert texts(rec)[-1] == ("assistant", "card ending 1111")
+
+
+def test_spend_log_csv_is_read_with_its_answer(tmp_path):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["request_id", "call_type", "spend", "messages", "response", "request_tags"])
+    response = {"choices": [{"message": {"content": "Angela, card ending 1111"}}]}
+    writer.writerow(["req-7", "acompletion", "0.001", json.dumps(MSGS), json.dumps(response), '["workload:cards"]'])
+    rec = only_record(read(tmp_path, out.getvalue(), name="spend.csv"))
+    assert (rec.record_id, rec.workload) == ("req-7", "cards")
+    assert texts(rec) == [*[(m["role"], m["content"]) for m in MSGS], ("assistant", "Angela, card ending 1111")]
