@@ -23,6 +23,8 @@ from audit.readers import (
     openai_batch,
     openai_chat,
     openai_responses,
+    openinference,
+    otel,
     plaintext,
     prompt_completion,
 )
@@ -47,6 +49,8 @@ from audit.readers.inputs import (
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        otel.FORMAT,
+        openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
         openai_responses.FORMAT,
@@ -56,7 +60,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     )
 }
 # Objects that hold records rather than being one, tried before the formats.
-CONTAINERS: tuple[Container, ...] = ()
+CONTAINERS: tuple[Container, ...] = (otel.CONTAINER,)
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
 CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)
