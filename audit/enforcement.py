@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # SQLAlchemy and the router load on first flush / first count
 REFUSALS = (  # why a gateway refused a request: codes, never text from the request
     "no-workload", "unknown-workload", "unknown-model", "unsupported-call", "blocked", "no-self-hosted",
     "self-hosted-required", "bad-request", "too-large", "unauthorised", "busy", "internal-error",
+    "must-self-host", "timeout",
 )  # fmt: skip
 MAX_NAME = 100  # the registry's workload column (String(100))
 MAX_RULE = 200

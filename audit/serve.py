@@ -6,19 +6,23 @@
 
 Nothing here logs or echoes prompt text: errors name the problem, not the input, and
 the access log holds method, path, status, time, workload and tier only. With a registry,
-every /v1/route decision and refusal is counted (audit.enforcement) and the counts are
-written to it every `flush_seconds` and once more at shutdown.
+every decision and refusal is counted (audit.enforcement) and the counts are written to it
+every `flush_seconds` and once more at shutdown.
+
+Under load or attack: a body is read before a slot is taken (slow senders are cut off below,
+by audit.serve_connections, and never hold a slot); each request is judged within a time
+budget or refused; a request with more text than the budget allows is refused before it is
+scanned; and no answer tells whether a text was seen before (no per-request timing, and the
+span memo is emptied after every request, so a repeated text costs what a new one does).
 """
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import json
-import logging
-import re
 import threading
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,23 +33,51 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from audit.batch import scan_batch
+from audit.cache import SpanMemo
 from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
-from audit.gateway.enforce import count_verdict, enforcer_for
+from audit.gateway.enforce import DEFAULT_MAX_CHARS, count_verdict, enforcer_for
 from audit.gateway.generic_api import PATH as GENERIC_PATH
 from audit.gateway.generic_api import GenericGuardrail
 from audit.manifest import Manifest
 from audit.model import Message, Record
 from audit.routing.router import RouteDecision, Router, normalise, redact_messages
+from audit.serve_http import (
+    AccessLog,
+    BadRequest,
+    Expired,
+    Slots,
+    access_log,
+    configure_access_log,
+    credential,
+    error_response,
+    parse_guardrail_request,
+    parse_route_request,
+    read_body,
+    text_size,
+)
 from audit.settings import Settings
 
+__all__ = ["Engine", "Recording", "ServeLimits", "configure_access_log", "create_app"]
 DEFAULT_MAX_BODY = 1_000_000
 DEFAULT_MAX_CONCURRENT = 4
-WORKLOAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-access_log = logging.getLogger("audit.serve.access")
-REFUSAL_BY_STATUS = {400: "bad-request", 401: "unauthorised", 413: "too-large", 429: "busy", 500: "internal-error"}
+DEFAULT_TIME_BUDGET = 10.0
+REFUSAL_BY_STATUS = {
+    400: "bad-request", 401: "unauthorised", 408: "timeout", 413: "too-large", 429: "busy",
+    500: "internal-error", 503: "timeout",
+}  # fmt: skip
 
 if TYPE_CHECKING:
     from audit.store.registry import Registry
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """What one request may cost: body bytes, characters of text, seconds to judge it, requests at once."""
+
+    max_body: int = DEFAULT_MAX_BODY
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
+    time_budget: float = DEFAULT_TIME_BUDGET
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
 @dataclass(frozen=True)
@@ -56,31 +88,39 @@ class Recording:
     flush_seconds: float = DEFAULT_FLUSH_SECONDS
 
 
-class BadRequest(Exception):
-    """A request the service refuses: an HTTP status and a one-line reason naming no input."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status = status
-
-
 class Engine:
-    """One Router, built once; calls are serialised because its span memo and NLP pipeline are not thread-safe."""
+    """One Router, built once; calls are serialised because its span memo and NLP pipeline are not thread-safe.
 
-    def __init__(self, router: Router, generic: GenericGuardrail | None = None):
-        self.router, self.generic = router, generic
+    A call waits for its turn until its `deadline` (time.monotonic()) at most, else raises Expired; None waits.
+    """
+
+    def __init__(self, router: Router, generic: GenericGuardrail | None = None, budget: float = DEFAULT_TIME_BUDGET):
+        self.router, self.generic, self.budget = router, generic, budget
         self._lock = threading.Lock()
 
-    def guardrail(self, payload: dict):
+    def guardrail(self, payload: dict, caller: str = "", deadline: float | None = None):
         """LiteLLM's Generic Guardrail API: (answer, verdict) for one call (blocking: run it in a worker thread)."""
-        with self._lock:
-            return self.generic.answer(payload)
+        with self._turn(deadline):
+            return self.generic.answer(payload, caller)
 
-    def route(self, messages, workload: str | None) -> dict:
+    def route(self, messages, workload: str | None, deadline: float | None = None) -> dict:
         """The JSON-ready decision for one request (blocking: run it in a worker thread)."""
-        with self._lock:
+        with self._turn(deadline):
             decision = self.router.route(messages, workload)
             return decision_dict(decision, self._masked(messages, decision))
+
+    @contextmanager
+    def _turn(self, deadline: float | None):
+        """The engine to this caller alone; its span memo emptied afterwards, so the next request cannot
+        tell from the time it takes whether its text was seen before."""
+        wait = -1 if deadline is None else deadline - time.monotonic()
+        if (deadline is not None and wait <= 0) or not self._lock.acquire(timeout=wait):
+            raise Expired(self.budget)
+        try:
+            yield
+        finally:
+            self.router.context.memo = SpanMemo()
+            self._lock.release()
 
     def _masked(self, messages, decision: RouteDecision) -> list[dict] | None:
         """The messages with every identifier replaced by a placeholder; None when the request is blocked."""
@@ -107,107 +147,22 @@ def decision_dict(decision: RouteDecision, redacted: list[dict] | None) -> dict:
         "rules": list(decision.rules),
         "entities": list(decision.entities),
         "redacted_messages": redacted,
-        "elapsed_ms": decision.elapsed_ms,
     }
-
-
-class Slots:
-    """At most `limit` requests in progress; a request beyond that is refused at once, never queued."""
-
-    def __init__(self, limit: int):
-        self.limit, self.busy = limit, 0
-
-    def try_acquire(self) -> bool:
-        """True (and one slot taken) when a slot is free. The event loop is one thread, so no lock is needed."""
-        if self.busy >= self.limit:
-            return False
-        self.busy += 1
-        return True
-
-    def release(self) -> None:
-        """Give back a slot taken by try_acquire."""
-        self.busy -= 1
-
-
-def parse_route_request(body: bytes) -> tuple[list, str | None]:
-    """(messages, workload) from a request body, else BadRequest(400) with a reason naming no prompt text."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(400, "the body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest(400, "the body must be a JSON object")
-    messages, workload = data.get("messages"), data.get("workload")
-    if not isinstance(messages, list) or not messages:
-        raise BadRequest(400, "'messages' must be a non-empty list")
-    if not all(isinstance(m, str) or (isinstance(m, dict) and _content_ok(m.get("content"))) for m in messages):
-        raise BadRequest(400, "each message must be a string or an object with string 'content'")
-    if workload is not None and not (isinstance(workload, str) and WORKLOAD_NAME.fullmatch(workload)):
-        raise BadRequest(400, "'workload' must be a workload name (letters, digits, '.', '_', '-')")
-    return messages, workload
-
-
-def parse_guardrail_request(body: bytes) -> dict:
-    """A Generic Guardrail API call, else BadRequest(400) naming no input."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(400, "the body is not valid JSON") from None
-    if not isinstance(data, dict) or data.get("input_type") not in ("request", "response"):
-        raise BadRequest(400, "expected a Generic Guardrail API call: an object with input_type request or response")
-    texts = data.get("texts")
-    if texts is not None and not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)):
-        raise BadRequest(400, "'texts' must be a list of strings")
-    data["texts"] = texts or []
-    return data
-
-
-def _content_ok(content) -> bool:
-    if content is None or isinstance(content, str):
-        return True
-    return isinstance(content, list) and all(isinstance(p, dict | str) for p in content)
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) as soon as it exceeds `limit` bytes: never buffered past it."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BadRequest(413, f"the body exceeds {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(413, f"the body exceeds {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def authorised(request: Request, token: str | None) -> bool:
-    """True without a token; else the Authorization header must be `Bearer <token>` (constant-time compare)."""
-    if token is None:
-        return True
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
-
-
-def _error(exc: BadRequest) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
 
 
 def create_app(
     settings: Settings,
     manifest: Manifest | None = None,
     token: str | None = None,
-    max_body: int = DEFAULT_MAX_BODY,
-    max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+    limits: ServeLimits = ServeLimits(),
     recording: Recording | None = None,
 ) -> Starlette:
     """The service: the engine is built and warmed once at startup, before the first request is accepted.
 
     With `recording`, decisions are counted and flushed to its registry periodically and at shutdown.
+    Without `token`, LiteLLM's answers are not restored (a call id alone must not give values back).
     """
-    slots = Slots(max_concurrent)
+    slots = Slots(limits.max_concurrent)
     state: dict[str, Engine] = {}
     counter = DecisionCounter("serve") if recording else None
 
@@ -217,7 +172,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app):
-        state["engine"] = await run_in_threadpool(_load_engine, settings, manifest)
+        state["engine"] = await run_in_threadpool(_load_engine, settings, manifest, token is not None, limits)
         if counter is not None:
             counter.start_periodic(recording.registry, recording.flush_seconds)
         try:
@@ -231,35 +186,57 @@ def create_app(
             return JSONResponse({"status": "loading"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
+    async def in_engine(seen: dict, method, *args):
+        """`method(*args, deadline)` in a worker thread, awaited for the time budget at most (else Expired).
+        Work that overruns keeps its slot until it ends, so slots count what the engine really holds."""
+        deadline = time.monotonic() + limits.time_budget
+        task = asyncio.ensure_future(run_in_threadpool(method, *args, deadline))
+        done, _ = await asyncio.wait({task}, timeout=limits.time_budget)
+        if task in done:
+            return task.result()
+        seen["slot_detached"] = True
+        task.add_done_callback(lambda t: (slots.release(), t.cancelled() or t.exception()))
+        raise Expired(limits.time_budget)
+
     async def answer(request: Request, handle) -> JSONResponse:
-        """Authorise, take a slot (429 at once when none is free), read the body within the limit, then
+        """Authorise, read the body within the limit, take a slot (429 at once when none is free), then
         `await handle(body, seen)`; errors become one-line answers that quote no input, and every refusal
-        is counted (`seen["workload"]`, once the handler knows it)."""
-        if not authorised(request, token):
+        is counted (`seen["workload"]`, once the handler knows it). The body is read before the slot is
+        taken: a slow sender holds its own connection, never a slot."""
+        given = credential(request, token)
+        if given is None:
             refused(401)
-            return _error(BadRequest(401, "a valid bearer token is required"))
+            return error_response(BadRequest(401, "a valid token is required (Authorization: Bearer, or x-api-key)"))
+        seen: dict = {"credential": given}
+        try:
+            body = await read_body(request, limits.max_body)
+        except BadRequest as exc:
+            refused(exc.status)
+            return error_response(exc)
         if not slots.try_acquire():
             refused(429)
             return JSONResponse(
                 {"error": "busy: too many requests in progress"}, status_code=429, headers={"Retry-After": "1"}
             )
-        seen: dict = {}
         try:
-            return await handle(await read_body(request, max_body), seen)
+            return await handle(body, seen)
         except BadRequest as exc:
-            refused(exc.status)
-            return _error(exc)
+            refused(exc.status, seen.get("workload"))
+            return error_response(exc)
         except Exception as exc:  # noqa: BLE001 - a message or traceback could quote prompt text: the type only
             refused(500, seen.get("workload"))
             access_log.error(json.dumps({"error": type(exc).__name__}))
             return JSONResponse({"error": "internal error"}, status_code=500)
         finally:
-            slots.release()
+            if not seen.get("slot_detached"):
+                slots.release()
 
     async def route(request: Request) -> JSONResponse:
         async def handle(body: bytes, seen: dict) -> JSONResponse:
             messages, seen["workload"] = parse_route_request(body)
-            result = await run_in_threadpool(state["engine"].route, messages, seen["workload"])
+            if text_size(messages) > limits.max_chars:
+                raise BadRequest(413, f"the request carries more than {limits.max_chars} characters of text")
+            result = await in_engine(seen, state["engine"].route, messages, seen["workload"])
             if counter is not None:
                 counter.count(result["workload"], result["tier"], result["target"], result["rules"])
             request.scope["audit.log"].update(workload=result["workload"], tier=result["tier"])
@@ -269,16 +246,21 @@ def create_app(
 
     async def generic_guardrail(request: Request) -> JSONResponse:
         """LiteLLM's Generic Guardrail API. Any error answers non-2xx, which LiteLLM treats as a failure and, with
-        its default `fail_on_error`, refuses the request: this service failing never lets a request through."""
+        its default `fail_on_error`, refuses the request: this service failing never lets a request through.
+        An expired time budget answers BLOCKED instead: LiteLLM's `unreachable_fallback: fail_open` lets a
+        request through on 502-504, never on BLOCKED."""
 
         async def handle(body: bytes, seen: dict) -> JSONResponse:
             if state["engine"].generic is None:
                 raise BadRequest(404, "no workloads: start with --manifest, or after `audit registry import`")
             payload = parse_guardrail_request(body)
-            result, verdict = await run_in_threadpool(state["engine"].guardrail, payload)
+            try:
+                result, verdict = await in_engine(seen, state["engine"].guardrail, payload, seen["credential"])
+            except Expired as exc:
+                refused(503)
+                return JSONResponse({"action": "BLOCKED", "blocked_reason": f"llm-audit: refused: {exc}"})
             if verdict is not None:
-                if counter is not None:
-                    count_verdict(counter, verdict)
+                _count_generic(counter, verdict)
                 tier = verdict.tier.value if verdict.tier else None
                 request.scope["audit.log"].update(workload=verdict.workload, tier=tier)
             return JSONResponse(result)
@@ -294,45 +276,26 @@ def create_app(
     return AccessLog(app)
 
 
-def _load_engine(settings: Settings, manifest: Manifest | None) -> Engine:
+def _count_generic(counter: DecisionCounter | None, verdict) -> None:
+    """A Generic Guardrail API verdict counted as answered: a request to resend self-hosted was BLOCKED,
+    not sent anywhere, so it is a refusal (never a request counted as 'self-hosted model')."""
+    if counter is None:
+        return
+    if verdict.action == "reroute":
+        counter.refuse(verdict.workload, "must-self-host")
+    else:
+        count_verdict(counter, verdict)
+
+
+def _load_engine(settings: Settings, manifest: Manifest | None, restore: bool, limits: ServeLimits) -> Engine:
     from audit.pipeline import build_context
 
     router = Router(build_context(settings), manifest)
-    generic = GenericGuardrail(enforcer_for(router, manifest, settings)) if manifest is not None else None
-    engine = Engine(router, generic)
+    generic = None
+    if manifest is not None:
+        enforcer = enforcer_for(router, manifest, settings)
+        enforcer.max_chars = limits.max_chars
+        generic = GenericGuardrail(enforcer, restore=restore)
+    engine = Engine(router, generic, limits.time_budget)
     engine.route(["warm-up: load the engine before the first request"], None)
     return engine
-
-
-class AccessLog:
-    """ASGI middleware: one JSON line per HTTP request (method, path, status, ms, workload, tier); no prompt text."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        started, fields = time.perf_counter(), {"status": 500, "workload": None, "tier": None}
-        scope["audit.log"] = fields
-
-        async def send_status(message):
-            if message["type"] == "http.response.start":
-                fields["status"] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            ms = round((time.perf_counter() - started) * 1000, 1)
-            line = {"method": scope["method"], "path": scope["path"], "status": fields["status"], "ms": ms}
-            access_log.info(json.dumps({**line, "workload": fields["workload"], "tier": fields["tier"]}))
-
-
-def configure_access_log() -> None:
-    """Send the access log to stderr, one bare JSON line per request."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access_log.addHandler(handler)
-    access_log.setLevel(logging.INFO)
-    access_log.propagate = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 from typing import Annotated
@@ -21,7 +22,9 @@ def serve_cmd(
         str | None,
         typer.Option(
             "--token-env",
-            help="Require `Authorization: Bearer <token>`, the token read from this environment variable.",
+            help="Require the token read from this environment variable, as `Authorization: Bearer <token>` "
+            "or `x-api-key: <token>` (required with a --host other than loopback; LiteLLM's answers are "
+            "restored only with a token).",
         ),
     ] = None,
     max_body: Annotated[
@@ -30,6 +33,20 @@ def serve_cmd(
     max_concurrent: Annotated[
         int, typer.Option("--max-concurrent", help="Requests in progress at once; more are refused with 429.")
     ] = 4,
+    time_budget: Annotated[
+        float,
+        typer.Option("--time-budget", help="Seconds to judge one request once read; later: refused (503, or BLOCKED)."),
+    ] = 10.0,
+    max_chars: Annotated[
+        int, typer.Option("--max-chars", help="Most characters of text in one request (more: 413, never scanned).")
+    ] = 200_000,
+    read_timeout: Annotated[
+        float,
+        typer.Option("--read-timeout", help="Seconds a connection has to send a whole request (slower: 408, closed)."),
+    ] = 10.0,
+    max_per_client: Annotated[
+        int, typer.Option("--max-per-client", help="Connections open at once from one address (more: closed).")
+    ] = 32,
     manifest: Annotated[
         str | None,
         typer.Option("--manifest", help="Workload manifest (default: the registry, else ./workloads.yaml, else none)."),
@@ -54,23 +71,40 @@ def serve_cmd(
     """
     import uvicorn
 
-    from audit.serve import configure_access_log, create_app
+    from audit.serve import ServeLimits, configure_access_log, create_app
+    from audit.serve_connections import ConnectionLimits, guarded_protocol
 
-    if max_body < 1 or max_concurrent < 1 or flush_seconds < 1:
-        raise ConfigError("--max-body, --max-concurrent and --flush-seconds must be at least 1")
+    if min(max_body, max_concurrent, flush_seconds, max_chars, max_per_client) < 1:
+        raise ConfigError(
+            "--max-body, --max-concurrent, --max-chars, --max-per-client and --flush-seconds must be at least 1"
+        )
+    if time_budget <= 0 or read_timeout <= 0:
+        raise ConfigError("--time-budget and --read-timeout must be positive")
     token = _token(token_env)
+    if token is None and not _loopback(host):
+        raise ConfigError(f"--host {host} is reachable from other machines: pass --token-env VAR to require a token")
     settings = api.settings_from(config, db=db)
     workloads = _workloads(manifest, settings)
     recording = _recording(settings, flush_seconds)
-    app = create_app(settings, workloads, token, max_body, max_concurrent, recording)
+    limits = ServeLimits(max_body, max_concurrent, time_budget, max_chars)
+    app = create_app(settings, workloads, token, limits, recording)
+    protocol = guarded_protocol(ConnectionLimits(read_timeout, max_per_client))
     configure_access_log()
+    if token is None and workloads is not None:
+        typer.echo("audit: no --token-env: LiteLLM's answers are not restored (placeholders stay)", err=True)
     typer.echo(f"audit: serving on http://{host}:{port} (POST /v1/route, GET /healthz)", err=True)
     # uvicorn drains in-flight requests on SIGTERM, restores this handler, then re-raises the signal
     # to it: a no-op here makes a graceful stop exit 0 rather than die by the signal.
     signal.signal(signal.SIGTERM, _stopped)
     try:
         uvicorn.run(
-            app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS
+            app,
+            host=host,
+            port=port,
+            http=protocol,
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
     finally:
         if recording is not None:
@@ -79,6 +113,16 @@ def serve_cmd(
 
 def _stopped(signum, frame) -> None:
     """SIGTERM after uvicorn's graceful shutdown: nothing left to do."""
+
+
+def _loopback(host: str) -> bool:
+    """True for an address only this machine reaches: 127.0.0.0/8, ::1, localhost."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _token(token_env: str | None) -> str | None:

@@ -40,6 +40,8 @@ REFUSAL_LABELS = {
     "unauthorised": "not authorised",
     "busy": "busy",
     "internal-error": "internal error",
+    "must-self-host": "blocked: to be resent to the self-hosted model",
+    "timeout": "not judged within its time budget",
 }
 # Codes that other modules write into sentences (flow explanations): longest first, whole words only.
 _CODES = {
