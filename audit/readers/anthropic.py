@@ -31,4 +31,8 @@ def parse(obj: dict) -> Parsed:
     )
 
 
-FORMAT = JsonFormat(name="anthropic", detect=detect, parse=parse)
+FORMAT = JsonFormat(
+    name="anthropic", detect=detect, parse=parse,
+    source="Anthropic Messages API request bodies (`system`, content blocks)",
+    reads="prompt, system prompt, tool use and results, documents, workload",
+)  # fmt: skip

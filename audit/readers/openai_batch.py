@@ -24,4 +24,7 @@ def parse(obj: dict) -> Parsed:
     return Parsed(messages, string_or_none(obj, "custom_id"), workload_hint(body) or workload_hint(obj))
 
 
-FORMAT = JsonFormat(name="openai-batch", detect=detect, parse=parse)
+FORMAT = JsonFormat(
+    name="openai-batch", detect=detect, parse=parse, source="OpenAI Batch API input files (`custom_id`, `body`)",
+    reads="prompt, workload",
+)  # fmt: skip

@@ -51,4 +51,8 @@ def parse(obj: dict) -> Parsed:
     )
 
 
-FORMAT = JsonFormat(name="openai-chat", detect=detect, parse=parse)
+FORMAT = JsonFormat(
+    name="openai-chat", detect=detect, parse=parse,
+    source="OpenAI Chat Completions request bodies (`messages`), and any gateway that logs them",
+    reads="prompt, answers in the history, tool calls, workload",
+)  # fmt: skip

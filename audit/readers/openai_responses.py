@@ -55,4 +55,8 @@ def parse(obj: dict) -> Parsed:
     return Parsed(responses_messages(obj, "request"), string_or_none(obj, "id", "request_id"), workload_hint(obj))
 
 
-FORMAT = JsonFormat(name="openai-responses", detect=detect, parse=parse)
+FORMAT = JsonFormat(
+    name="openai-responses", detect=detect, parse=parse,
+    source="OpenAI Responses API request bodies (`instructions`, `input`) as a gateway logs them",
+    reads="prompt, tool calls and outputs, workload",
+)  # fmt: skip
