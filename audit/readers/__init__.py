@@ -44,6 +44,8 @@ from audit.readers.inputs import (
     open_binary,
     utf16_head,
 )
+from audit.readers.parquet import MAGIC as PARQUET_MAGIC
+from audit.readers.parquet import read_rows as parquet_rows
 
 # Order matters: the more specific shapes first (a batch line wraps a chat body).
 JSON_FORMATS: dict[str, JsonFormat] = {
@@ -126,6 +128,8 @@ def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | 
     if head.startswith(UTF16_BOMS):
         stream, head = Utf16Lines(stream), utf16_head(head)
     fmt = options.format if options.format != "auto" else detect_format(source, head)
+    if head.startswith(PARQUET_MAGIC):  # by its magic whatever --format says; a forced JSON format reads its rows
+        fmt = "parquet"
     if fmt == "binary":
         yield ReadError(source, 0, "binary file (NUL bytes on most lines: not text, or UTF-16 without a BOM); skipped")
         return
@@ -136,6 +140,10 @@ def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | 
 
 
 def _read_format(source: str, stream, fmt: str, head: bytes, options: ReadOptions):
+    if fmt == "parquet":
+        only = JSON_FORMATS.get(options.format)
+        yield from parquet_rows(source, stream, lambda line, row: CATALOGUE.records(source, line, row, only))
+        return
     if fmt in ("csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else ","
         lines = iter_lines(stream, options.max_line_bytes)
