@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from audit.errors import ConfigError
+from audit.scanner.normalize import fold
 
 SECRET_FILE = "secret.key"
 _SEPARATORS = re.compile(r"[\s\-./()_:]+")
@@ -120,8 +121,10 @@ def validate_secret(key: bytes, where: str) -> None:
 
 
 def normalise(value: str) -> str:
-    """Fold case and drop separators, so '123-45-6789' and '123 45 6789' agree."""
-    return _SEPARATORS.sub("", value).casefold()
+    """Fold case and drop separators, so '123-45-6789' and '123 45 6789' agree; read as the scanner
+    reads it (`audit.scanner.normalize`), so an obfuscated spelling ('１２３-４５-６７８９', zero-width
+    characters, Unicode dashes) agrees with the plain one. An ASCII value is unchanged by that."""
+    return _SEPARATORS.sub("", fold(value)).casefold()
 
 
 def fingerprint(secret: bytes, entity_type: str, value: str) -> str:
@@ -131,9 +134,11 @@ def fingerprint(secret: bytes, entity_type: str, value: str) -> str:
 
 
 def mask(entity_type: str, value: str) -> str:
-    """A preview that shows the layout of a value but not the value (see the table above)."""
+    """A preview that shows the layout of a value but not the value (see the table above), of the value
+    as the scanner read it: invisible characters dropped, digits in ASCII."""
     if entity_type in OPAQUE_TYPES:
         return OPAQUE_PREVIEW
+    value = fold(value)
     if entity_type in DATE_TYPES:
         return _mask_keep_years(value)
     digits = sum(c.isdigit() for c in value)

@@ -1,6 +1,9 @@
 """Analyze texts: spaCy in batches (nlp.pipe), Presidio's recognizers, our false-positive filters.
 
-Long texts are cut into windows (`audit.scanner.windows`), analysed in slices of bounded size.
+Every text is normalised first (`audit.scanner.normalize`: invisible characters, Unicode dashes,
+spaces and digits) and its spans are mapped back to the original offsets, so the scan, the router
+and the guardrail all read past the same obfuscations. Long texts are cut into windows
+(`audit.scanner.windows`), analysed in slices of bounded size.
 
 `analyze_texts` is a pure function of (engine, settings, texts): no I/O, no
 global state, so it runs the same in a worker process or on a Spark executor.
@@ -13,6 +16,7 @@ from collections.abc import Callable, Sequence
 from audit.model import Span
 from audit.scanner import filters
 from audit.scanner.engine import Engine
+from audit.scanner.normalize import normalize
 from audit.scanner.recognizers import CONTEXT_ENTITIES
 from audit.scanner.windows import MAX_SLICE_WINDOWS, slices, spacy_view, windows
 from audit.settings import Settings
@@ -25,10 +29,12 @@ def analyze_texts(
 
     Windows go through spaCy and the recognizers in slices of at most `max_chunk_chars`
     characters. `progress`, when given, is called before each slice and before the final
-    filtering: a time budget per window restarts there.
+    filtering: a time budget per window restarts there. Spans are found on each text's normalised
+    form and reported in the original text's offsets.
     """
+    normalized = [normalize(text) for text in texts]
     found: list[list[Span]] = [[] for _ in texts]
-    pieces = [w for i, text in enumerate(texts) for w in windows(i, text, settings.max_chunk_chars)]
+    pieces = [w for i, n in enumerate(normalized) for w in windows(i, n.text, settings.max_chunk_chars)]
     for part in slices(pieces, settings.max_chunk_chars):
         if progress:
             progress()
@@ -39,7 +45,10 @@ def analyze_texts(
             found[w.index].extend(w.shift(s) for s in spans if w.owns(s))
     if progress:
         progress()
-    return [filters.finalize(texts[i], _dedupe(spans), settings) for i, spans in enumerate(found)]
+    return [
+        tuple(n.restore(s) for s in filters.finalize(n.text, _dedupe(spans), settings))
+        for n, spans in zip(normalized, found, strict=True)
+    ]
 
 
 def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts) -> list[Span]:

@@ -76,8 +76,9 @@ class CardNumberRecognizer(ValidatedRecognizer):
         return outside_ibans(text, super().analyze(text, entities, nlp_artifacts))
 
     def validate(self, value: str) -> bool:
-        """Luhn-valid, consistent separators, not one repeated digit."""
-        digits = re.sub(r"\D", "", value)
+        """Luhn-valid, consistent separators, not one repeated digit (ASCII digits only: the scanner
+        reads normalised text, and another script's digits must not reach the Luhn code)."""
+        digits = re.sub(r"[^0-9]", "", value)
         return len(set(digits)) > 2 and luhn_ok(digits) and len({c for c in value if not c.isdigit()}) <= 1
 
 
