@@ -12,6 +12,19 @@ deployment tagged `default`, whose `mock_response` makes LiteLLM raise a 400 nam
 before any upstream is contacted. A 400 never puts a deployment in cooldown, so the refusal
 cannot be exhausted; `tag_filtering_match_any: false` makes a request carrying two workloads'
 tags match neither. Documented structure: docs.litellm.ai/docs/proxy/tag_routing and /proxy/configs.
+
+`general_settings.allowed_routes` limits the proxy to the inference routes the guardrail inspects (and
+model listing): LiteLLM checks it before any key, the master key included, so token counting
+(`/v1/messages/count_tokens`, `/v1/responses/input_tokens`, which no guardrail sees and which post the
+prompt to the provider), pass-through and batch routes are refused (403). LiteLLM marks the setting
+enterprise-only and logs an error per request without a licence, but enforces it.
+
+What this config cannot prevent (LiteLLM 1.108.7, router.py `_common_checks_available_deployment`,
+proxy/route_llm_request.py): a request whose `model` is a deployment's `model_info.id`
+(`<workload>/closed/<endpoint>`) or its provider model (`openai/gpt-4o-mini`) goes to that deployment
+directly, without tag filtering and without the refusing default. No router or general setting turns
+this off; a virtual key limited to `models: [closed, self_hosted]` closes it for that key, never for the
+master key. The guardrail (`--guardrail`) closes it for every key: it refuses any model but the groups.
 """
 
 from __future__ import annotations
@@ -69,6 +82,19 @@ def closed_allowed(manifest: Manifest, taxonomy: Taxonomy, name: str, observed: 
     return False, f"declared data requires {floor.value}" + (f" (missing {', '.join(missing)})" if missing else "")
 
 
+# The only routes the proxy serves: those the guardrail inspects, and model listing (no prompt in either).
+INSPECTED_ROUTES = (
+    "/v1/chat/completions", "/chat/completions", "/v1/responses", "/responses", "/v1/messages",
+    "/v1/completions", "/completions", "/v1/embeddings", "/embeddings",
+)  # fmt: skip
+INFO_ROUTES = ("/v1/models", "/models", "/model/info", "/v1/model/info")
+HEADER = (
+    "# Only the inspected routes are served (general_settings.allowed_routes): token counting and pass-through\n"
+    "# routes are refused. LiteLLM cannot stop a request naming a deployment id (<workload>/closed/<endpoint>) or a\n"
+    "# provider model directly, which skips tag filtering: export with --guardrail, which refuses any model but\n"
+    "# closed and self_hosted, or limit every key to models: [closed, self_hosted] (never the master key).\n"
+)
+
 # Providers whose LiteLLM default address is on the local machine (ollama: http://localhost:11434).
 LOCAL_DEFAULTS = frozenset({"ollama", "ollama_chat"})
 
@@ -100,7 +126,10 @@ def export_litellm(manifest: Manifest, taxonomy: Taxonomy, observed: dict[str, T
     out.config = {
         "model_list": sorted(deployments, key=lambda d: (d["model_name"], d["model_info"]["id"])),
         "router_settings": {"enable_tag_filtering": True, "tag_filtering_match_any": False},
-        "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"},
+        "general_settings": {
+            "master_key": "os.environ/LITELLM_MASTER_KEY",
+            "allowed_routes": [*INSPECTED_ROUTES, *INFO_ROUTES],
+        },
     }
     return out
 

@@ -52,7 +52,11 @@ class Upstream:
         self.name, self.port, self.bodies = name, free_port(), []
         routes = [
             Route(p, h, methods=["POST"])
-            for p, h in (("/v1/chat/completions", self.chat), ("/v1/responses", self.responses))
+            for p, h in (
+                ("/v1/chat/completions", self.chat),
+                ("/v1/responses", self.responses),
+                ("/{rest:path}", self.other),
+            )
         ]
         self.server = uvicorn.Server(
             uvicorn.Config(Starlette(routes=routes), host="127.0.0.1", port=self.port, log_level="warning")
@@ -73,6 +77,22 @@ class Upstream:
     def saw(self, needle: str) -> bool:
         """True when any request this server received contains `needle`."""
         return any(needle in json.dumps(b) for b in self.bodies)
+
+    async def other(self, request: Request):
+        """Embeddings, legacy completions, token counting or anything else: recorded, answered in that shape."""
+        body = await request.json()
+        self.bodies.append(body)
+        path, usage = request.url.path, {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
+        if path.endswith("/embeddings"):
+            data = [{"object": "embedding", "index": 0, "embedding": [0.0, 0.1]}]
+            return JSONResponse({"object": "list", "data": data, "model": body.get("model"), "usage": usage})
+        if path.endswith("/completions"):
+            choice = {"index": 0, "text": "ok", "finish_reason": "stop", "logprobs": None}
+            return JSONResponse(
+                {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": body.get("model"),
+                 "choices": [choice], "usage": usage}
+            )  # fmt: skip
+        return JSONResponse({"object": "response.input_tokens", "input_tokens": 5})
 
     async def chat(self, request: Request):
         body = await request.json()
