@@ -19,6 +19,7 @@ from audit.model import ReadError, ReadNotice, Record
 from audit.readers import (
     anthropic,
     csv_reader,
+    langfuse,
     litellm,
     openai_batch,
     openai_chat,
@@ -55,6 +56,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
         openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
+        langfuse.FORMAT,
         openai_responses.FORMAT,
         anthropic.FORMAT,
         openai_chat.FORMAT,
@@ -62,7 +64,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     )
 }
 # Objects that hold records rather than being one, tried before the formats.
-CONTAINERS: tuple[Container, ...] = (otel.CONTAINER,)
+CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, langfuse.CONTAINER)
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
 CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)
