@@ -18,8 +18,9 @@ from audit.errors import ConfigError
 from audit.model import ReadError, ReadNotice, Record
 from audit.readers import (
     anthropic,
+    bedrock,
+    cloudwatch,
     csv_reader,
-    langfuse,
     litellm,
     openai_batch,
     openai_chat,
@@ -52,11 +53,11 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        bedrock.FORMAT,
         otel.FORMAT,
         openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
-        langfuse.FORMAT,
         openai_responses.FORMAT,
         anthropic.FORMAT,
         openai_chat.FORMAT,
@@ -64,7 +65,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     )
 }
 # Objects that hold records rather than being one, tried before the formats.
-CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, langfuse.CONTAINER)
+CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, cloudwatch.CONTAINER)
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
 CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)
