@@ -21,6 +21,7 @@ from audit.readers import (
     bedrock,
     cloudwatch,
     csv_reader,
+    langfuse,
     litellm,
     openai_batch,
     openai_chat,
@@ -58,6 +59,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
         openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
+        langfuse.FORMAT,
         openai_responses.FORMAT,
         anthropic.FORMAT,
         openai_chat.FORMAT,
@@ -65,7 +67,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     )
 }
 # Objects that hold records rather than being one, tried before the formats.
-CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, cloudwatch.CONTAINER)
+CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, langfuse.CONTAINER, cloudwatch.CONTAINER)
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
 CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)
