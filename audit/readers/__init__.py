@@ -22,6 +22,7 @@ from audit.readers import (
     cloudwatch,
     csv_reader,
     langfuse,
+    langsmith,
     litellm,
     openai_batch,
     openai_chat,
@@ -54,11 +55,13 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        langsmith.FORMAT,
         bedrock.FORMAT,
         otel.FORMAT,
         openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
+        langfuse.FORMAT,
         langfuse.FORMAT,
         openai_responses.FORMAT,
         anthropic.FORMAT,
