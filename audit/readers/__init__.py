@@ -61,8 +61,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
         openinference.FORMAT,
         openai_batch.FORMAT,
         litellm.FORMAT,
-        langfuse.FORMAT,
-        langfuse.FORMAT,
+        langfuse.FORMAT,  # before openai-responses: an observation has `input` too
         openai_responses.FORMAT,
         anthropic.FORMAT,
         openai_chat.FORMAT,
