@@ -92,7 +92,9 @@ class Judged:
         if isinstance(content, str):
             yield content
             return
-        if not isinstance(content, list):  # an object, a number: not content we can read as text
+        if not isinstance(content, list) or not content:
+            # An object or a number is not content we can read as text. An empty list is what LiteLLM's
+            # request model leaves of parts its types do not declare (a `refusal` part): parts we were not shown.
             self.unscannable += 1
             return
         for part in content:

@@ -115,6 +115,7 @@ UNSEEN = {
     "dict content": {"structured_messages": [{"role": "user", "content": {"text": PII}}]},
     "token array part": {"structured_messages": [user([3, 14, 15, 92])]},
     "unknown part": {"structured_messages": [user({"type": "document", "source": {"data": PII}})]},
+    "parts LiteLLM dropped": {"structured_messages": [{"role": "assistant", "content": []}]},
     "refusal part": {"structured_messages": [user({"type": "refusal", "refusal": PII}, role="assistant")]},
     "tool call arguments": {
         "tool_calls": [

@@ -1,6 +1,7 @@
 """The real LiteLLM proxy with its own `generic_guardrail_api` guardrail pointed at `audit serve`: requests are
-judged by the service, redacted there and restored on the way back, and when the service is killed, LiteLLM
-refuses the request instead of forwarding it."""
+judged by the service (the whole structured request, not only its texts), redacted there and restored on the
+way back to the caller holding the service's token, and when the service is killed, LiteLLM refuses the request
+instead of forwarding it. The guardrail is configured as docs/routing.md shows: `api_key` (sent as x-api-key)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def setup(tmp_path_factory):
         FIXTURE.read_text().replace("CLOSED_PORT", str(closed.port)).replace("SELF_PORT", str(self_hosted.port))
     )
     env = {**os.environ, "AUDIT_HOME": str(tmp / "home"), "OPENAI_API_KEY": "sk-upstream-test"}
+    env["AUDIT_SERVE_TOKEN"] = "serve-token-for-tests"
     env["PATH"] = f"{REPO / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
     env.pop("AUDIT_DB", None)
     port = free_port()
     serve = subprocess.Popen(
-        [AUDIT, "serve", "--manifest", "workloads.yaml", "--port", str(port)],
+        [AUDIT, "serve", "--manifest", "workloads.yaml", "--port", str(port), "--token-env", "AUDIT_SERVE_TOKEN"],
         cwd=tmp,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -69,6 +71,7 @@ def setup(tmp_path_factory):
                 "guardrail": "generic_guardrail_api",
                 "mode": ["pre_call", "post_call"],
                 "api_base": f"http://127.0.0.1:{port}",
+                "api_key": "os.environ/AUDIT_SERVE_TOKEN",
                 "default_on": True,
             },
         }
@@ -110,6 +113,57 @@ def test_phi_that_must_stay_self_hosted_is_blocked_with_the_reason(setup):
     r = proxy.post("/v1/chat/completions", keys["intake"], chat(PHI, "intake"))
     assert 400 <= r.status_code < 500, r.text
     assert "send this request to model 'self_hosted'" in r.text and "00482913" not in r.text
+    assert not closed.bodies
+
+
+PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+STRUCTURED = {
+    "image next to text": [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is on this card?"},
+                {"type": "image_url", "image_url": {"url": PNG}},
+            ],
+        }
+    ],
+    "identifiers in tool call arguments": [
+        {"role": "user", "content": "Look up my order."},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "t1", "type": "function", "function": {"name": "lookup", "arguments": '{"q": "' + PII + '"}'}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "t1", "content": "found"},
+        {"role": "user", "content": "Thanks, what next?"},
+    ],
+    "identifiers in a refusal part": [
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": PII}]},
+        {"role": "user", "content": "Please go on."},
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURED))
+def test_what_the_service_cannot_read_or_write_back_never_reaches_the_closed_api(setup, name):
+    proxy, keys, _, (closed, _), _ = setup
+    closed.bodies.clear()
+    r = proxy.post("/v1/chat/completions", keys["helpdesk"], {"model": "closed", "messages": STRUCTURED[name]})
+    assert 400 <= r.status_code < 500, r.text
+    assert "send this request to model 'self_hosted'" in r.text and "Maria" not in r.text
+    assert not closed.bodies
+
+
+@pytest.mark.xfail(
+    strict=True, reason="LiteLLM 1.108.7 calls no guardrail for a request without text (docs/routing.md)"
+)
+def test_an_image_only_request_is_not_sent_to_the_closed_api(setup):
+    proxy, keys, _, (closed, _), _ = setup
+    closed.bodies.clear()
+    messages = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": PNG}}]}]
+    proxy.post("/v1/chat/completions", keys["helpdesk"], {"model": "closed", "messages": messages})
     assert not closed.bodies
 
 
