@@ -23,6 +23,7 @@ from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import ReadError, Tier
 from audit.outputs import open_output, refuse_inputs_as_outputs
 from audit.readers import ReadOptions
+from audit.readers.litellm_db import check_usage as check_database_usage
 from audit.report.formats import FORMATS, Fanout, Target
 from audit.settings import Settings
 from audit.store import scanning
@@ -64,6 +65,8 @@ class ScanRequest:
                 raise ConfigError(f"unknown output format {output.format!r}; choose from {', '.join(FORMATS)}")
         if self.fail_on not in FAIL_ON_CHOICES:
             raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
+        options = self.options
+        check_database_usage(self.paths, options.litellm_spend_logs, options.started_after, self.since)
 
 
 def _ignore(_text: str, _always: bool) -> None:

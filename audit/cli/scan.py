@@ -8,6 +8,7 @@ library decided.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,13 @@ from audit.scan_request import FAIL_ON_CHOICES, Output, ScanEvents, ScanRequest,
 
 
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="Log files or directories to scan; '-' reads standard input.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Log files or directories to scan; '-' reads standard input; "
+            "postgresql://USER@HOST/DB with --litellm-spend-logs."
+        ),
+    ],
     output: Annotated[str, typer.Option("--output", "-o", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the output to FILE instead of standard output.")
@@ -35,6 +42,21 @@ def scan(
     ] = None,
     exclude: Annotated[
         list[str] | None, typer.Option(help="Directories: skip files matching this glob (repeatable).")
+    ] = None,
+    litellm_spend_logs: Annotated[
+        bool,
+        typer.Option(
+            "--litellm-spend-logs",
+            help="Read a postgresql:// URL in PATHS as the LiteLLM proxy's database: its LiteLLM_SpendLogs rows, "
+            "in pages, read only (password: PGPASSWORD or ~/.pgpass rather than the URL).",
+        ),
+    ] = False,
+    started_after: Annotated[
+        datetime | None,
+        typer.Option(
+            "--started-after",
+            help="Database sources: only requests whose startTime (UTC) is at or after this date or time.",
+        ),
     ] = None,
     workload: Annotated[str | None, typer.Option(help="Attribute every record to this workload.")] = None,
     fail_on: Annotated[
@@ -104,8 +126,12 @@ def scan(
     outputs += [Output(name, path, f"--{name}") for name, path in (("sarif", sarif), ("junit", junit)) if path]
     if github_annotations:
         outputs.append(Output("github"))
+    read_options = ReadOptions(
+        format=input_format, column=column, include=include or [], exclude=exclude or [],
+        litellm_spend_logs=litellm_spend_logs, started_after=started_after,
+    )  # fmt: skip
     request = ScanRequest(
-        paths, outputs, ReadOptions(format=input_format, column=column, include=include or [], exclude=exclude or []),
+        paths, outputs, read_options,
         workload=workload, fail_on=fail_on, baseline=baseline, since=since, registry=registry, manifest=manifest,
         sarif_root=sarif_root and str(sarif_root), fail_on_empty=fail_on_empty,
     )  # fmt: skip

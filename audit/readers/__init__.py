@@ -13,6 +13,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from audit.errors import ConfigError
 from audit.model import ReadError, ReadNotice, Record
@@ -43,11 +44,15 @@ from audit.readers.inputs import (
     decode_line,
     default_max_line_bytes,
     expand_paths,
+    is_database_url,
     iter_lines,
     looks_binary,
     open_binary,
     utf16_head,
 )
+from audit.readers.litellm_db import FLAG as SPEND_LOGS_FLAG
+from audit.readers.litellm_db import read_spend_logs
+from audit.readers.litellm_db import source_name as database_name
 from audit.readers.parquet import MAGIC as PARQUET_MAGIC
 from audit.readers.parquet import read_rows as parquet_rows
 
@@ -88,6 +93,8 @@ class ReadOptions:
     exclude: list[str] = field(default_factory=list)
     max_line_bytes: int = field(default_factory=default_max_line_bytes)
     notices: bool = False  # also yield ReadNotices (an empty input, records read field by field)
+    litellm_spend_logs: bool = False  # a postgresql:// URL in PATHS is LiteLLM's database (audit.readers.litellm_db)
+    started_after: datetime | None = None  # database sources: only rows whose startTime is at or after it
 
     def __post_init__(self) -> None:
         if self.format not in FORMAT_CHOICES:
@@ -110,6 +117,9 @@ def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator
 
 def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | ReadError]:
     """Records of one input, its format forced or detected from its content."""
+    if is_database_url(item.path):
+        yield from _spend_logs(item.path, options)
+        return
     source = display_path(item.path)
     if item.problem:
         yield ReadError(source, 0, item.problem)
@@ -121,6 +131,15 @@ def read_source(item: InputFile, options: ReadOptions) -> Iterator[Record | Read
         return
     with stream:
         yield from read_stream(source, stream, options)
+
+
+def _spend_logs(url: str, options: ReadOptions) -> Iterator[Record | ReadError]:
+    """The LiteLLM_SpendLogs rows of the database at `url`, each read by the litellm format."""
+    source, only = database_name(url), JSON_FORMATS["litellm"]
+    if not options.litellm_spend_logs:
+        yield ReadError(source, 0, f"a database URL; add {SPEND_LOGS_FLAG} to read LiteLLM's spend logs from it")
+        return
+    yield from read_spend_logs(url, lambda line, row: CATALOGUE.records(source, line, row, only), options.started_after)
 
 
 def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | ReadError]:

@@ -63,8 +63,8 @@ def expand_paths(
 ) -> Iterator[InputFile]:
     """Files named by `paths`, walking directories recursively (symlink loops are visited once)."""
     for raw in paths:
-        if raw == "-":
-            yield InputFile("-")
+        if raw == "-" or is_database_url(raw):  # a database is read by audit.readers.litellm_db, not listed here
+            yield InputFile(raw)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -75,6 +75,15 @@ def expand_paths(
             raise InputError(f"{raw}: not a regular file ({_kind(path)}); to read a stream, pipe it to '-'")
         else:
             raise InputError(f"{raw}: no such file or directory")
+
+
+DATABASE_SCHEMES = ("postgresql", "postgres")
+
+
+def is_database_url(raw: str) -> bool:
+    """True for a PostgreSQL URL (`postgresql://`, `postgres://`, `postgresql+DRIVER://`), never a file name."""
+    scheme, sep, _ = raw.partition("://")
+    return bool(sep) and scheme.lower().partition("+")[0] in DATABASE_SCHEMES
 
 
 def _kind(path: Path) -> str:
