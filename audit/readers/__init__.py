@@ -25,6 +25,7 @@ from audit.readers import (
     langfuse,
     langsmith,
     litellm,
+    mlflow,
     openai_batch,
     openai_chat,
     openai_responses,
@@ -61,6 +62,7 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
         langsmith.FORMAT,
+        mlflow.FORMAT,
         bedrock.FORMAT,
         otel.FORMAT,
         openinference.FORMAT,
