@@ -84,7 +84,10 @@ def _current_keys() -> list[BoundKey]:
     path = os.environ.get(KEYS_FILE_ENV)
     if not path:
         raise ConfigError(f"{KEYS_FILE_ENV} is not set: no keys file to authenticate with")
-    mtime = os.stat(path).st_mtime
+    info = os.stat(path)
+    if info.st_mode & 0o022:  # whoever can write the file can bind a key of their own to any workload
+        raise ConfigError(f"{path}: writable by group or others: make it private (chmod 600)")
+    mtime = info.st_mtime
     cached = _cache.get(path)
     if cached is None or cached[0] != mtime:
         cached = (mtime, load_keys(path))

@@ -19,6 +19,7 @@ from audit.errors import ConfigError
 from audit.model import ReadError, ReadNotice, Record
 from audit.readers import (
     anthropic,
+    azure_apim,
     bedrock,
     cloudwatch,
     csv_reader,
@@ -61,6 +62,7 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        azure_apim.FORMAT,
         langsmith.FORMAT,
         mlflow.FORMAT,
         bedrock.FORMAT,
@@ -76,7 +78,13 @@ JSON_FORMATS: dict[str, JsonFormat] = {
     )
 }
 # Objects that hold records rather than being one, tried before the formats.
-CONTAINERS: tuple[Container, ...] = (otel.CONTAINER, langfuse.CONTAINER, cloudwatch.CONTAINER)
+CONTAINERS: tuple[Container, ...] = (
+    otel.CONTAINER,
+    langfuse.CONTAINER,
+    cloudwatch.CONTAINER,
+    azure_apim.RECORDS,
+    azure_apim.TABLES,
+)
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
 CATALOGUE = Catalogue(list(JSON_FORMATS.values()), CONTAINERS)

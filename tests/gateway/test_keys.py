@@ -75,3 +75,29 @@ def test_the_cli_prints_the_key_once_and_exits_0(tmp_path):
     assert key.startswith("sk-audit-") and key not in (tmp_path / "k.yaml").read_text()
     bad = run_cli("gateway", "key", "bad name", "--keys", str(tmp_path / "k.yaml"), cwd=tmp_path)
     assert bad.returncode == 2 and "not a workload name" in bad.stderr.decode()
+
+
+def test_a_keys_file_others_can_write_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "keys.yaml"
+    keys.new_key(path, "intake")
+    monkeypatch.setenv(keys.KEYS_FILE_ENV, str(path))
+    assert keys._current_keys()[0].workload == "intake"
+    path.chmod(0o664)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        keys._current_keys()
+
+
+def test_the_documented_setup_block_leaves_every_key_file_private(tmp_path):
+    """docs/routing.md's copy-paste block, its `umask` and `audit gateway key` lines run as written."""
+    import subprocess
+
+    from tests.gateway.test_guardrail_proxy import REPO, setup_block
+
+    lines = [line for line in setup_block().splitlines() if line.startswith(("umask", "audit gateway key"))]
+    assert lines[0].startswith("umask 077") and len(lines) >= 3
+    env = {**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], cwd=tmp_path, env=env, check=True)
+    written = sorted(tmp_path.glob("*.key")) + [tmp_path / "keys.yaml"]
+    assert len(written) == len(lines)
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
