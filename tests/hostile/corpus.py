@@ -64,12 +64,12 @@ def build(root: Path, long_line_bytes: int = 8 * 1024 * 1024) -> dict[str, Expec
     root.mkdir(parents=True, exist_ok=True)
     files: dict[str, tuple[bytes, Expect]] = {
         "truncated.jsonl": (f'{GOOD}\n{{"messages": [{{"role": "user", "content": "cut\n{GOOD}\n'.encode(), Expect((2,), 2, "invalid JSON")),
-        "invalid.jsonl": (b"{messages: []}\n[1, 2]\n\"just a string\"\n{\"x\": 1}\n" + GOOD.encode() + b"\n", Expect((1, 2, 3, 4), 1)),
+        "invalid.jsonl": (b"{messages: []}\n[1, 2]\n\"just a string\"\n{\"x\": 1}\n" + GOOD.encode() + b"\n", Expect((1,), 3)),  # shapes no format knows are read leaf by leaf
         "wrong_types.jsonl": ("\n".join(json.dumps(o) for o in [
             {"messages": 5}, {"messages": [{"role": None, "content": "x"}]}, {"messages": [{"role": "user", "content": {"type": "text", "text": 7}}]},
             {"system": [1], "messages": []}, {"custom_id": "c", "body": {"messages": "no"}}, {"input": [3.5]},
             {"request_id": "r", "call_type": "x", "messages": [["nested"]]}, CHAT,
-        ]).encode() + b"\n", Expect((1, 2, 3, 4, 5, 6, 7), 1)),
+        ]).encode() + b"\n", Expect((2, 3, 4, 5, 6, 7), 2)),  # {"messages": 5}: no format's shape, no text
         "bad_utf8.jsonl": (GOOD.encode() + b'\n{"messages": [{"role": "user", "content": "caf\xe9"}]}\n' + GOOD.encode() + b"\n", Expect((2,), 2, "UTF-8")),
         "bad_utf8.txt": (b"fine\n\xc3\x28 broken\n\xed\xa0\x80 surrogate\nfine again\n", Expect((2, 3), 2, "UTF-8")),
         "utf16_no_bom.jsonl": ((GOOD + "\n").encode("utf-16-le"), Expect((0,), 0, "binary")),
