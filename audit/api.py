@@ -79,16 +79,26 @@ def registry_tiers(settings: Settings, names: list[str]) -> dict[str, Tier]:
 def scan_texts(
     texts: Iterable[str], settings: Settings | None = None, context: ScanContext | None = None
 ) -> list[RecordResult]:
-    """Scan plain texts, one single-message record each (ids are 1-based positions)."""
+    """Scan plain texts, one single-message record each (ids are 1-based positions).
+
+    Raises UnscannedText when a text could not be analysed: an empty result would read as clean.
+    """
+    from audit.errors import UnscannedText
     from audit.pipeline import build_context, scan_records
 
     ctx = context or build_context(settings or Settings())
     records = (Record("<text>", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts, 1))
+    summary = ScanSummary()
+    missed: list[ReadError] = []
     try:
-        return list(scan_records(ctx, records, ScanSummary()))
+        results = list(scan_records(ctx, records, summary, on_error=missed.append))
     finally:
         if context is None:
             ctx.close()
+    if summary.messages_unscanned:
+        which = "; ".join(f"text {e.line}: {e.reason}" for e in missed[:5])
+        raise UnscannedText(f"{summary.messages_unscanned} text(s) could not be scanned ({which})")
+    return results
 
 
 def scan_file(

@@ -28,3 +28,14 @@ class StoreError(AuditError):
     """The registry database cannot be opened or written."""
 
     exit_code = EXIT_INPUT
+
+
+class UnscannedText(AuditError):
+    """A text that could not be analysed (a recognizer failed, or the time budget ran out).
+
+    Never decided on the rest of the request or record: the router raises it, so the
+    gateway refuses the request, and `route replay` counts the record as unscanned.
+    Its message names the message and the reason, never the text.
+    """
+
+    exit_code = EXIT_INPUT

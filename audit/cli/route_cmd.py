@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from audit import api
+from audit.cli.common import write_error_lines
 from audit.cost import Pricing, Recommendation, blended_price, break_even_tokens, load_pricing, sensitivity
-from audit.errors import ConfigError
+from audit.errors import EXIT_INPUT, ConfigError
 from audit.flows import load_taxonomy
 from audit.outputs import write_atomic
 from audit.readers import ReadOptions
@@ -142,16 +143,21 @@ def replay_cmd(
     settings = api.settings_from(config, db=db)
     router = Router(build_context(settings), api.load_workloads(manifest, settings))
     report = replay(router, logs, prices, ReadOptions(), workload, monthly_requests)
+    for error in report.unscanned:
+        write_error_lines(error)
     if output == "json":
         typer.echo(json.dumps(_replay_dict(report), indent=2))
-        return
-    _render_replay(report, prices, _console())
+    else:
+        _render_replay(report, prices, _console())
+    if report.unscanned:  # an incomplete replay cannot vouch for its shares and costs
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _replay_dict(report) -> dict:
     return {
         "requests": report.requests,
         "skipped": report.skipped,
+        "unscanned": len(report.unscanned),
         "by_target": dict(report.by_target),
         "by_workload": {w: dict(c) for w, c in report.by_workload_target.items()},
         "entities": dict(report.entities.most_common()),
@@ -165,7 +171,9 @@ def _render_replay(report, prices: Pricing, console: Console) -> None:
     from audit.routing.router import TARGETS
 
     table = Table(
-        title=f"Routing of {report.requests} request(s)" + (f", {report.skipped} unreadable" if report.skipped else "")
+        title=f"Routing of {report.requests} request(s)"
+        + (f", {report.skipped} unreadable" if report.skipped else "")
+        + (f", {len(report.unscanned)} not scanned" if report.unscanned else "")
     )
     table.add_column("workload")
     for t in TARGETS:

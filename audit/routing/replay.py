@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audit.cost import Pricing, Volume, closed_monthly
+from audit.errors import UnscannedText
 from audit.model import ReadError
 from audit.readers import ReadOptions, read_paths
 from audit.routing.router import TARGETS, Router
@@ -18,7 +19,8 @@ class ReplayReport:
     """What routing the logs would have done, and what it would cost per month."""
 
     requests: int = 0
-    skipped: int = 0
+    skipped: int = 0  # unreadable records
+    unscanned: list[ReadError] = field(default_factory=list)  # records the router could not scan: not decided
     by_target: Counter = field(default_factory=Counter)
     by_workload_target: dict[str, Counter] = field(default_factory=dict)
     entities: Counter = field(default_factory=Counter)  # entity types in requests not routed closed as is
@@ -46,7 +48,9 @@ def replay(
     workload: str | None = None,
     monthly_requests: float | None = None,
 ) -> ReplayReport:
-    """Route every record of `paths` (nothing is sent anywhere) and cost the result."""
+    """Route every record of `paths` (nothing is sent anywhere) and cost the result.
+
+    A record the router cannot scan is counted in `unscanned`, never routed on the texts it could."""
     report = ReplayReport()
     for item in read_paths(paths, options or ReadOptions()):
         if isinstance(item, ReadError):
@@ -54,7 +58,12 @@ def replay(
             continue
         if workload:
             item = item.__class__(item.source, item.record_id, item.line, item.messages, workload)
-        _count(report, item, router.route_record(item), pricing)
+        try:
+            decision = router.route_record(item)
+        except UnscannedText as exc:
+            report.unscanned.append(ReadError(item.source, item.line, str(exc)))
+            continue
+        _count(report, item, decision, pricing)
     if monthly_requests and report.requests:
         report.scale = monthly_requests / report.requests
     _cost(report, pricing)

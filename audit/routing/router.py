@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from audit.batch import scan_batch
 from audit.cache import SpanMemo
+from audit.errors import UnscannedText
 from audit.flows.check import verdict
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
 from audit.manifest import Endpoint, Manifest
@@ -86,7 +87,7 @@ class Router:
         """The decision for one logged record (its workload hint names the workload)."""
         started = time.perf_counter()
         parsed = [(m.role, m.text) for m in record.messages]
-        result = scan_batch(self.context, [record])[0]
+        result = self._scan(record)
         wr = self.workload_route(result.workload)
         tier, rules, reasons = self._tier(result.evaluation, result.findings, wr)
         if tier is Tier.SELF_HOSTED and (wr.closed is not None or not self.manifest):
@@ -116,7 +117,7 @@ class Router:
             tuple(Message(i, m["role"], m["content"]) for i, m in enumerate(redacted.messages)),
             record.workload,
         )
-        check = scan_batch(self.context, [again])[0]
+        check = self._scan(again)
         if check.evaluation.decision.stricter_than(Tier.REDACT_THEN_CLOSED):
             return None
         rules = tuple(f"{h.policy}/{h.rule}" for h in decisive)
@@ -127,6 +128,19 @@ class Router:
         from dataclasses import replace
 
         return replace(redacted, rules=rules, reasons=reasons)
+
+    def _scan(self, record: Record):
+        """The scan result of `record`; raises UnscannedText when any of its messages could not be
+        analysed: a decision on the messages that could would pass what the others hide."""
+        missed: list[str] = []
+        result = scan_batch(
+            self.context, [record], lambda _r, index, reason: missed.append(f"message {index}: {reason}")
+        )[0]
+        if missed:
+            raise UnscannedText(
+                f"request not routed: {len(missed)} message(s) could not be scanned ({'; '.join(missed)})"
+            )
+        return result
 
     def workload_route(self, name: str | None) -> WorkloadRoute:
         """The closed and self-hosted endpoints (and agreements) of a workload, from the manifest and profiles."""
