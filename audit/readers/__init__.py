@@ -153,7 +153,7 @@ def _spend_logs(url: str, options: ReadOptions) -> Iterator[Record | ReadError]:
 
 
 def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | ReadError]:
-    """Records from an open binary stream (already gunzipped) named `source`.
+    """Records from an open binary stream (already decompressed: `inputs.decompressed`) named `source`.
 
     This is the reader entry point for engines that fetch bytes themselves
     (Spark's binaryFile source, object stores): wrap the bytes in a stream.

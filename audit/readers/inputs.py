@@ -181,9 +181,6 @@ def decompressed(raw):
     return buffered
 
 
-gunzipped = decompressed  # the name engines that fetch bytes themselves imported first
-
-
 class Decompressing(io.RawIOBase):
     """A raw stream of what `source` decompresses to, stream after stream (pbzip2 and `zstd -T` concatenate them).
 

@@ -8,7 +8,10 @@ import io
 
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from audit.model import ReadError, Record
 from audit.readers import ReadOptions, read_paths, read_stream
 from audit.readers.inputs import Decompressing, decompressed
 
@@ -94,6 +97,19 @@ def test_decompression_output_per_step_is_bounded():
         largest = max(largest, len(raw._output))
         raw._output = memoryview(b"")
     assert 0 < largest <= 32 << 20
+
+
+MAGICS = [b"BZh9", b"\x28\xb5\x2f\xfd", b"\x1f\x8b", b"PAR1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(magic=st.sampled_from(MAGICS), body=st.binary(max_size=300), cut=st.integers(0, 400))
+def test_any_bytes_behind_a_magic_give_records_or_errors_never_an_exception(magic, body, cut):
+    """Damaged compressed or Parquet bytes, and valid ones cut anywhere: the reader never raises."""
+    valid = {b"BZh9": bz2.compress, b"\x28\xb5\x2f\xfd": _zstd, b"\x1f\x8b": gzip.compress}.get(magic)
+    for data in (magic + body, valid(jsonl(CHAT).encode() + body)[:cut] if valid else magic):
+        items = list(read_stream("fuzz", decompressed(io.BytesIO(data)), ReadOptions()))
+        assert all(isinstance(i, Record | ReadError) for i in items)
 
 
 def _tree(tmp_path, names):
