@@ -34,6 +34,7 @@ from audit.readers import (
     otel,
     plaintext,
     prompt_completion,
+    vertex,
 )
 from audit.readers.base import Container, JsonFormat, display_path
 from audit.readers.documents import Catalogue, array_elements, decode_json, forced_record, is_unknown
@@ -62,6 +63,7 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        vertex.FORMAT,
         azure_apim.FORMAT,
         langsmith.FORMAT,
         mlflow.FORMAT,

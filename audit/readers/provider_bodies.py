@@ -132,8 +132,10 @@ def _block_text(block, where: str) -> str:
     if isinstance(tool, dict):
         return as_json_text(tool.get("input", tool.get("args", tool.get("arguments"))))
     result = block.get("toolResult") or block.get("functionResponse")
-    if isinstance(result, dict):
-        return blocks_text(result.get("content", result.get("response")), f"{where}.result")
+    if isinstance(result, dict):  # Converse content blocks, or a Gemini function's JSON response
+        if "content" in result:
+            return blocks_text(result["content"], f"{where}.result.content")
+        return as_json_text(result.get("response"))
     if "json" in block:
         return as_json_text(block["json"])
     reasoning = block.get("reasoningContent")
