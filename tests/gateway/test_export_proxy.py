@@ -343,3 +343,31 @@ def test_tags_are_whatever_the_client_asserts(proxy, upstreams):
     assert by_body.headers["x-litellm-model-id"] == "beta/closed/primary"
     assert by_header.headers["x-litellm-model-id"] == "alpha/closed/primary"
     assert closed.models_asked(nonce) == ["beta-model", "alpha-model"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/messages/count_tokens", {"messages": [{"role": "user", "content": "NONCE"}]}),
+        ("/v1/responses/input_tokens", {"input": "NONCE"}),
+        ("/openai/v1/chat/completions", {"messages": [{"role": "user", "content": "NONCE"}]}),
+    ],
+    ids=["count_tokens", "input_tokens", "pass-through"],
+)
+@pytest.mark.parametrize("model", ["closed", "alpha/closed/primary", "openai/alpha-model"])
+def test_routes_no_guardrail_sees_are_refused_even_for_the_master_key(proxy, upstreams, path, body, model):
+    nonce = _nonce()
+    answer = proxy.post(path, {"model": model, **json.loads(json.dumps(body).replace("NONCE", nonce))})
+    assert answer.status_code == 403, answer.text + proxy.tail()
+    assert "not allowed" in answer.text
+    assert not any(u.saw(nonce) for u in upstreams)
+
+
+def test_a_deployment_named_directly_skips_tag_filtering(proxy, upstreams):
+    """The limit docs/routing.md and the export's header state: LiteLLM has no setting against it; the guardrail
+    refuses such a model (tests/gateway/test_probes_proxy.py)."""
+    closed, _ = upstreams
+    nonce = _nonce()
+    answer = proxy.chat("alpha/closed/primary", nonce)
+    assert answer.status_code == 200 and answer.headers["x-litellm-model-id"] == "alpha/closed/primary"
+    assert closed.saw(nonce)
