@@ -151,7 +151,11 @@ def _spend_logs(url: str, options: ReadOptions) -> Iterator[Record | ReadError]:
     if not options.litellm_spend_logs:
         yield ReadError(source, 0, f"a database URL; add {SPEND_LOGS_FLAG} to read LiteLLM's spend logs from it")
         return
-    yield from read_spend_logs(url, lambda line, row: CATALOGUE.records(source, line, row, only), options.started_after)
+
+    def records(line: int, row: dict):
+        return CATALOGUE.records(source, line, row, only)
+
+    yield from read_spend_logs(url, records, options.started_after, options.notices)
 
 
 def read_stream(source: str, stream, options: ReadOptions) -> Iterator[Record | ReadError]:

@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from audit.errors import ConfigError
-from audit.model import ReadError, Record
+from audit.leaves import parse_nested
+from audit.model import ReadError, ReadNotice, Record
 from audit.readers.inputs import is_database_url
 
 TABLE = '"LiteLLM_SpendLogs"'
@@ -61,13 +62,14 @@ def check_usage(paths: list[str], spend_logs: bool, started_after, since: str | 
 
 
 def read_spend_logs(
-    url: str, read_object: ReadObject, started_after: datetime.datetime | None = None
-) -> Iterator[Record | ReadError]:
+    url: str, read_object: ReadObject, started_after: datetime.datetime | None = None, notices: bool = False
+) -> Iterator[Record | ReadError | ReadNotice]:
     """What `read_object(row_number, row)` makes of each LiteLLM_SpendLogs row, oldest first.
 
-    A database that cannot be reached or read is one ReadError (after the rows already read).
+    A database that cannot be reached or read is one ReadError (after the rows already read). With
+    `notices`, a table with no rows, or none holding a prompt, ends with an "empty" ReadNotice.
     """
-    source, line = source_name(url), 0
+    source, line, prompts = source_name(url), 0, 0
     try:
         engine = _engine(url)
     except ConfigError as exc:
@@ -76,11 +78,37 @@ def read_spend_logs(
     try:
         for row in _rows(engine, _utc(started_after)):
             line += 1
+            prompts += _holds_prompt(row)
             yield from read_object(line, row)
     except Exception as exc:  # noqa: BLE001 - any driver failure: named, password masked, never raised mid-scan
         yield ReadError(source, line + 1 if line else 0, _reason(exc, url, line))
+        return
     finally:
         engine.dispose()
+    if notices and not prompts:
+        yield ReadNotice(source, "empty", _nothing_read(line, started_after))
+
+
+def _holds_prompt(row: dict) -> bool:
+    """True when the row keeps the request's messages (LiteLLM writes `{}` when it does not store prompts)."""
+    request = row.get("proxy_server_request")
+    request = parse_nested(request) if isinstance(request, str) else request
+    for value in (row.get("messages"), request.get("messages") if isinstance(request, dict) else None):
+        if isinstance(value, str):  # a jsonb string holding JSON, as some proxy versions write it
+            nested = parse_nested(value)
+            value = value.strip() if nested is None else nested
+        if value not in (None, "", {}, []):
+            return True
+    return False
+
+
+def _nothing_read(rows: int, started_after) -> str:
+    if rows:
+        return (
+            f"{rows} spend-log rows, none holding a prompt: the proxy stores prompts only with "
+            "store_prompts_in_spend_logs: true"
+        )
+    return f"no {TABLE} rows" + (f" started at or after {started_after}" if started_after else "")
 
 
 def _engine(url: str):

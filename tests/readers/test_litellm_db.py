@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from audit.errors import ConfigError
+from audit.model import ReadNotice
 from audit.readers import ReadOptions, litellm_db, read_paths
 from audit.scan_request import ScanRequest
 from tests.conftest import invoke
@@ -181,6 +182,21 @@ def test_every_page_is_read_in_a_read_only_transaction(spend_logs, monkeypatch):
     monkeypatch.setattr(litellm_db, "read_only", watched)
     assert len(_read(url)) == 5
     assert seen == ["on"] * 3 and writes == ["25006"] * 3  # read_only_sql_transaction
+
+
+@needs_pg
+def test_rows_without_stored_prompts_or_no_rows_are_an_empty_notice(spend_logs):
+    url, insert = spend_logs
+    (notice,) = _read(url, notices=True, started_after=T0)
+    assert isinstance(notice, ReadNotice) and notice.kind == "empty"
+    assert notice.text == 'no "LiteLLM_SpendLogs" rows started at or after 2026-12-01 09:00:00'
+    insert(
+        [_row("r1", T0, messages={}, proxy_server_request={}), _row("r2", T0, messages="{}", proxy_server_request={})]
+    )
+    *rows, notice = _read(url, notices=True)
+    assert len(records(rows)) == 2 and notice.kind == "empty" and notice.text.startswith("2 spend-log rows, none")
+    insert([_row("r3", T0)])
+    assert not [i for i in _read(url, notices=True) if isinstance(i, ReadNotice)]
 
 
 @needs_pg
