@@ -23,6 +23,7 @@ from audit.readers import (
     bedrock,
     cloudwatch,
     csv_reader,
+    helicone,
     langfuse,
     langsmith,
     litellm,
@@ -63,6 +64,7 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        helicone.FORMAT,
         vertex.FORMAT,
         azure_apim.FORMAT,
         langsmith.FORMAT,
@@ -86,6 +88,7 @@ CONTAINERS: tuple[Container, ...] = (
     cloudwatch.CONTAINER,
     azure_apim.RECORDS,
     azure_apim.TABLES,
+    helicone.CONTAINER,
 )
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
