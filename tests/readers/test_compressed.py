@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from audit.model import ReadError, Record
 from audit.readers import ReadOptions, read_paths, read_stream
-from audit.readers.inputs import Decompressing, decompressed
+from audit.readers.compressed import Decompressing, decompressed
 
 from ._util import errors, jsonl, read, records, texts
 

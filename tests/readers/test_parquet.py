@@ -104,7 +104,7 @@ def test_a_stream_that_cannot_seek_is_spooled(compress):
             return self._data.readinto(buffer)
 
     raw = io.BytesIO(compress(data)) if compress else io.BufferedReader(Pipe(data))
-    from audit.readers.inputs import decompressed
+    from audit.readers.compressed import decompressed
 
     (record,) = read_stream("-", decompressed(raw), ReadOptions())
     assert record.record_id == "req-1"
