@@ -30,6 +30,7 @@ from audit.readers import (
     mlflow,
     openai_batch,
     openai_chat,
+    openai_outputs,
     openai_responses,
     openinference,
     otel,
@@ -64,6 +65,9 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        openai_outputs.BATCH_OUTPUT,
+        openai_outputs.OBJECT,
+        openai_outputs.CONVERSATION,
         helicone.FORMAT,
         vertex.FORMAT,
         azure_apim.FORMAT,
@@ -89,6 +93,7 @@ CONTAINERS: tuple[Container, ...] = (
     azure_apim.RECORDS,
     azure_apim.TABLES,
     helicone.CONTAINER,
+    openai_outputs.PAGE,
 )
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
