@@ -37,7 +37,7 @@ from audit.cache import SpanMemo
 from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
 from audit.gateway.enforce import DEFAULT_MAX_CHARS, count_verdict, enforcer_for
 from audit.gateway.generic_api import PATH as GENERIC_PATH
-from audit.gateway.generic_api import GenericGuardrail
+from audit.gateway.generic_api import GenericGuardrail, Judged
 from audit.manifest import Manifest
 from audit.model import Message, Record
 from audit.routing.router import RouteDecision, Router, normalise, redact_messages
@@ -61,6 +61,8 @@ __all__ = ["Engine", "Recording", "ServeLimits", "configure_access_log", "create
 DEFAULT_MAX_BODY = 1_000_000
 DEFAULT_MAX_CONCURRENT = 4
 DEFAULT_TIME_BUDGET = 10.0
+MEASURED_CHARS = 2_000
+CALIBRATION = "Patient Ana Lee, MRN 00417723, phone 617-555-0142, was seen for asthma on 2024-03-02. " * 120
 REFUSAL_BY_STATUS = {
     400: "bad-request", 401: "unauthorised", 408: "timeout", 413: "too-large", 429: "busy",
     500: "internal-error", 503: "timeout",
@@ -92,32 +94,42 @@ class Engine:
     """One Router, built once; calls are serialised because its span memo and NLP pipeline are not thread-safe.
 
     A call waits for its turn until its `deadline` (time.monotonic()) at most, else raises Expired; None waits.
+    A scan cannot be interrupted, so a request whose text would take longer than the time left (at the
+    engine's recent speed, `seconds_per_char`) is refused (Expired) before it starts rather than after.
     """
 
     def __init__(self, router: Router, generic: GenericGuardrail | None = None, budget: float = DEFAULT_TIME_BUDGET):
         self.router, self.generic, self.budget = router, generic, budget
+        self.seconds_per_char = 0.0  # learnt from requests of MEASURED_CHARS or more
         self._lock = threading.Lock()
 
     def guardrail(self, payload: dict, caller: str = "", deadline: float | None = None):
         """LiteLLM's Generic Guardrail API: (answer, verdict) for one call (blocking: run it in a worker thread)."""
-        with self._turn(deadline):
+        judged = Judged(payload) if payload.get("input_type") == "request" else None
+        with self._turn(deadline, sum(map(len, judged.texts + judged.extra)) if judged else 0):
             return self.generic.answer(payload, caller)
 
     def route(self, messages, workload: str | None, deadline: float | None = None) -> dict:
         """The JSON-ready decision for one request (blocking: run it in a worker thread)."""
-        with self._turn(deadline):
+        with self._turn(deadline, text_size(messages)):
             decision = self.router.route(messages, workload)
             return decision_dict(decision, self._masked(messages, decision))
 
     @contextmanager
-    def _turn(self, deadline: float | None):
+    def _turn(self, deadline: float | None, chars: int):
         """The engine to this caller alone; its span memo emptied afterwards, so the next request cannot
         tell from the time it takes whether its text was seen before."""
         wait = -1 if deadline is None else deadline - time.monotonic()
         if (deadline is not None and wait <= 0) or not self._lock.acquire(timeout=wait):
             raise Expired(self.budget)
+        started = time.monotonic()
         try:
+            if deadline is not None and chars * self.seconds_per_char > deadline - started:
+                raise Expired(self.budget)
             yield
+            if chars >= MEASURED_CHARS:  # smaller requests are mostly fixed costs
+                rate = (time.monotonic() - started) / chars
+                self.seconds_per_char = rate if not self.seconds_per_char else 0.7 * self.seconds_per_char + 0.3 * rate
         finally:
             self.router.context.memo = SpanMemo()
             self._lock.release()
@@ -298,4 +310,5 @@ def _load_engine(settings: Settings, manifest: Manifest | None, restore: bool, l
         generic = GenericGuardrail(enforcer, restore=restore)
     engine = Engine(router, generic, limits.time_budget)
     engine.route(["warm-up: load the engine before the first request"], None)
+    engine.route([CALIBRATION], None)  # the first estimate of its speed, for refusing what would overrun
     return engine

@@ -157,10 +157,40 @@ def test_a_huge_request_is_refused_within_its_time_budget(server):
     answer = _generic(server, [huge])
     assert answer[0] == 200 and answer[1]["action"] == "BLOCKED" and "time budget" in answer[1]["blocked_reason"]
     assert time.monotonic() - started < BUDGET + 1.5  # BLOCKED, not a 503 that `fail_open` would let through
-    deadline = time.monotonic() + 60
-    while _route(server, "hello")[0] != 200 and time.monotonic() < deadline:
-        time.sleep(0.5)  # the overrun scan ends; the engine is free again
-    assert _route(server, "hello")[0] == 200
+    assert _route(server, "hello")[0] == 200  # refused before its scan started: the engine is free
+
+
+class _SlowGuardrail:
+    def answer(self, payload, caller):
+        time.sleep(1.5)
+        return {"action": "NONE"}, None
+
+
+def _engine():
+    from types import SimpleNamespace
+
+    from audit.serve import Engine
+
+    return Engine(SimpleNamespace(context=SimpleNamespace(memo=None)), _SlowGuardrail(), budget=BUDGET)
+
+
+def test_a_request_that_would_overrun_or_waits_past_its_deadline_is_refused_not_queued():
+    from audit.serve_http import Expired
+
+    engine = _engine()
+    engine.seconds_per_char = 1e-3  # 5,000 characters: 5 s at this speed
+    started = time.monotonic()
+    with pytest.raises(Expired):
+        engine.guardrail({"input_type": "request", "texts": ["x" * 5000]}, "", time.monotonic() + BUDGET)
+    assert time.monotonic() - started < 0.5
+    busy = threading.Thread(target=engine.guardrail, args=({"input_type": "response"}, "", None))
+    busy.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    with pytest.raises(Expired):
+        engine.guardrail({"input_type": "request", "texts": ["hi"]}, "", time.monotonic() + 0.5)
+    assert 0.4 < time.monotonic() - started < 1.2
+    busy.join(5)
 
 
 def test_restoration_needs_the_token_and_the_key_of_the_redacted_call(server):
