@@ -120,7 +120,7 @@ def read_lines(
 
 
 def _records(source, rows, header, forced, read_object) -> Iterator[Record | ReadError]:
-    checked = forced is not None
+    checked = forced is not None or any(h.strip().lower() in PROMPT_KEYS for h in header)
     for item in rows:
         if isinstance(item, ReadError):
             yield item
