@@ -132,12 +132,14 @@ def test_half_open_connections_are_timed_out(server):
 
 
 def test_one_address_cannot_hold_more_than_its_connections(server):
-    held = [socket.create_connection(("127.0.0.1", server)) for _ in range(PER_CLIENT)]
+    other = ("127.0.0.2", 0)  # another loopback address: another client
+    held = [socket.create_connection(("127.0.0.1", server), source_address=other) for _ in range(PER_CLIENT)]
     try:
-        extra = socket.create_connection(("127.0.0.1", server))
+        extra = socket.create_connection(("127.0.0.1", server), source_address=other)
         got, seconds = _closed_within(extra, 3)
         extra.close()
         assert seconds < 2 and b" 429 " in got
+        assert _route(server, "hello")[0] == 200  # 127.0.0.1 is served while 127.0.0.2 is at its cap
     finally:
         for sock in held:
             sock.close()
