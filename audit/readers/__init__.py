@@ -19,6 +19,7 @@ from audit.errors import ConfigError
 from audit.model import ReadError, ReadNotice, Record
 from audit.readers import (
     anthropic,
+    anthropic_batch,
     azure_apim,
     bedrock,
     cloudwatch,
@@ -65,6 +66,8 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        anthropic_batch.REQUEST,
+        anthropic_batch.RESULT,
         openai_outputs.BATCH_OUTPUT,
         openai_outputs.OBJECT,
         openai_outputs.CONVERSATION,
@@ -94,6 +97,7 @@ CONTAINERS: tuple[Container, ...] = (
     azure_apim.TABLES,
     helicone.CONTAINER,
     openai_outputs.PAGE,
+    anthropic_batch.CONTAINER,
 )
 LINE_FORMATS = ("text", "csv", "tsv")
 FORMAT_CHOICES = ("auto", "jsonl", "json", *JSON_FORMATS, *LINE_FORMATS)
