@@ -177,6 +177,35 @@ def test_the_scanner_finds_obfuscated_values_with_their_type(context, name, text
     assert ZW not in f.masked
 
 
+PLAIN_SET = {
+    "My SSN is 219-09-9999, thanks": "US_SSN",
+    "Charge my visa card 4111 1111 1111 1111 today": "CREDIT_CARD",
+    f"use token {TOKEN} for the repo": "API_KEY",
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(plain=st.sampled_from(sorted(PLAIN_SET)), cuts=st.lists(st.integers(0, 60), min_size=1, max_size=8))
+def test_the_scanner_maps_findings_through_random_zero_width_insertions(engine, plain, cuts):
+    """The real analyzer: zero-width characters inserted anywhere, the value is found with its type, and
+    its span covers the same characters of the original as the plain text's span, invisible ones included."""
+    from audit.scanner.analyze import analyze_texts
+
+    chars = list(plain)
+    positions = sorted({min(c, len(plain)) for c in cuts})
+    for cut in reversed(positions):
+        chars.insert(cut, ZW)
+    text = "".join(chars)
+    scan = Settings()
+    entity = PLAIN_SET[plain]
+    want = next(s for s in analyze_texts(engine, scan, [plain])[0] if s.entity_type == entity)
+    got = [s for s in analyze_texts(engine, scan, [text])[0] if s.entity_type == entity]
+    assert got, text
+    shift = lambda offset: offset + sum(p <= offset for p in positions)  # noqa: E731
+    assert text[got[0].start : got[0].end].replace(ZW, "") == plain[want.start : want.end]
+    assert (got[0].start, got[0].end) == (shift(want.start), shift(want.end - 1) + 1)
+
+
 def test_a_redaction_swallows_the_invisible_characters_inside_the_value(context):
     from audit.routing import Router
 
