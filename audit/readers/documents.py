@@ -21,6 +21,18 @@ FIELD_ROLE = "field"
 MAX_NESTING = 8  # containers inside containers
 # What a format's parse() may raise on a shape it did not expect; anything else is a bug and propagates.
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError)
+_SHAPE_WORDS = {
+    KeyError: "a field it needs is missing",
+    IndexError: "a list is shorter than it should be",
+    RecursionError: "nested too deeply",
+    ValueError: "a value is malformed",
+}
+
+
+def shape_reason(exc: Exception) -> str:
+    """What went wrong with a record's shape, in plain words (the exception's own message could quote content)."""
+    words = next((w for kind, w in _SHAPE_WORDS.items() if isinstance(exc, kind)), "a field has the wrong type")
+    return f"unexpected shape ({words})"
 
 
 class Catalogue:
@@ -48,7 +60,7 @@ class Catalogue:
         try:
             children = None if only else self._split(value)
         except SHAPE_ERRORS as exc:
-            yield ReadError(source, line, f"container: unexpected shape ({type(exc).__name__})")
+            yield ReadError(source, line, f"container: {shape_reason(exc)}")
             return
         if children is not None:
             for i, child in enumerate(children):
@@ -70,7 +82,11 @@ class Catalogue:
             if fmt is None:
                 return _unknown_record(source, line, obj, rid)
             if only and not only.detect(obj):
-                return ReadError(source, line, f"not a {only.name} record (it looks like {self.looks_like(obj)})")
+                return ReadError(
+                    source,
+                    line,
+                    f"not a record of format {only.name!r} (it looks like {self.looks_like(obj)}); drop --format to detect it",
+                )
             parsed = fmt.parse(obj)
         except BadRecord as exc:
             return ReadError(source, line, f"{fmt.name if fmt else 'detect'}: {exc}")
@@ -78,7 +94,7 @@ class Catalogue:
             return ReadError(source, line, "record nested too deeply")
         except SHAPE_ERRORS as exc:  # the exception's message could quote content: name its type only
             name = fmt.name if fmt else "detect"
-            return ReadError(source, line, f"{name}: unexpected shape ({type(exc).__name__})")
+            return ReadError(source, line, f"{name}: {shape_reason(exc)}; --format jsonl reads it field by field")
         texts = [text for _, text in parsed.messages]
         fields = [(FIELD_ROLE, text, path) for path, text in unread_fields(obj, texts)]
         messages = [(role, text, "") for role, text in parsed.messages] + fields
@@ -90,7 +106,7 @@ class Catalogue:
         if self._split_safe(obj):
             return "a container of records"
         fmt = next((f for f in self.formats if _detects(f, obj)), None)
-        return f"{fmt.name}" if fmt else "an unknown shape"
+        return repr(fmt.name) if fmt else "an unknown shape"
 
     def _split_safe(self, obj) -> bool:
         try:
@@ -156,7 +172,7 @@ def decode_json(source: str, line: int, text: str):
     except RecursionError:
         return ReadError(source, line, "invalid JSON: nested too deeply")
     except ValueError as exc:  # e.g. an integer literal longer than Python's conversion limit
-        return ReadError(source, line, f"invalid JSON: {type(exc).__name__}")
+        return ReadError(source, line, "invalid JSON: a number too long to convert")
 
 
 def array_elements(source: str, text: str) -> Iterator[tuple[int, object]]:
@@ -178,7 +194,7 @@ def array_elements(source: str, text: str) -> Iterator[tuple[int, object]]:
             yield line + text.count("\n", pos, exc.pos), ReadError(source, 0, f"invalid JSON in array: {exc.msg}")
             return
         except (RecursionError, ValueError) as exc:
-            yield line, ReadError(source, 0, f"invalid JSON in array: {type(exc).__name__}")
+            yield line, ReadError(source, 0, "invalid JSON in array: nested too deeply or a number too long")
             return
         yield line, value
         pos = _skip_blank(text, end)

@@ -72,3 +72,13 @@ def test_a_pretty_printed_document_and_a_json_array_are_records_not_lines(tmp_pa
         ("rows.json", "31", 31),
         ("rows.json", "r1", 2),
     ]
+
+
+def test_a_forced_format_that_does_not_fit_says_what_the_record_looks_like(tmp_path):
+    from tests.readers._util import errors, read
+
+    (err,) = errors(read(tmp_path, json.dumps(RECORD) + "\n", format="anthropic"))
+    assert err.reason == (
+        "not a record of format 'anthropic' (it looks like 'openai-chat'); drop --format to detect it"
+    )
+    assert "Error" not in err.reason
