@@ -171,7 +171,7 @@ def decode_json(source: str, line: int, text: str):
         return ReadError(source, line + exc.lineno - 1, f"invalid JSON: {exc.msg} at {where}")
     except RecursionError:
         return ReadError(source, line, "invalid JSON: nested too deeply")
-    except ValueError as exc:  # e.g. an integer literal longer than Python's conversion limit
+    except ValueError:  # e.g. an integer literal longer than Python's conversion limit
         return ReadError(source, line, "invalid JSON: a number too long to convert")
 
 
@@ -193,7 +193,7 @@ def array_elements(source: str, text: str) -> Iterator[tuple[int, object]]:
         except json.JSONDecodeError as exc:
             yield line + text.count("\n", pos, exc.pos), ReadError(source, 0, f"invalid JSON in array: {exc.msg}")
             return
-        except (RecursionError, ValueError) as exc:
+        except (RecursionError, ValueError):
             yield line, ReadError(source, 0, "invalid JSON in array: nested too deeply or a number too long")
             return
         yield line, value

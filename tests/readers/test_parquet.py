@@ -69,7 +69,7 @@ def test_rows_are_read_batch_by_batch_with_their_row_numbers(tmp_path, monkeypat
 
 def test_a_forced_format_reads_each_row(tmp_path):
     (err,) = _read(tmp_path, _parquet([{"id": "x", "prompt": PROMPT}]), format="litellm")
-    assert err.line == 1 and "not a litellm record" in err.reason
+    assert err.line == 1 and "not a record of format 'litellm'" in err.reason
 
 
 def test_cells_of_every_type_become_json_like_values(tmp_path):
