@@ -10,6 +10,7 @@ read unless a record names one itself.
 from __future__ import annotations
 
 from audit.readers.base import BadRecord, Container, JsonFormat, Parsed, string_or_none, workload_hint
+from audit.readers.parent_fields import with_parent
 from audit.readers.provider_bodies import answer_messages, request_messages
 
 
@@ -45,7 +46,9 @@ def split(obj: dict) -> list | None:
     requests = obj.get("requests")
     if not isinstance(requests, list) or not requests:
         return None
-    return requests if all(isinstance(r, dict) and detect_request(r) for r in requests) else None
+    if not all(isinstance(r, dict) and detect_request(r) for r in requests):
+        return None
+    return with_parent(requests, obj, ["requests"])
 
 
 REQUEST = JsonFormat(

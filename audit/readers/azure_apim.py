@@ -12,6 +12,7 @@ e.g. joined from ApiManagementGatewayLogs on CorrelationId) names it.
 from __future__ import annotations
 
 from audit.readers.base import Container, JsonFormat, Parsed, content_text, string_or_none
+from audit.readers.parent_fields import with_parent
 from audit.readers.provider_bodies import ANSWER, answer_messages, decoded, request_messages
 
 _MESSAGE_KEYS = ("requestmessages", "responsemessages")
@@ -82,8 +83,9 @@ def split_tables(obj: dict) -> list | None:
     rows = []
     for table in tables:
         names = [c.get("name") if isinstance(c, dict) else str(c) for c in table["columns"]]
-        rows += [dict(zip(names, row, strict=False)) for row in table.get("rows") or [] if isinstance(row, list)]
-    return rows
+        table_rows = [dict(zip(names, r, strict=False)) if isinstance(r, list) else r for r in table.get("rows") or []]
+        rows += with_parent(table_rows, table, ["rows"]) or []
+    return with_parent(rows, obj, ["tables"])
 
 
 FORMAT = JsonFormat(

@@ -10,18 +10,26 @@ any other format) is read as such, plain text is scanned as it is.
 from __future__ import annotations
 
 from audit.readers.base import Container
+from audit.readers.parent_fields import carry, with_parent
 from audit.readers.provider_bodies import decoded
 
 
 def split(obj: dict) -> list | None:
-    """The decoded message of each log event, or None when `obj` is not a CloudWatch payload."""
+    """The decoded message of each log event (the payload's other fields carried), or None when not a payload."""
     if isinstance(obj.get("logEvents"), list):
-        events = obj["logEvents"]
+        key = "logEvents"
     elif isinstance(obj.get("events"), list) and obj["events"] and all(_cli_event(e) for e in obj["events"]):
-        events = obj["events"]
+        key = "events"
     else:
         return None
-    return [decoded(e.get("message")) if isinstance(e, dict) else e for e in events]
+    return with_parent([_message(e) for e in obj[key]], obj, [key])
+
+
+def _message(event):
+    """An event's decoded message, carrying the event's other fields (its id and time, anything else)."""
+    if not isinstance(event, dict) or "message" not in event:
+        return event
+    return carry(decoded(event["message"]), {k: v for k, v in event.items() if k != "message"})
 
 
 def _cli_event(event) -> bool:

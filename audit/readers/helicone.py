@@ -10,6 +10,7 @@ response column, so from a CSV only the prompt (and the other columns, as fields
 from __future__ import annotations
 
 from audit.readers.base import Container, JsonFormat, Parsed, string_or_none
+from audit.readers.parent_fields import with_parent
 from audit.readers.provider_bodies import answer_messages, decoded, request_messages
 
 _BODY_KEYS = ("request_body", "response_body", "signed_body_url")
@@ -50,7 +51,9 @@ def split(obj: dict) -> list | None:
     data = obj.get("data")
     if not isinstance(data, list) or not set(obj) <= {"data", "error"}:
         return None
-    return data if data and all(isinstance(r, dict) and detect(r) for r in data) else None
+    if not data or not all(isinstance(r, dict) and detect(r) for r in data):
+        return None
+    return with_parent(data, {k: v for k, v in obj.items() if v is not None}, ["data"])
 
 
 FORMAT = JsonFormat(

@@ -16,6 +16,7 @@ import re
 
 from audit.readers.base import BadRecord, Container, JsonFormat, Parsed, content_text, string_or_none, workload_hint
 from audit.readers.openai_responses import responses_messages
+from audit.readers.parent_fields import with_parent
 from audit.readers.provider_bodies import answer_messages
 
 _OBJECTS = ("chat.completion", "response")
@@ -75,7 +76,9 @@ def split_page(obj: dict) -> list | None:
     data = obj.get("data")
     if obj.get("object") != "list" or not isinstance(data, list) or not data:
         return None
-    return data if all(isinstance(d, dict) and detect_object(d) for d in data) else None
+    if not all(isinstance(d, dict) and detect_object(d) for d in data):
+        return None
+    return with_parent(data, obj, ["data"])
 
 
 OBJECT = JsonFormat(
