@@ -66,6 +66,8 @@ from audit.readers.parquet import read_rows as parquet_rows
 JSON_FORMATS: dict[str, JsonFormat] = {
     f.name: f
     for f in (
+        bedrock.BATCH,
+        vertex.BATCH,
         anthropic_batch.REQUEST,
         anthropic_batch.RESULT,
         openai_outputs.BATCH_OUTPUT,

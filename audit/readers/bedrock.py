@@ -5,7 +5,8 @@
 its answer (a list of chunks for streamed calls). The workload comes from the
 Converse `requestMetadata` tags (`workload`), which Bedrock logs with the call.
 A body too large for the record is delivered to S3 on its own (`inputBodyS3Path`):
-that record is reported, not passed as clean.
+that record is reported, not passed as clean. Batch inference files (`{"recordId", "modelInput",
+"modelOutput"}`: the `.jsonl` input and the `.jsonl.out` output) hold the same bodies.
 """
 
 from __future__ import annotations
@@ -58,6 +59,25 @@ def _workload(obj: dict, body) -> str | None:
     return workload_hint(body) if isinstance(body, dict) else None
 
 
+def detect_batch(obj: dict) -> bool:
+    """A batch inference record: `recordId` with a `modelInput` object."""
+    return "recordId" in obj and isinstance(obj.get("modelInput"), dict)
+
+
+def parse_batch(obj: dict) -> Parsed:
+    """The model input's turns, then the model output (in `.jsonl.out` files) as `assistant`."""
+    messages = request_messages(obj["modelInput"], "modelInput")
+    messages += answer_messages(obj.get("modelOutput"), "modelOutput")
+    return Parsed(messages, string_or_none(obj, "recordId"), workload_hint(obj["modelInput"]))
+
+
+BATCH = JsonFormat(
+    name="bedrock-batch",
+    detect=detect_batch,
+    parse=parse_batch,
+    source="Amazon Bedrock batch inference input (.jsonl) and output (.jsonl.out) files",
+    reads="prompt, answer, recordId",
+)
 FORMAT = JsonFormat(
     name="bedrock",
     detect=detect,

@@ -5,7 +5,8 @@ Columns: `endpoint`, `deployed_model_id`, `logging_time`, `request_id`, `request
 (JSON; `model`, `api_method`, `metadata` beside them). Requests are Gemini `contents`
 (or a partner model's body, e.g. Anthropic's); answers are `candidates[].content.parts`
 (a streamed answer is a list of chunks, joined). The workload is the request's
-`labels.workload`, Vertex AI's own place for caller metadata.
+`labels.workload`, Vertex AI's own place for caller metadata. Batch prediction output lines
+(`{"request": {Gemini request}, "response": {...}, "status"}`) hold the same bodies.
 """
 
 from __future__ import annotations
@@ -51,6 +52,25 @@ def _workload(request) -> str | None:
     return None
 
 
+def detect_batch(obj: dict) -> bool:
+    """A Gemini batch prediction line: a `request` with `contents`, beside its `response` or `status`."""
+    request = obj.get("request")
+    return isinstance(request, dict) and "contents" in request and ("response" in obj or "status" in obj)
+
+
+def parse_batch(obj: dict) -> Parsed:
+    """The request's turns, then the response as `assistant`; the workload from the request's labels."""
+    messages = request_messages(obj["request"], "request") + answer_messages(obj.get("response"), "response")
+    return Parsed(messages, string_or_none(obj, "id", "key"), _workload(obj["request"]))
+
+
+BATCH = JsonFormat(
+    name="vertex-ai-batch",
+    detect=detect_batch,
+    parse=parse_batch,
+    source="Vertex AI Gemini batch prediction output (JSONL in Cloud Storage, BigQuery rows)",
+    reads="prompt, answer, workload (request labels)",
+)
 FORMAT = JsonFormat(
     name="vertex-ai",
     detect=detect,

@@ -59,3 +59,9 @@ def test_scanner_finds_mrn_and_card(context):
     found = entities_by_role(context, "bedrock/invocations.json.gz", "bedrock/cloudwatch_subscription.json")
     assert "user" in found["MEDICAL_RECORD_NUMBER"]
     assert found["CREDIT_CARD"] == {"assistant"}
+
+
+def test_batch_inference_output_records():
+    (record,) = by_id(read_fixture("bedrock/batch_output.jsonl.out")).values()
+    assert record.record_id == "CALL0000001"
+    assert MRN in said(record, "user") and said(record, "assistant") == f"The card on file is {CARD}."

@@ -29,6 +29,8 @@ def _lines(name: str) -> list[dict]:
 SAMPLES = {
     "bedrock": _lines("bedrock/invocations.json.gz")[0],
     "bedrock-stream": _lines("bedrock/invocations.json.gz")[4],
+    "bedrock-batch": _lines("bedrock/batch_output.jsonl.out")[0],
+    "vertex-batch": _lines("vertex/batch_prediction.jsonl")[0],
     "cloudwatch": _lines("bedrock/cloudwatch_subscription.json")[0],
     "azure": _lines("azure/llm_log_query.json")[0][0],
     "azure-records": _lines("azure/event_hub_records.json")[0],

@@ -33,3 +33,9 @@ def test_scanner_finds_mrn_and_card(context):
     found = entities_by_role(context, "vertex/bq_rows.json")
     assert "user" in found["MEDICAL_RECORD_NUMBER"]
     assert found["CREDIT_CARD"] == {"assistant"}
+
+
+def test_batch_prediction_output_lines():
+    (record,) = read_fixture("vertex/batch_prediction.jsonl")
+    assert MRN in said(record, "user") and said(record, "assistant") == f"The card on file is {CARD}."
+    assert record.workload == "clinic-billing"
