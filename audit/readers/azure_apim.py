@@ -76,16 +76,36 @@ def split_records(obj: dict) -> list | None:
 def split_tables(obj: dict) -> list | None:
     """Rows of a Log Analytics query API answer (`{"tables": [{"columns", "rows"}]}`) as {column: value}, else None."""
     tables = obj.get("tables")
-    if not isinstance(tables, list) or not tables:
-        return None
-    if not all(isinstance(t, dict) and isinstance(t.get("columns"), list) for t in tables):
+    if not isinstance(tables, list) or not tables or not all(_is_table(t) for t in tables):
         return None
     rows = []
     for table in tables:
         names = [c.get("name") if isinstance(c, dict) else str(c) for c in table["columns"]]
-        table_rows = [dict(zip(names, r, strict=False)) if isinstance(r, list) else r for r in table.get("rows") or []]
-        rows += with_parent(table_rows, table, ["rows"]) or []
+        table_rows = [_row(names, r) if isinstance(r, list) else r for r in table.get("rows") or []]
+        held = ["rows", "columns"] if all(_plain_column(c) for c in table["columns"]) else ["rows"]
+        rows += with_parent(table_rows, table, held) or [{k: v for k, v in table.items() if k != "rows"}]
     return with_parent(rows, obj, ["tables"])
+
+
+def _is_table(table) -> bool:
+    return (
+        isinstance(table, dict) and isinstance(table.get("columns"), list) and isinstance(table.get("rows", []), list)
+    )
+
+
+def _plain_column(column) -> bool:
+    """A column that is only a name (which becomes each row's key) and a type word: nothing to carry."""
+    if not isinstance(column, dict) or not set(column) <= {"name", "type"}:
+        return False
+    kind = column.get("type", "string")
+    return isinstance(column.get("name"), str) and isinstance(kind, str) and kind.isalpha()
+
+
+def _row(names: list, cells: list) -> dict:
+    """A row as {column: cell}; cells beyond the columns are kept under their position, never dropped."""
+    row = {f"_cell{i}": cell for i, cell in enumerate(cells) if i >= len(names)}
+    row.update(zip(names, cells, strict=False))
+    return row
 
 
 FORMAT = JsonFormat(

@@ -44,3 +44,10 @@ def test_scanner_finds_mrn_and_card(context):
     found = entities_by_role(context, "azure/llm_log_query.json", "azure/event_hub_records.json")
     assert "user" in found["MEDICAL_RECORD_NUMBER"]
     assert found["CREDIT_CARD"] == {"assistant"}
+
+
+def test_a_query_api_row_longer_than_its_columns_keeps_every_cell(tmp_path):
+    answer = {"tables": [{"name": "PrimaryResult", "columns": [{"name": "CorrelationId", "type": "string"}],
+                          "rows": [["c1", "MRN 00482913"]]}]}  # fmt: skip
+    (record,) = read(tmp_path, jsonl(answer))
+    assert [(m.path, m.text) for m in record.messages if "MRN" in m.text] == [("$._cell1", "MRN 00482913")]
