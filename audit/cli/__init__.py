@@ -21,7 +21,7 @@ from audit.report import terminal
 # Each module adds its own commands or sub-apps with register(app), in help order.
 COMMAND_MODULES = (
     "eval_cmd", "policy_cmd", "registry_cmd", "db_cmd", "report_cmd", "baseline_cmd", "flows_cmd", "route_cmd",
-    "spark_cmd", "serve_cmd", "gateway_cmd",
+    "spark_cmd", "serve_cmd", "gateway_cmd", "redact_cmd",
 )  # fmt: skip
 
 

@@ -1,0 +1,217 @@
+"""The redaction of one batch of records: their leaves scanned, each detected value replaced everywhere it occurs.
+
+A unit is one JSON value (a JSON Lines line, an array element, a document), one CSV row
+(as an object of its columns) or one text line. Every string leaf of it (and every long
+integer) is a place a value may sit; the leaves the readers would scan are analysed with
+the scan's own machinery (memo, span cache, worker pool), the policy decides which
+findings are strip material, and every value found in one leaf is also replaced where it
+occurs verbatim in any other leaf of the unit (a name in the prompt and in `metadata.user`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.batch import assemble_batch
+from audit.fingerprint import OPAQUE_TYPES
+from audit.leaves import Path, render, string_leaves
+from audit.model import Message, Record, Tier
+from audit.readers.fields import all_fields
+from audit.redact.edit import rebuild
+from audit.redact.pseudonyms import UNSCANNED_MARKER, Replacer, name_words
+from audit.redact.report import RedactReport
+
+MIN_PROPAGATED = 3  # shorter values are replaced where found, not searched for elsewhere
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One record as parsed from its file, and where it was."""
+
+    value: Any
+    source: str
+    line: int
+    number: int  # position in the file, for the date shift of a record that names nobody
+    style: tuple = ()  # how its layout wrote it (line ending, JSON separators): never its content
+
+
+@dataclass
+class Plan:
+    """A unit's leaves, and the Record of the leaves worth scanning (what the worker pool analyses)."""
+
+    unit: Unit
+    leaves: list[tuple[Path, str]]
+    record: Record
+    scanned: list[int] = field(default_factory=list)  # message index -> leaf index
+
+    @property
+    def messages(self):
+        """The record's messages (the resolver reads them as it reads a Record's)."""
+        return self.record.messages
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A value to replace: leaf index, span, entity type, and whether policy says strip it."""
+
+    leaf: int
+    start: int
+    end: int
+    entity_type: str
+    strip: bool
+
+
+def plan(unit: Unit) -> Plan:
+    """The unit's leaves and the record the scanner sees (one message per leaf worth scanning)."""
+    leaves = list(string_leaves(unit.value, json_strings=True, numbers=True))
+    worth = {path for path, _ in all_fields(unit.value)}
+    scanned = [i for i, (path, _) in enumerate(leaves) if render(path) in worth]
+    messages = tuple(Message(n, "field", leaves[i][1], render(leaves[i][0])) for n, i in enumerate(scanned))
+    record = Record(unit.source, f"{unit.source}:{unit.number}", unit.line, messages)
+    return Plan(unit, leaves, record, scanned)
+
+
+def apply(ctx, replacer: Replacer, plans: list[Plan], spans: dict, report: RedactReport) -> list[Any]:
+    """The redacted value of each planned unit, counting what was done in `report`."""
+    results, missed = assemble_batch(ctx, [p.record for p in plans], spans)
+    unscanned: dict[int, set[int]] = {}
+    for position, index, _reason in missed:
+        unscanned.setdefault(position, set()).add(plans[position].scanned[index])
+    return [
+        _apply_one(replacer, p, r, unscanned.get(n, set()), report)
+        for n, (p, r) in enumerate(zip(plans, results, strict=True))
+    ]
+
+
+def _apply_one(replacer: Replacer, plan_: Plan, result, unscanned: set[int], report: RedactReport) -> Any:
+    strip_findings = {i for hit in result.evaluation.rules if hit.decision == Tier.STRIP for i in hit.findings}
+    hits = [
+        Hit(
+            plan_.scanned[f.message],
+            f.start,
+            f.end,
+            f.entity_type,
+            i in strip_findings or f.entity_type in OPAQUE_TYPES,
+        )
+        for i, f in enumerate(result.findings)
+        if f.kind == "identifier" and plan_.scanned[f.message] not in unscanned
+    ]
+    hits = [_with_surname(plan_.leaves[h.leaf][1], h) for h in hits]
+    hits += _elsewhere(plan_.leaves, hits, unscanned)
+    report.records += 1
+    report.rules.update({hit.rule for hit in result.evaluation.rules})
+    if unscanned:
+        report.records_unscanned += 1
+    days = replacer.date_offset(_anchor(plan_, hits))
+    changes = {plan_.leaves[i][0]: UNSCANNED_MARKER for i in unscanned}
+    for leaf, leaf_hits in _by_leaf(hits).items():
+        path, text = plan_.leaves[leaf]
+        new = _replace_spans(replacer, text, _merged(leaf_hits), days, report)
+        if new != text:
+            changes[path] = new
+    if changes:
+        report.records_changed += 1
+    return rebuild(plan_.unit.value, changes)
+
+
+def _elsewhere(leaves: list[tuple[Path, str]], hits: list[Hit], unscanned: set[int]) -> list[Hit]:
+    """Every verbatim occurrence, in any leaf, of a value found in one: a value found once is replaced everywhere."""
+    values: dict[str, Hit] = {}
+    for h in hits:
+        value = leaves[h.leaf][1][h.start : h.end]
+        if len(value.strip()) >= MIN_PROPAGATED:
+            values.setdefault(value, h)
+        if h.entity_type == "PERSON":  # "Maria Lopez" in the prompt, "Thank you, Maria." in the answer
+            for word in name_words(value):
+                values.setdefault(word, h)
+    if not values:
+        return []
+    pattern = re.compile("|".join(_occurrence(v) for v in sorted(values, key=len, reverse=True)))
+    lookup = {_key(v): h for v, h in values.items()}
+    out = []
+    for i, (_path, text) in enumerate(leaves):
+        if i in unscanned:
+            continue
+        for m in pattern.finditer(text):
+            found = lookup.get(_key(m.group()))
+            if found is not None:
+                out.append(Hit(i, m.start(), m.end(), found.entity_type, found.strip))
+    return out
+
+
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+
+
+def _with_surname(text: str, hit: Hit) -> Hit:
+    """A first name the scanner found, extended over the listed surname right after it ("Marcus" + " Bell")."""
+    if hit.entity_type != "PERSON" or " " in text[hit.start : hit.end]:
+        return hit
+    m = _NEXT_WORD.match(text, hit.end)
+    if m is None:
+        return hit
+    from audit.scanner.lexicon import lexicon
+
+    names = lexicon()
+    if text[hit.start : hit.end].lower() in names.given and m.group(1).split("-")[0].lower() in names.surnames:
+        return Hit(hit.leaf, hit.start, m.end(), hit.entity_type, hit.strip)
+    return hit
+
+
+def _occurrence(value: str) -> str:
+    body = re.escape(value)
+    if value.isalpha() and " " not in value:  # one word: its own case, or all capitals ("Maria", "MARIA")
+        body = f"(?:{body}|{re.escape(value.upper())})"
+    else:
+        body = f"(?i:{body})"
+    before = r"(?<!\w)" if value[:1].isalnum() else ""
+    after = r"(?!\w)" if value[-1:].isalnum() else ""
+    return before + body + after
+
+
+def _key(value: str) -> str:
+    return value.casefold()
+
+
+def _anchor(plan_: Plan, hits: list[Hit]) -> str:
+    """What a record's dates are shifted by: its first person named, else the record itself."""
+    people = sorted((h.leaf, h.start, h.end) for h in hits if h.entity_type == "PERSON")
+    if people:
+        leaf, start, end = people[0]
+        return "PERSON\0" + plan_.leaves[leaf][1][start:end].casefold()
+    return f"RECORD\0{plan_.unit.source}\0{plan_.unit.number}"
+
+
+def _by_leaf(hits: list[Hit]) -> dict[int, list[Hit]]:
+    out: dict[int, list[Hit]] = {}
+    for h in hits:
+        out.setdefault(h.leaf, []).append(h)
+    return out
+
+
+def _merged(hits: list[Hit]) -> list[Hit]:
+    """Overlapping spans as one: the union, of the longest span's type, strip when any of them is."""
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if out and h.start < out[-1].end:
+            last = out[-1]
+            longest = last if last.end - last.start >= h.end - h.start else h
+            out[-1] = Hit(last.leaf, last.start, max(last.end, h.end), longest.entity_type, last.strip or h.strip)
+        else:
+            out.append(h)
+    return out
+
+
+def _replace_spans(replacer: Replacer, text: str, hits: list[Hit], days: int, report: RedactReport) -> str:
+    out, pos = [], 0
+    for h in hits:
+        value = text[h.start : h.end]
+        new = replacer.replace(h.entity_type, value, h.strip, days)
+        if new == value:
+            report.kept[h.entity_type] += 1
+        else:
+            (report.stripped if h.strip else report.replaced)[h.entity_type] += 1
+        out += [text[pos : h.start], new]
+        pos = h.end
+    return "".join(out) + text[pos:]

@@ -1,0 +1,169 @@
+"""`redact_paths`: every input file read, its records redacted in batches, written back atomically, reported."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audit.batch import analyze_unique
+from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from audit.model import ReadError
+from audit.parallel import ParallelResolver, resolve_jobs
+from audit.pipeline import ScanContext, batched, build_context
+from audit.readers.base import display_path
+from audit.readers.inputs import InputFile, default_max_line_bytes, open_binary
+from audit.redact import files
+from audit.redact.layouts import Blank, Layout, Writer, read_items, sniff
+from audit.redact.pseudonyms import MODES, Replacer
+from audit.redact.report import RedactReport, record_event
+from audit.redact.rewrite import Plan, Unit, apply, plan
+from audit.settings import Settings
+
+OnError = Callable[[ReadError], None]
+
+
+@dataclass(frozen=True)
+class RedactOptions:
+    """What `audit redact` was asked: where to write, how to replace, whether to verify."""
+
+    out_dir: Path | None = None
+    in_place: bool = False
+    mode: str = "surrogate"
+    locale: str = "en_US"
+    verify: bool = False
+    max_residual: str = "0"  # a count ("3") or a share of the values replaced ("0.5%", "0.005")
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    registry: bool | None = None  # record the run; None: when a registry is configured or exists
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"unknown mode {self.mode!r}; choose from {', '.join(MODES)}")
+        if (self.out_dir is None) == (not self.in_place):
+            raise ConfigError("give --out DIR, or --in-place to rewrite the inputs (a backup is kept)")
+        residual_limit(self.max_residual, 1)
+
+
+def residual_limit(text: str, replaced: int) -> float:
+    """The residual count allowed: `text` is a count, or a share of `replaced` ("1%" or "0.01")."""
+    raw = text.strip()
+    try:
+        if raw.endswith("%"):
+            return float(raw[:-1]) / 100 * replaced
+        if "." in raw:
+            return float(raw) * replaced
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"--max-residual {text!r}: give a count (3) or a share (0.5% or 0.005)") from None
+    if value < 0:
+        raise ConfigError("--max-residual must not be negative")
+    return value
+
+
+def redact_paths(
+    paths: list[str], options: RedactOptions, settings: Settings, on_error: OnError | None = None
+) -> RedactReport:
+    """De-identified copies of every log under `paths` (or the logs themselves, `in_place`), and what was done."""
+    pairs = files.targets(paths, options.out_dir, options.include, [*options.exclude, "*" + files.BACKUP_SUFFIX])
+    ctx = build_context(settings)
+    replacer = Replacer(ctx.secret, options.mode, options.locale)
+    report = RedactReport(options.mode)
+    try:
+        for item, target in pairs:
+            _redact_file(ctx, replacer, item.path, target, options, report, on_error or (lambda _e: None))
+        if options.verify:
+            from audit.redact.verify import verify_outputs
+
+            verify_outputs(ctx, replacer, report.outputs, report)
+            report.residual_limit_exceeded = report.residual > residual_limit(options.max_residual, report.replacements)
+    finally:
+        ctx.close()
+    _record(settings, options, report)
+    return report
+
+
+def exit_code(report: RedactReport) -> int:
+    """3 when an input could not be read or scanned, else 1 when --verify found more than allowed, else 0."""
+    if report.failed:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if report.residual_limit_exceeded else EXIT_OK
+
+
+def _redact_file(ctx, replacer, path: str, target: Path, options: RedactOptions, report, on_error) -> None:
+    source = display_path(path)
+    with open_binary(InputFile(path)) as stream:
+        kind = sniff(source, _peek(stream))
+        if kind is None:
+            report.files_unreadable += 1
+            on_error(ReadError(source, 0, "binary, Parquet or UTF-16 input: not redacted, no output written"))
+            return
+        if options.in_place:
+            report.backups.append(files.backup(path))
+        layout = Layout(kind)
+        with files.atomic_output(target, files.compression_of(path), mode_of=path) as out:
+            writer = Writer(out, layout)
+            items = read_items(source, stream, layout, default_max_line_bytes())
+            for batch, values in _redacted(ctx, replacer, items, report):
+                _write(writer, batch, values, report, on_error)
+            writer.close()
+    report.files_written += 1
+    report.outputs.append(str(target))
+
+
+def _write(writer: Writer, batch: list, values: Iterator, report: RedactReport, on_error) -> None:
+    for item in batch:
+        if isinstance(item, ReadError):
+            report.records_unreadable += 1
+            on_error(item)
+        elif isinstance(item, Blank):
+            writer.blank(item)
+        else:
+            writer.write(item.unit, next(values))
+
+
+def _redacted(ctx: ScanContext, replacer: Replacer, items: Iterable, report: RedactReport):
+    """(batch of items with Plans in place of Units, iterator of the Plans' redacted values), batch by batch."""
+    for batch, spans in resolve(ctx, batched(items, ctx.settings.batch_size)):
+        plans = [p for p in batch if isinstance(p, Plan)]
+        yield batch, iter(apply(ctx, replacer, plans, spans, report))
+
+
+def resolve(ctx: ScanContext, batches: Iterable[list]) -> Iterator[tuple[list, dict]]:
+    """(batch with each Unit planned, spans by text key) per batch, analysed in this process or by the worker pool."""
+    pending: deque[list] = deque()
+
+    def planned() -> Iterator[list[Plan]]:
+        for batch in batches:
+            items = [plan(i) if isinstance(i, Unit) else i for i in batch]
+            pending.append(items)
+            yield [p for p in items if isinstance(p, Plan)]
+
+    jobs = resolve_jobs(ctx.settings.jobs)
+    if jobs > 1:
+        for _plans, spans in ParallelResolver(ctx, jobs).run(planned()):
+            yield pending.popleft(), spans
+        return
+    for plans in planned():
+        yield pending.popleft(), analyze_unique(ctx, (m.text for p in plans for m in p.messages))
+
+
+def _peek(stream) -> bytes:
+    try:
+        return stream.peek(8192)[:8192]
+    except (OSError, EOFError):
+        return b""
+
+
+def _record(settings: Settings, options: RedactOptions, report: RedactReport) -> None:
+    """The run's counts as a `redact.completed` event, when a registry is configured (or asked for)."""
+    from audit.store import scanning
+
+    registry = scanning.open_for_scan(settings, options.registry)
+    if registry is None:
+        return
+    try:
+        record_event(registry, report)
+    finally:
+        registry.close()
