@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 
+from audit.leaves import parse_nested
 from audit.model import Message, ReadError, Record
 from audit.readers.base import BadRecord, Container, JsonFormat, clean_text, string_or_none, workload_hint
 from audit.readers.fields import all_fields, unread_fields
@@ -63,6 +64,7 @@ class Catalogue:
             yield ReadError(source, line, f"container: {shape_reason(exc)}")
             return
         if children is not None:
+            yield from _container_rest(source, line, value, children, rid)
             for i, child in enumerate(children):
                 yield from self._value(source, line, child, only, f"{rid}.{i + 1}", depth + 1)
             return
@@ -124,6 +126,36 @@ def forced_record(source: str, line: int, obj: Mapping, key: str) -> Record:
     rest = {k: v for k, v in obj.items() if k != key}
     messages = [("user", text, ""), *((FIELD_ROLE, t, p) for p, t in unread_fields(rest, [text]))]
     return _make(source, line, record_id, messages, workload_hint(lowered))
+
+
+def _container_rest(source: str, line: int, container: Mapping, children: list, rid: str) -> Iterator[Record]:
+    """The container's own strings that none of its records holds (a log group, a cursor, an error beside the
+    data), as one record of fields: a container never hides a string either."""
+    held = _strings_held(children)
+    rest = [(p, t) for p, t in all_fields(container) if t not in held]
+    if rest:
+        yield _make(source, line, f"{rid}.0", [(FIELD_ROLE, t, p) for p, t in rest], workload_hint(container))
+
+
+def _strings_held(children: list) -> set[str]:
+    """Every string, key and number (as text) inside the records: what of the container they carry."""
+    held: set[str] = set()
+    stack: list = [children]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            held.add(node)
+            nested = parse_nested(node)
+            if nested is not None:
+                stack.append(nested)
+        elif isinstance(node, Mapping):
+            held.update(k for k in node if isinstance(k, str))
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            held.add(str(node))
+    return held
 
 
 def _detects(fmt: JsonFormat, obj) -> bool:

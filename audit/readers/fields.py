@@ -37,11 +37,14 @@ STRUCTURAL_KEYS = frozenset(
 _TOKEN = re.compile(r"[A-Za-z0-9_.:/@+=-]{1,200}\Z")
 _DIGITS_ONLY = re.compile(r"(?=(?:\D*\d){6})[\d\s().+/-]+\Z")  # six digits or more and nothing but separators
 _COUNTER = re.compile(r"[A-Za-z]{1,32}[_.:/-]\d{1,20}\Z")  # a prefixed serial: req-0000123
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DIGIT_RUN = re.compile(r"\d+")
+_STAMP = re.compile(r"(?:19|20)\d{2}(?:\d{4})?\Z")  # a year or a date stamp: 2024, 20240620
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?\Z")
 _COUNT_KEY = re.compile(
     r"(?i).*(?:time|date|_at|created|token|count|size|index|latency|_ms|duration|cost|spend|price|seed|port|"
-    r"status|nano|epoch|bytes|length|limit|number_of|version)\Z"
+    r"status|nano|epoch|bytes|length|limit|number_of|version)s?\Z"
 )
 
 
@@ -79,10 +82,15 @@ def _worth_scanning(path: tuple, text: str) -> bool:
 
 def _plain_token(text: str) -> bool:
     """A token with too few digits to be an identifier, or whose digits are a hash or UUID (hex with letters)."""
-    if sum(c.isdigit() for c in text) < 6 or _COUNTER.match(text):
+    if sum(c.isdigit() for c in text) < 6 or _COUNTER.match(text) or _UUID.search(text) or _versioned(text):
         return True
     run = _HEX_RUN.search(text)
     return run is not None and not run.group().isdigit()
+
+
+def _versioned(text: str) -> bool:
+    """A name whose digits are versions and date stamps only: gpt-4o-2024-08-06, claude-3-5-sonnet-20240620-v1:0."""
+    return all(len(run) <= 2 or _STAMP.match(run) for run in _DIGIT_RUN.findall(text))
 
 
 def _key_of(path: tuple):

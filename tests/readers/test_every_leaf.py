@@ -92,3 +92,16 @@ def test_structure_is_not_scanned_but_identifiers_in_structural_keys_are():
         "startTime": "2024-11-05T14:02:11.482Z", "role": "ssn:219-09-9999", "object": "219099999",
     }  # fmt: skip
     assert unread_fields(obj, []) == [("$.role", "ssn:219-09-9999"), ("$.object", "219099999")]
+
+
+def test_a_containers_own_strings_are_read_too(tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "otel" / "collector_file_export.jsonl"
+    export = json.loads(fixture.read_text().splitlines()[0])
+    export["resourceSpans"][0]["schemaUrl"] = PLANTED
+    export["note"] = {"owner": PLANTED.replace("219", "078")}
+    items = read(tmp_path, json.dumps(export) + "\n")
+    texts = [m.text for r in records(items) for m in r.messages]
+    assert PLANTED in texts and PLANTED.replace("219", "078") in texts
+    assert not errors(items)
