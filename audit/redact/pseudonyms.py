@@ -151,9 +151,15 @@ class Replacer:
         return replacement
 
     def ours(self, text: str) -> bool:
-        """True when every word of `text` is a word of a replacement this run handed out (a re-scan finding ours)."""
-        words = [t.casefold() for t in _TOKEN.findall(text) if len(t) > 1]
-        return bool(words) and all(w in self.produced for w in words)
+        """True when `text` holds a word of a replacement this run handed out and every other word of it is an
+        ordinary word ("the State of" + our surrogate city): a re-scan finding our own output."""
+        from audit.scanner.lexicon import lexicon
+
+        words = [t for t in _TOKEN.findall(text) if len(t) > 1]
+        theirs = [w for w in words if w.casefold() not in self.produced]
+        if len(theirs) == len(words):
+            return False
+        return all(not any(c.isdigit() for c in w) and lexicon().is_word(w) for w in theirs)
 
 
 def _normal(entity_type: str, value: str) -> str:

@@ -45,6 +45,7 @@ class Plan:
     leaves: list[tuple[Path, str]]
     record: Record
     scanned: list[int] = field(default_factory=list)  # message index -> leaf index
+    offsets: list[int] = field(default_factory=list)  # message index -> length of the key label before the leaf
 
     @property
     def messages(self):
@@ -68,9 +69,29 @@ def plan(unit: Unit) -> Plan:
     leaves = list(string_leaves(unit.value, json_strings=True, numbers=True))
     worth = {path for path, _ in all_fields(unit.value)}
     scanned = [i for i, (path, _) in enumerate(leaves) if render(path) in worth]
-    messages = tuple(Message(n, "field", leaves[i][1], render(leaves[i][0])) for n, i in enumerate(scanned))
+    labels = [_label(*leaves[i]) for i in scanned]
+    messages = tuple(
+        Message(n, "field", label + leaves[i][1], render(leaves[i][0]))
+        for n, (i, label) in enumerate(zip(scanned, labels, strict=True))
+    )
     record = Record(unit.source, f"{unit.source}:{unit.number}", unit.line, messages)
-    return Plan(unit, leaves, record, scanned)
+    return Plan(unit, leaves, record, scanned, [len(label) for label in labels])
+
+
+_CONTENT_KEYS = frozenset({"content", "text", "input", "output", "prompt", "completion", "instructions", "system",
+                           "arguments", "value", "message", "query", "data", "body", "response"})  # fmt: skip
+_LABEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+MAX_LABELLED = 80
+
+
+def _label(path: Path, text: str) -> str:
+    """A short field's key as words before its value ("mrn: 00482913"), so a bare value gets its context
+    the way a person reading the record would."""
+    key = next((p for p in reversed(path) if isinstance(p, str) and not p.startswith("#")), None)
+    if key is None or len(text) > MAX_LABELLED or key.lower() in _CONTENT_KEYS:
+        return ""
+    words = " ".join(w.lower() for w in _LABEL_WORDS.findall(key))
+    return f"{words}: " if words else ""
 
 
 def apply(ctx, replacer: Replacer, plans: list[Plan], spans: dict, report: RedactReport) -> list[Any]:
@@ -87,17 +108,13 @@ def apply(ctx, replacer: Replacer, plans: list[Plan], spans: dict, report: Redac
 
 def _apply_one(replacer: Replacer, plan_: Plan, result, unscanned: set[int], report: RedactReport) -> Any:
     strip_findings = {i for hit in result.evaluation.rules if hit.decision == Tier.STRIP for i in hit.findings}
-    hits = [
-        Hit(
-            plan_.scanned[f.message],
-            f.start,
-            f.end,
-            f.entity_type,
-            i in strip_findings or f.entity_type in OPAQUE_TYPES,
-        )
-        for i, f in enumerate(result.findings)
-        if f.kind == "identifier" and plan_.scanned[f.message] not in unscanned
-    ]
+    hits = []
+    for i, f in enumerate(result.findings):
+        leaf, offset = plan_.scanned[f.message], plan_.offsets[f.message]
+        if f.kind != "identifier" or leaf in unscanned or f.end <= offset:
+            continue
+        strip = i in strip_findings or f.entity_type in OPAQUE_TYPES
+        hits.append(Hit(leaf, max(f.start, offset) - offset, f.end - offset, f.entity_type, strip))
     hits = [_with_surname(plan_.leaves[h.leaf][1], h) for h in hits]
     hits += _elsewhere(plan_.leaves, hits, unscanned)
     report.records += 1

@@ -63,11 +63,18 @@ def residual_limit(text: str, replaced: int) -> float:
 
 
 def redact_paths(
-    paths: list[str], options: RedactOptions, settings: Settings, on_error: OnError | None = None
+    paths: list[str],
+    options: RedactOptions,
+    settings: Settings,
+    on_error: OnError | None = None,
+    context: ScanContext | None = None,
 ) -> RedactReport:
-    """De-identified copies of every log under `paths` (or the logs themselves, `in_place`), and what was done."""
+    """De-identified copies of every log under `paths` (or the logs themselves, `in_place`), and what was done.
+
+    `context`: a ScanContext to reuse (its engine, secret and policies); by default one is built from `settings`.
+    """
     pairs = files.targets(paths, options.out_dir, options.include, [*options.exclude, "*" + files.BACKUP_SUFFIX])
-    ctx = build_context(settings)
+    ctx = context or build_context(settings)
     replacer = Replacer(ctx.secret, options.mode, options.locale)
     report = RedactReport(options.mode)
     try:
@@ -79,7 +86,8 @@ def redact_paths(
             verify_outputs(ctx, replacer, report.outputs, report)
             report.residual_limit_exceeded = report.residual > residual_limit(options.max_residual, report.replacements)
     finally:
-        ctx.close()
+        if context is None:
+            ctx.close()
     _record(settings, options, report)
     return report
 
