@@ -17,10 +17,10 @@ pytest.importorskip("litellm")
 httpx = pytest.importorskip("httpx")
 
 from tests.gateway.cases import FIXTURE, PHI, PII  # noqa: E402
-from tests.gateway.test_guardrail_proxy import REPO, Proxy  # noqa: E402
+from tests.gateway.test_guardrail_proxy import BIN, Proxy  # noqa: E402
 from tests.gateway.upstream import Upstream, free_port  # noqa: E402
 
-AUDIT = str(REPO / ".venv" / "bin" / "audit")
+AUDIT = str(BIN / "audit")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def setup(tmp_path_factory):
     )
     env = {**os.environ, "AUDIT_HOME": str(tmp / "home"), "OPENAI_API_KEY": "sk-upstream-test"}
     env["AUDIT_SERVE_TOKEN"] = "serve-token-for-tests"
-    env["PATH"] = f"{REPO / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
+    env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
     env.pop("AUDIT_DB", None)
     port = free_port()
     serve = subprocess.Popen(

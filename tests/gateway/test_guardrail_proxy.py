@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.gateway.cases import FIXTURE, PHI, PII, SECRET  # noqa: E402
 from tests.gateway.upstream import Upstream, free_port  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent  # the installed entry points beside this interpreter, wherever its venv is
 MARK = "tests/gateway/test_guardrail_proxy.py runs this block verbatim"
 STARTUP_SECONDS = 120
 
@@ -103,7 +105,7 @@ def workspace(tmp: Path, closed: Upstream, self_hosted: Upstream) -> dict:
     (tmp / "workloads.yaml").write_text(manifest)
     (tmp / "home").mkdir()
     env = {**os.environ, "AUDIT_HOME": str(tmp / "home"), "OPENAI_API_KEY": "sk-upstream-test"}
-    env["PATH"] = f"{REPO / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
+    env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
     env.pop("AUDIT_DB", None)
     return env
 
@@ -232,7 +234,7 @@ def test_an_unknown_key_or_a_key_bound_to_no_registered_workload_is_refused(gate
     assert gateway.post("/v1/chat/completions", "sk-not-a-key", chat("hello")).status_code == 401
     assert gateway.post("/v1/chat/completions", "", chat("hello")).status_code == 401
     ghost = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "audit"), "gateway", "key", "ghost", "--keys", "keys.yaml"],
+        [str(BIN / "audit"), "gateway", "key", "ghost", "--keys", "keys.yaml"],
         cwd=gateway.tmp,
         env={**os.environ, "AUDIT_HOME": str(gateway.tmp / "home")},
         capture_output=True,
@@ -301,7 +303,7 @@ def test_after_shutdown_the_registry_holds_the_gateway_decisions_and_no_text(gat
     gateway.stop()
     assert gateway.proc.returncode is not None
     report = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "audit"), "report", "--format", "json"],
+        [str(BIN / "audit"), "report", "--format", "json"],
         cwd=gateway.tmp,
         env={**os.environ, "AUDIT_HOME": str(gateway.tmp / "home")},
         capture_output=True,

@@ -91,11 +91,11 @@ def test_the_documented_setup_block_leaves_every_key_file_private(tmp_path):
     """docs/routing.md's copy-paste block, its `umask` and `audit gateway key` lines run as written."""
     import subprocess
 
-    from tests.gateway.test_guardrail_proxy import REPO, setup_block
+    from tests.gateway.test_guardrail_proxy import BIN, setup_block
 
     lines = [line for line in setup_block().splitlines() if line.startswith(("umask", "audit gateway key"))]
     assert lines[0].startswith("umask 077") and len(lines) >= 3
-    env = {**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], cwd=tmp_path, env=env, check=True)
     written = sorted(tmp_path.glob("*.key")) + [tmp_path / "keys.yaml"]
     assert len(written) == len(lines)
