@@ -58,6 +58,7 @@ class ScanRequest:
     manifest: str | None = None  # workload profiles from this file instead of the registry
     sarif_root: str | None = None
     fail_on_empty: bool = False  # an input with no records (or no input at all) is a failure, exit 3
+    quiet: bool = False  # the terminal table shows flagged records only, without its summary
 
     def __post_init__(self) -> None:
         for output in self.outputs:
@@ -192,7 +193,7 @@ def _fanout(request: ScanRequest, accepted, stack: ExitStack, private: bool) -> 
         targets.append(Target(output.format, sink))
     stack.callback(sys.stdout.flush)
     result_filter = accepted.filter if accepted else None
-    return Fanout(targets, result_filter, fail_on=request.fail_on, sarif_root=request.sarif_root)
+    return Fanout(targets, result_filter, fail_on=request.fail_on, sarif_root=request.sarif_root, quiet=request.quiet)
 
 
 def _still_reached(fanout: Fanout, decision) -> bool:

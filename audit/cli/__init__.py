@@ -53,8 +53,22 @@ def __getattr__(name: str):
 
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors (they may contain prompt text)."),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=lambda v: _print_version(v), help="Print the version and exit."
+    ),
 ) -> None:
     """Audit LLM prompt logs for regulated data and decide where each workload may run."""
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"llm-audit {version('llm-audit')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            print("llm-audit (not installed)")
+        raise typer.Exit(0)
 
 
 def _debug_requested(argv: list[str]) -> bool:

@@ -133,7 +133,7 @@ def scan(
     request = ScanRequest(
         paths, outputs, read_options,
         workload=workload, fail_on=fail_on, baseline=baseline, since=since, registry=registry, manifest=manifest,
-        sarif_root=sarif_root and str(sarif_root), fail_on_empty=fail_on_empty,
+        sarif_root=sarif_root and str(sarif_root), fail_on_empty=fail_on_empty, quiet=quiet,
     )  # fmt: skip
     settings = api.settings_from(
         config,

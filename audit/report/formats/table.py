@@ -22,6 +22,7 @@ class TableFormat:
         self.console = terminal.console(out)
         self.rows: list = []
         self.more = 0
+        self.quiet = options.quiet
 
     def add(self, result) -> None:
         """Keep a flagged record for the table."""
@@ -33,12 +34,13 @@ class TableFormat:
             self.more += 1
 
     def finish(self, summary) -> None:
-        """Print the findings table and the summary."""
+        """Print the findings table and (unless quiet) the summary."""
         if self.rows:
             terminal.print_table(_findings_table(self.rows), "finding", self.out)
             if self.more:
                 self.console.print(f"... and {self.more} more records with findings (use --output jsonl for all)")
-        terminal.print_table(_summary_table(summary), "summary", self.out)
+        if not self.quiet:
+            terminal.print_table(_summary_table(summary), "summary", self.out)
 
 
 def _findings_table(rows) -> Table:
