@@ -122,21 +122,22 @@ def _render(m: re.Match, moved: date, month_first: bool) -> str:
             continue
         start, end = m.span(name)
         pieces.append((start - m.start(), end - m.start(), name))
+    padded = any(parts.get(n, "") and parts[n].startswith("0") for n in ("m", "d")) or m.re is _PATTERNS[0]
     out, pos = [], 0
     for start, end, name in sorted(pieces):
         out.append(text[pos:start])
-        out.append(_field(name, text[start:end], moved, month_first))
+        out.append(_field(name, text[start:end], moved, month_first, padded))
         pos = end
     return "".join(out) + text[pos:]
 
 
-def _field(name: str, old: str, moved: date, month_first: bool) -> str:
+def _field(name: str, old: str, moved: date, month_first: bool, padded: bool) -> str:
     if name == "y":
         return f"{moved.year % 100:02d}" if len(old) == 2 else str(moved.year)
     if name == "mon":
         return _month_word(old, moved.month)
     value = moved.month if (name == "m") == month_first else moved.day
-    return f"{value:0{len(old)}d}"
+    return f"{value:0{len(old)}d}" if padded else str(value)
 
 
 def _month_word(old: str, month: int) -> str:

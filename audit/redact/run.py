@@ -74,6 +74,7 @@ def redact_paths(
     `context`: a ScanContext to reuse (its engine, secret and policies); by default one is built from `settings`.
     """
     pairs = files.targets(paths, options.out_dir, options.include, [*options.exclude, "*" + files.BACKUP_SUFFIX])
+    registry = _registry(settings, options)  # a registry asked for but missing stops the run before any output
     ctx = context or build_context(settings)
     replacer = Replacer(ctx.secret, options.mode, options.locale)
     report = RedactReport(options.mode)
@@ -85,10 +86,13 @@ def redact_paths(
 
             verify_outputs(ctx, replacer, report.outputs, report)
             report.residual_limit_exceeded = report.residual > residual_limit(options.max_residual, report.replacements)
+        if registry is not None:
+            record_event(registry, report)
     finally:
         if context is None:
             ctx.close()
-    _record(settings, options, report)
+        if registry is not None:
+            registry.close()
     return report
 
 
@@ -164,14 +168,8 @@ def _peek(stream) -> bytes:
         return b""
 
 
-def _record(settings: Settings, options: RedactOptions, report: RedactReport) -> None:
-    """The run's counts as a `redact.completed` event, when a registry is configured (or asked for)."""
+def _registry(settings: Settings, options: RedactOptions):
+    """The registry to record the run in (`redact.completed`), when one is configured or asked for; else None."""
     from audit.store import scanning
 
-    registry = scanning.open_for_scan(settings, options.registry)
-    if registry is None:
-        return
-    try:
-        record_event(registry, report)
-    finally:
-        registry.close()
+    return scanning.open_for_scan(settings, options.registry)
