@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from audit.errors import InputError
+from audit.errors import ConfigError, InputError
 from audit.scanner.entities import BY_NAME
 
 COARSE_LABELS = ("PERSON", "LOCATION", "DATE", "AGE", "PHONE", "EMAIL", "URL_IP", "ID", "FINANCIAL", "ORG", "OTHER")
@@ -100,8 +101,13 @@ class Predicted:
 # ------------------------------------------------------------------ gold
 
 
+class GoldError(ConfigError):
+    """A gold file that breaks the gold format: a usage error (exit 2) naming file and line."""
+
+
 def load_gold(paths: list[str]) -> list[dict]:
-    """Gold records from JSONL files; raises InputError with file:line on a malformed line."""
+    """Gold records from JSONL files; InputError when a file cannot be read, GoldError (a usage error, exit 2)
+    naming file and line when a record is malformed."""
     records: list[dict] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -119,32 +125,46 @@ def _gold_record(path: str, n: int, line: str, seen: dict[str, str]) -> dict:
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        raise GoldError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
     if not isinstance(rec, dict) or not all(isinstance(rec.get(k), str) for k in ("id", "text", "source")):
-        raise InputError(f"{path}:{n}: gold record needs string 'id', 'text' and 'source'")
+        raise GoldError(f"{path}:{n}: gold record needs string 'id', 'text' and 'source'")
     if rec["id"] in seen:
-        raise InputError(f"{path}:{n}: duplicate gold id {rec['id']!r} (first in {seen[rec['id']]})")
+        raise GoldError(f"{path}:{n}: duplicate gold id {rec['id']!r} (first in {seen[rec['id']]})")
     seen[rec["id"]] = f"{path}:{n}"
+    if rec.get("spans") is not None and rec.get("values") is not None:
+        raise GoldError(f"{path}:{n}: give 'spans' or 'values', not both (set the other to null or leave it out)")
+    if rec.get("phi") not in (True, False, None):
+        raise GoldError(f"{path}:{n}: 'phi' must be true, false or null")
     for key in ("spans", "values"):
         items = rec.get(key)
         if items is None:
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise InputError(f"{path}:{n}: '{key}' must be a list of objects or null")
+            raise GoldError(f"{path}:{n}: '{key}' must be a list of objects or null")
         rec[key] = [{**i, "label": _gold_label(path, n, i.get("label"))} for i in items]
+    for i, span in enumerate(rec.get("spans") or []):
+        start, end = span.get("start"), span.get("end")
+        ints = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end))
+        if not ints or not 0 <= start < end <= len(rec["text"]):
+            raise GoldError(
+                f"{path}:{n}: span {i} must have integer 0 <= start < end <= {len(rec['text'])} (the text's length)"
+            )
+    for i, value in enumerate(rec.get("values") or []):
+        if not isinstance(value.get("value"), str) or not value["value"].strip():
+            raise GoldError(f"{path}:{n}: value {i} needs a non-empty string 'value'")
     return rec
 
 
 def _gold_label(path: str, n: int, label) -> str:
     """A gold label as a coarse label: coarse labels pass, our entity names ("US_SSN") map to theirs."""
     if not isinstance(label, str) or not label.strip():
-        raise InputError(f"{path}:{n}: every span and value needs a string 'label'")
+        raise GoldError(f"{path}:{n}: every span and value needs a string 'label'")
     name = label.strip().upper()
     if name in COARSE_LABELS:
         return name
     if name in ENTITY_TO_COARSE or name in BY_NAME:
         return coarse_of(name)
-    raise InputError(
+    raise GoldError(
         f"{path}:{n}: unknown label {label!r}: use a coarse label ({', '.join(COARSE_LABELS)}) or an entity type"
     )
 
@@ -362,10 +382,11 @@ def score(gold: list[dict], predicted: dict[str, Predicted]) -> dict:
 # ------------------------------------------------------------------ running
 
 
-def scan_gold(gold: list[dict], settings, context=None) -> dict[str, Predicted]:
+def scan_gold(gold: list[dict], settings, context=None, progress=None) -> dict[str, Predicted]:
     """Scan each gold text as a one-message record through the real pipeline, in-process.
 
     `context` is a ready ScanContext (tests share one); by default one is built from `settings`.
+    `progress(done, rate)` is called as records finish.
     """
     from audit.model import Message, Record
     from audit.pipeline import build_context, scan_records
@@ -374,7 +395,10 @@ def scan_gold(gold: list[dict], settings, context=None) -> dict[str, Predicted]:
     ctx = context or build_context(settings)
     records = [Record("<gold>", r["id"], n, (Message(0, "user", r["text"]),)) for n, r in enumerate(gold, 1)]
     out: dict[str, Predicted] = {}
+    started = time.monotonic()
     for result in scan_records(ctx, records, ScanSummary()):
+        if progress is not None:
+            progress(len(out) + 1, (len(out) + 1) / max(time.monotonic() - started, 1e-6))
         found = {(f.start, f.end, f.entity_type) for f in result.identifiers if f.message == 0 and f.end > f.start}
         out[result.record_id] = Predicted(
             findings=tuple(sorted(found)),
@@ -384,10 +408,10 @@ def scan_gold(gold: list[dict], settings, context=None) -> dict[str, Predicted]:
     return out
 
 
-def evaluate(paths: list[str], settings, context=None) -> dict:
+def evaluate(paths: list[str], settings, context=None, progress=None) -> dict:
     """Load gold files, scan their texts with `settings` (or a ready `context`), and score the findings."""
     gold = load_gold(paths)
-    return score(gold, scan_gold(gold, settings, context))
+    return score(gold, scan_gold(gold, settings, context, progress))
 
 
 @dataclass(frozen=True)
@@ -400,15 +424,26 @@ class Thresholds:
 
 
 def threshold_failures(result: dict, limits: Thresholds) -> list[str]:
-    """One line per missed threshold (empty when every threshold holds or has nothing to measure)."""
+    """One line per missed threshold, and per threshold asked for that the gold cannot measure (no spans, no
+    values, no PHI records): a gate that cannot be computed fails rather than passes."""
     checks = [
         ("span F2", limits.min_f2, result["span"].get("ALL", {}).get("f2")),
         ("span recall", limits.min_recall, result["span"].get("ALL", {}).get("recall")),
         ("value recall", limits.min_recall, result["value"].get("ALL", {}).get("recall")),
         ("HIPAA record recall", limits.min_hipaa_recall, result["record"].get("ALL", {}).get("recall")),
     ]
-    return [
+    failures = [
         f"{name} {actual:.3f} is below {minimum:.3f}"
         for name, minimum, actual in checks
         if minimum is not None and actual is not None and actual < minimum
     ]
+    if limits.min_recall is not None and checks[1][2] is None and checks[2][2] is None:
+        failures.append("span and value recall cannot be computed: the gold has no spans or values")
+    failures += [
+        f"{name} cannot be computed: {why}"
+        for (name, minimum, actual), why in zip(
+            (checks[0], checks[3]), ("the gold has no spans", "the gold has no records with phi true"), strict=True
+        )
+        if minimum is not None and actual is None
+    ]
+    return failures

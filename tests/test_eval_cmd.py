@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from audit import evaluation
-from audit.errors import InputError
 from audit.scanner.entities import ENTITY_TYPES
 from tests.conftest import SHARED, run_cli
 
@@ -124,14 +123,57 @@ def test_thresholds():
     failures = evaluation.threshold_failures(
         res, evaluation.Thresholds(min_f2=0.85, min_recall=0.8, min_hipaa_recall=0.5)
     )
-    assert failures == ["span F2 0.800 is below 0.850", "value recall 0.700 is below 0.800"]
+    assert failures == [
+        "span F2 0.800 is below 0.850",
+        "value recall 0.700 is below 0.800",
+        "HIPAA record recall cannot be computed: the gold has no records with phi true",
+    ]
 
 
 def test_malformed_gold_names_file_and_line(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "a", "text": "x", "source": "s"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad.jsonl:2"):
+    with pytest.raises(evaluation.GoldError, match=r"bad.jsonl:2") as exc:
         evaluation.load_gold([str(path)])
+    assert exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"spans": [{"start": 0, "end": 1, "label": "ID"}], "values": []}, "not both"),
+        ({"spans": [{"start": 0, "end": 9, "label": "ID"}]}, "end <= 3"),
+        ({"spans": [{"start": 2, "end": 2, "label": "ID"}]}, "start < end"),
+        ({"spans": [{"start": "0", "end": 1, "label": "ID"}]}, "integer"),
+        ({"values": [{"value": "", "label": "ID"}]}, "non-empty string 'value'"),
+        ({"phi": "yes"}, "'phi' must be true, false or null"),
+    ],
+)
+def test_gold_that_breaks_the_format_is_a_usage_error_with_file_and_line(tmp_path, fields, message):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "abc", "source": "s", **fields}) + "\n", encoding="utf-8")
+    with pytest.raises(evaluation.GoldError, match=r"gold.jsonl:1: ") as exc:
+        evaluation.load_gold([str(path)])
+    assert message in str(exc.value)
+
+
+def test_a_gate_the_gold_cannot_measure_fails():
+    empty = {"span": {}, "value": {}, "record": {}}
+    assert evaluation.threshold_failures(empty, evaluation.Thresholds()) == []
+    failures = evaluation.threshold_failures(empty, evaluation.Thresholds(0.5, 0.5, 0.5))
+    assert failures == [
+        "span and value recall cannot be computed: the gold has no spans or values",
+        "span F2 cannot be computed: the gold has no spans",
+        "HIPAA record recall cannot be computed: the gold has no records with phi true",
+    ]
+
+
+def test_cli_gates_on_an_empty_gold_file_fail(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert run_cli("eval", str(empty)).returncode == 0
+    gated = run_cli("eval", str(empty), "--min-f2", "0.5")
+    assert gated.returncode == 1 and b"cannot be computed" in gated.stderr
 
 
 def test_cli_prints_tables_json_and_exit_codes(gold_file):
@@ -168,7 +210,7 @@ def test_unknown_gold_label_names_file_and_line(tmp_path):
     path = tmp_path / "gold.jsonl"
     rec = {"id": "a", "text": "x", "source": "s", "spans": [{"start": 0, "end": 1, "label": "SOCIAL_NUMBER"}]}
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"gold.jsonl:1: unknown label 'SOCIAL_NUMBER'"):
+    with pytest.raises(evaluation.GoldError, match=r"gold.jsonl:1: unknown label 'SOCIAL_NUMBER'"):
         evaluation.load_gold([str(path)])
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from audit import api, evaluation
+from audit.cli.common import progress_for
 from audit.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -38,7 +39,8 @@ def eval_command(
     printed or taken as a threshold, is a fraction from 0 to 1.
     """
     settings = api.settings_from(config, spacy_model=spacy_model, cache=False)
-    result = evaluation.evaluate(gold, settings)
+    with progress_for(as_json) as progress:
+        result = evaluation.evaluate(gold, settings, progress=progress)
     failures = evaluation.threshold_failures(result, evaluation.Thresholds(min_f2, min_recall, min_hipaa_recall))
     if as_json:
         typer.echo(json.dumps({**result, "threshold_failures": failures}, indent=1))
