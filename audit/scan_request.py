@@ -10,6 +10,7 @@ person should read goes to `ScanEvents.notice`, the rest is in the result.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
@@ -114,6 +115,7 @@ def run_scan(
     recorder = scanning.recorder_for_scan(store, settings, request.workload, profiles)
     paths = _selected_paths(request, events)
     accepted = _load_baseline(request.baseline, settings, events) if request.baseline else None
+    options = replace(request.options, notices=True, skip=_baseline_path(request))
     named = {o.option: o.path for o in request.outputs if o.path}
     refuse_inputs_as_outputs(named, paths, request.options.include, request.options.exclude)
     with ExitStack() as stack:
@@ -123,7 +125,7 @@ def run_scan(
             scanning.check_inputs(paths)  # a mistyped path must not record a failed scan
             stack.enter_context(recorder)  # a scan that raises is marked failed, with no partial rows
         outcome = api.scan_to(
-            paths, settings, replace(request.options, notices=True), fanout, sys.stdout, workload=request.workload,
+            paths, settings, options, fanout, sys.stdout, workload=request.workload,
             on_error=events.on_error, progress=progress, workloads=profiles,
             observers=[recorder] if recorder else [], executor=executor,
         )  # fmt: skip
@@ -165,6 +167,11 @@ def _selected_paths(request: ScanRequest, events: ScanEvents) -> list[str]:
     changed = baseline_lib.changed_files(request.since, request.paths)
     events.notice(f"--since {request.since}: {len(changed)} changed files to scan", False)
     return changed
+
+
+def _baseline_path(request: ScanRequest) -> frozenset[str]:
+    """The baseline file, never read as a log even when it sits among the inputs."""
+    return frozenset({os.path.realpath(request.baseline)}) if request.baseline else frozenset()
 
 
 def _load_baseline(path: Path, settings: Settings, events: ScanEvents) -> baseline_lib.Baseline:

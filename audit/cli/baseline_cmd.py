@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,7 @@ def create(
     baseline, outcome = baseline_lib.create(
         paths,
         settings,
-        ReadOptions(format=input_format),
+        ReadOptions(format=input_format, skip=frozenset({os.path.realpath(output)})),  # never its own baseline
         workload=workload,
         on_error=None if quiet else write_error_lines,
         previous=previous,

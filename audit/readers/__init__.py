@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -121,6 +122,7 @@ class ReadOptions:
     notices: bool = False  # also yield ReadNotices (an empty input, records read field by field)
     litellm_spend_logs: bool = False  # a postgresql:// URL in PATHS is LiteLLM's database (audit.readers.litellm_db)
     started_after: datetime | None = None  # database sources: only rows whose startTime is at or after it
+    skip: frozenset[str] = frozenset()  # real paths never read as input (the baseline a command reads or writes)
 
     def __post_init__(self) -> None:
         if self.format not in FORMAT_CHOICES:
@@ -135,6 +137,8 @@ def read_paths(paths: list[str], options: ReadOptions | None = None) -> Iterator
     for path in paths:
         seen = False
         for item in expand_paths([path], options.include, options.exclude):
+            if options.skip and not item.is_stdin and os.path.realpath(item.path) in options.skip:
+                continue
             seen = True
             yield from read_source(item, options)
         if not seen and options.notices:
