@@ -178,8 +178,9 @@ def _with_surname(text: str, hit: Hit) -> Hit:
 
 def _occurrence(value: str) -> str:
     body = re.escape(value)
-    if value.isalpha() and " " not in value:  # one word: its own case, or all capitals ("Maria", "MARIA")
-        body = f"(?:{body}|{re.escape(value.upper())})"
+    if value.isalpha() and " " not in value:  # one word: as found, capitalised or in capitals ("Rob", "ROB")
+        forms = dict.fromkeys((value, value.capitalize(), value.upper()))
+        body = "(?:" + "|".join(re.escape(f) for f in forms) + ")"
     else:
         body = f"(?i:{body})"
     before = r"(?<!\w)" if value[:1].isalnum() else ""
