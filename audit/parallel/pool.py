@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
@@ -62,7 +62,11 @@ _PRELOAD = ["audit.pipeline", "audit.batch", "audit.parallel.pool", "audit.scann
 
 @dataclass(eq=False)
 class Chunk:
-    """Texts analysed together. `results[i]` is a tuple of spans, or None when text i failed."""
+    """Texts analysed together. `results[i]` is a tuple of spans, or None when text i failed.
+
+    A chunk of `windows` (one text's, from `split_text`) is analysed by `analyze_windows`:
+    its results are each window's spans, which its parent's `merge` turns into the text's.
+    """
 
     texts: list[str]
     keys: list[bytes] = field(default_factory=list)
@@ -71,6 +75,8 @@ class Chunk:
     done: bool = False
     parent: tuple[Chunk, int] | None = None
     remaining: int = 0
+    windows: list | None = None
+    merge: Callable[[list], tuple] | None = None  # the children's results in order -> this one text's spans
 
     def finish(self, results: list) -> Chunk:
         """Record results; returns the top-level chunk this belongs to."""
@@ -83,7 +89,19 @@ class Chunk:
             parent.failures[index] = self.failures[0]
         parent.remaining -= 1
         parent.done = parent.remaining == 0
+        if parent.done and parent.merge is not None:
+            parent.merge_windows()
         return parent
+
+    def merge_windows(self) -> None:
+        """Make this text's result from its windows' (or its first failure, as when analysed in one piece)."""
+        reason = self.failures[min(self.failures)] if self.failures else None
+        if reason is None:
+            try:
+                spans = self.merge([s for spans in self.results for s in spans])
+            except Exception as exc:  # noqa: BLE001 - reported per text, never with its content
+                reason = f"analysis failed ({type(exc).__name__})"
+        self.results, self.failures = ([None], {0: reason}) if reason else ([spans], {})
 
 
 @dataclass(eq=False)
@@ -150,7 +168,7 @@ class WorkerPool:
                     worker.head_started = time.monotonic()
                 worker.assigned.append(chunk)
                 try:
-                    worker.conn.send(chunk.texts)
+                    worker.conn.send(chunk.texts if chunk.windows is None else ("windows", chunk.windows))
                 except (OSError, ValueError):
                     self._fail_worker(worker, "its worker process died")
                     break
@@ -244,7 +262,7 @@ def _worker_main(conn, settings_json: str, engine) -> None:
     # Fresh stdio objects: a lock held by a parent thread at fork time must not block us.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115
-    from audit.scanner.analyze import analyze_texts
+    from audit.scanner.analyze import analyze_texts, analyze_windows
     from audit.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
@@ -253,19 +271,23 @@ def _worker_main(conn, settings_json: str, engine) -> None:
 
         engine = build_engine(settings)
     conn.send(("ready", None))
+    slice_started = lambda: conn.send(("slice", None))  # noqa: E731
     while True:
         try:
-            texts = conn.recv()
+            job = conn.recv()
         except EOFError:
             return
-        if texts is None:
+        if job is None:
             return
-        conn.send(_analyze(analyze_texts, engine, settings, texts, lambda: conn.send(("slice", None))))
+        if isinstance(job, tuple):  # ("windows", some windows of one long text)
+            conn.send(_analyze(analyze_windows, engine, settings, job[1]))
+        else:
+            conn.send(_analyze(analyze_texts, engine, settings, job, progress=slice_started))
 
 
-def _analyze(analyze_texts, engine, settings, texts: Sequence[str], progress) -> tuple[str, object]:
+def _analyze(analyze: Callable[..., list], *args, **kwargs) -> tuple[str, object]:
     try:
-        found = analyze_texts(engine, settings, texts, progress=progress)
+        found = analyze(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - reported per text by the main process, never with text
         return "error", type(exc).__name__
     return "ok", [[(s.start, s.end, s.entity_type, s.score, s.recognizer, s.kind) for s in spans] for spans in found]

@@ -75,6 +75,8 @@ class ParallelResolver:
         if need and self.pool is None and _small(need):
             batch.spans.update(analyze_unique(ctx, need.values()))
             need = {}
+        for key in [k for k, text in need.items() if len(text) > ctx.settings.max_chunk_chars]:
+            self._inflight[key] = batch.waiting[key] = (self._submit_windows(key, need.pop(key)), 0)
         keys = list(need)
         for i in range(0, len(keys), self.chunk_texts):
             part = keys[i : i + self.chunk_texts]
@@ -83,6 +85,23 @@ class ParallelResolver:
             for index, key in enumerate(part):
                 self._inflight[key] = batch.waiting[key] = (chunk, index)
         return batch
+
+    def _submit_windows(self, key: bytes, text: str) -> Chunk:
+        """A text of several windows: each window a chunk of its own, so that every worker takes a share.
+
+        One message of megabytes would otherwise keep one worker busy for minutes while the
+        others wait. The windows' spans are merged here, as `analyze_texts` merges them.
+        """
+        from audit.scanner.analyze import finish_text, split_text  # spaCy and Presidio: only when needed
+
+        settings = self.ctx.settings
+        normalized, parts = split_text(settings, text)
+        parent = Chunk([text], keys=[key], merge=lambda spans: finish_text(settings, normalized, spans))
+        parent.results, parent.remaining = [None] * len(parts), len(parts)
+        pool = self._start_pool()
+        for index, window in enumerate(parts):
+            pool.submit(Chunk([window.text], windows=[window], parent=(parent, index)))
+        return parent
 
     def _start_pool(self) -> WorkerPool:
         if self.pool is None:

@@ -3,7 +3,8 @@
 Every text is normalised first (`audit.scanner.normalize`: invisible characters, Unicode dashes,
 spaces and digits) and its spans are mapped back to the original offsets, so the scan, the router
 and the guardrail all read past the same obfuscations. Long texts are cut into windows
-(`audit.scanner.windows`), analysed in slices of bounded size.
+(`audit.scanner.windows`), analysed in slices of bounded size; the worker pool can also
+analyse one text's windows in several processes (`split_text`, `analyze_windows`, `finish_text`).
 
 `analyze_texts` is a pure function of (engine, settings, texts): no I/O, no
 global state, so it runs the same in a worker process or on a Spark executor.
@@ -16,9 +17,9 @@ from collections.abc import Callable, Sequence
 from audit.model import Span
 from audit.scanner import filters
 from audit.scanner.engine import Engine
-from audit.scanner.normalize import normalize
+from audit.scanner.normalize import Normalized, normalize
 from audit.scanner.recognizers import CONTEXT_ENTITIES
-from audit.scanner.windows import MAX_SLICE_WINDOWS, slices, spacy_view, windows
+from audit.scanner.windows import MAX_SLICE_WINDOWS, Window, slices, spacy_view, windows
 from audit.settings import Settings
 
 
@@ -38,17 +39,39 @@ def analyze_texts(
     for part in slices(pieces, settings.max_chunk_chars):
         if progress:
             progress()
-        views = [spacy_view(w.text) for w in part]
-        artifacts = engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)
-        for w, (_, nlp_artifacts) in zip(part, artifacts, strict=True):
-            spans = _analyze_one(engine, settings, w.text, nlp_artifacts)
-            found[w.index].extend(w.shift(s) for s in spans if w.owns(s))
+        for w, spans in zip(part, analyze_windows(engine, settings, part), strict=True):
+            found[w.index].extend(spans)
     if progress:
         progress()
+    return [finish_text(settings, n, spans) for n, spans in zip(normalized, found, strict=True)]
+
+
+def split_text(settings: Settings, text: str) -> tuple[Normalized, list[Window]]:
+    """`text` normalised, and the windows of it that `analyze_windows` takes one by one or together.
+
+    With `analyze_windows` on each window (in any process, in any grouping) and `finish_text`
+    on their spans in window order, this gives what `analyze_texts` gives for `text`.
+    """
+    normalized = normalize(text)
+    return normalized, windows(0, normalized.text, settings.max_chunk_chars)
+
+
+def analyze_windows(engine: Engine, settings: Settings, part: Sequence[Window]) -> list[list[Span]]:
+    """For each window, the spans it answers for, in the coordinates of its whole (normalised) text.
+
+    spaCy reads the windows in one batch: keep `part` within one slice (`audit.scanner.windows.slices`).
+    """
+    views = [spacy_view(w.text) for w in part]
+    artifacts = engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)
     return [
-        tuple(n.restore(s) for s in filters.finalize(n.text, _dedupe(spans), settings))
-        for n, spans in zip(normalized, found, strict=True)
+        [w.shift(s) for s in _analyze_one(engine, settings, w.text, nlp_artifacts) if w.owns(s)]
+        for w, (_, nlp_artifacts) in zip(part, artifacts, strict=True)
     ]
+
+
+def finish_text(settings: Settings, normalized: Normalized, spans: list[Span]) -> tuple[Span, ...]:
+    """A text's spans from those its windows found (in window order): filtered, merged, in original offsets."""
+    return tuple(normalized.restore(s) for s in filters.finalize(normalized.text, _dedupe(spans), settings))
 
 
 def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts) -> list[Span]:
