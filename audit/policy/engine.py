@@ -68,9 +68,36 @@ def inside_any(finding: Finding, findings: tuple[Finding, ...], types: tuple[str
     )
 
 
+def covered(findings: tuple[Finding, ...], types: tuple[str, ...]) -> set[int]:
+    """Indices i for which `inside_any(findings[i], findings, types)`, in O(n log n) rather than O(n^2)."""
+    out: set[int] = set()
+    by_message: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        by_message.setdefault(f.message, []).append(i)
+    for indices in by_message.values():
+        containers = sorted((findings[j].start, j) for j in indices if findings[j].entity_type in types)
+        best: list[tuple[int, int]] = []  # the two longest-reaching (end, index) of the containers seen so far
+        k = 0
+        for i in sorted(indices, key=lambda i: findings[i].start):
+            f = findings[i]
+            while k < len(containers) and containers[k][0] <= f.start:
+                j = containers[k][1]
+                best = sorted([*best, (findings[j].end, j)], reverse=True)[:2]
+                k += 1
+            if any(j != i and end >= f.end for end, j in best):
+                out.add(i)
+    return out
+
+
 def match_group(group: Group, findings: tuple[Finding, ...], indices: list[int]) -> GroupResult:
     """The group's matches among findings[indices]."""
-    hit = tuple(i for i in indices if any(match_finding(m, findings[i], findings) for m in group.any_of))
+    # what match_finding answers, with `inside_any` for all findings at once: one message can hold 50,000
+    inside = {m.not_within: covered(findings, m.not_within) for m in group.any_of if m.not_within}
+    hit = tuple(
+        i
+        for i in indices
+        if any(match_finding(m, findings[i]) and i not in inside.get(m.not_within, ()) for m in group.any_of)
+    )
     values = frozenset((findings[i].entity_type, findings[i].fingerprint) for i in hit)
     return GroupResult(group, hit, values)
 
