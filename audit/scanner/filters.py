@@ -329,9 +329,24 @@ def trim_at_line_break(text: str, span: Span) -> Span:
     return Span(span.start, end, span.entity_type, span.score, span.recognizer, span.kind)
 
 
+_KEEPS_ITS_DOT = re.compile(
+    r"(?:\b[^\W\d_]|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Mt|Ft|Dr|Mr|Mrs|Ms|Bros|Plc|Esq|Av|Ave|Rd|Blvd|Ln|Ct|Pl|Sq|Hwy|Pkwy|Ste|Apt|No))\.\Z"
+)
+
+
+def trim_punctuation(text: str, span: Span) -> Span:
+    """A name ends before the punctuation that follows it: "Izmir." is "Izmir" ("Acme Inc." and "J." keep their dot)."""
+    if span.entity_type not in NAME_TYPES:
+        return span
+    end = span.end
+    while end > span.start and text[end - 1] in ".,;:!?" and not _KEEPS_ITS_DOT.search(text, span.start, end):
+        end -= 1
+    return span if end == span.end else Span(span.start, end, span.entity_type, span.score, span.recognizer, span.kind)
+
+
 def finalize(text: str, spans: list[Span], settings: Settings) -> tuple[Span, ...]:
     """Apply every filter, then keep the best span where identifiers of different types overlap."""
     active = [*FILTERS, _allow_listed(settings)] if settings.allow_list else FILTERS
-    trimmed = (trim_at_line_break(text, s) for s in spans)
+    trimmed = (trim_punctuation(text, trim_at_line_break(text, s)) for s in spans)
     kept = [s for s in trimmed if s.end > s.start and not any(f(text, s) for f in active)]
     return tuple(resolve_overlaps(kept))

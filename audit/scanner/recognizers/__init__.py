@@ -40,7 +40,7 @@ from audit.scanner.recognizers.general_location import (
     StreetAddressRecognizer,
     ZipCodeRecognizer,
 )
-from audit.scanner.recognizers.general_org import OrganizationRecognizer
+from audit.scanner.recognizers.general_org import InstitutionRecognizer, OrganizationRecognizer
 from audit.scanner.recognizers.general_person import NameSlotRecognizer, TitledNameRecognizer
 from audit.scanner.recognizers.general_phone import PhoneNumberRecognizer
 from audit.scanner.recognizers.general_place_slots import ContextualPlaceRecognizer
@@ -71,6 +71,7 @@ GENERAL: list[Callable[[], EntityRecognizer]] = [
     CareFacilityRecognizer,
     KnownPlaceRecognizer,
     OrganizationRecognizer,
+    InstitutionRecognizer,
     PhoneNumberRecognizer,
     DriverLicenseRecognizer,
 ]

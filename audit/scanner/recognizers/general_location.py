@@ -33,6 +33,12 @@ _NOT_STREET = re.compile(
     r"top|only|all|summer|winter|spring|autumn|fall|q[1-4]|fy)\b",
     re.I,
 )
+_AFTER_MONTH = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)\.?,?[ \t]*$",
+    re.I,
+)
+_ARTICLE_AFTER_NUMBER = re.compile(r"\d+[A-Za-z]?\s+(?:the|a|an|this|that|his|her|their)\s", re.I)
 _CONTINENTAL = (
     rf"(?:(?:ul|u|rue|via|rua|calle|avenida|av|str|al)\.?[ ]+)?{_CAP}(?:[ ]+(?:{_CAP}|{_PARTICLE})){{0,3}}"
     r"[ ]+\d{1,4}[a-zA-Z]?\b\.?"
@@ -112,6 +118,8 @@ class StreetAddressRecognizer(RegexRecognizer):
         value = text[start:end]
         if re.fullmatch(r"[\d\s.,-]+", value) or _NOT_STREET.search(value.split("\n")[0][-24:]):
             return False
+        if _AFTER_MONTH.search(text, max(0, start - 16), start) or _ARTICLE_AFTER_NUMBER.match(value):
+            return False  # "13 September 1988 the Erzincan Martial Law Court": a date, then a court
         # "Koskikatu 25" names a street; "WBC 17", "Fluid 500" and "HCT REMAINS 26" are readings
         if _STREET_WORD.search(value):
             return True
@@ -125,6 +133,8 @@ class StreetAddressRecognizer(RegexRecognizer):
         end = found.end
         inline = _INLINE_TAIL.match(text, end)
         end = inline.end() if inline else end
+        sentence_end = _SENTENCE_END.search(text, found.end, end)  # "Springfield. BP 120/80": the next sentence
+        end = sentence_end.start() + 3 if sentence_end else end
         for _ in range(6):
             m = _NEXT_LINE.match(text, end)
             if not m or not _address_line(m.group("line")):
@@ -134,8 +144,9 @@ class StreetAddressRecognizer(RegexRecognizer):
 
 
 _INLINE_TAIL = re.compile(
-    rf"(?:,?[ \t]*{_UNIT})?(?:,[ \t]*{_CAP}(?:[ \t]+{_CAP}){{0,3}}){{0,2}}(?:,?[ \t]+[A-Z]{{2}})?(?:,?[ \t]+\d{{4,5}}(?:-\d{{4}})?)?",
+    rf"(?:,?[ \t]*{_UNIT})?(?:,[ \t]*{_CAP}(?:[ \t]+{_CAP}){{0,3}}){{0,2}}(?:(?<!\.),?[ \t]+[A-Z]{{2}}\b)?(?:,?[ \t]+\d{{4,5}}(?:-\d{{4}})?)?",
 )
+_SENTENCE_END = re.compile(r"[a-z]{3}\.[ \t]")
 # The next line of an address block: a unit, a city, a state, a country, a postcode.
 _NEXT_LINE = re.compile(r"[ \t,]*\n[ \t>?*,]*(?P<line>[^\n:@]*[^\s:@,][^\n:@]*?)[ \t,]*(?=\n|$)")
 

@@ -1,13 +1,16 @@
 """Organisations: names ending in a company or institution word ("Smith Ltd.", "Acme Corporation"),
-and capitalised names in an employer slot ("I work for X", "X is a design agency").
+capitalised names in an employer slot ("I work for X", "X is a design agency"), and the courts,
+tribunals, prosecutors, prisons and ministries that place a matter ("the Izmir State Security Court").
 """
 
 from __future__ import annotations
 
 import re
 
-from audit.scanner.lexicon import care_note, case_profile
-from audit.scanner.recognizers.base import RegexRecognizer, Rule
+from presidio_analyzer import RecognizerResult
+
+from audit.scanner.lexicon import care_note, case_profile, lexicon
+from audit.scanner.recognizers.base import RegexRecognizer, Rule, result
 from audit.scanner.recognizers.patterns import UP, word
 from audit.scanner.recognizers.places_in_context import names_a_place
 
@@ -70,3 +73,72 @@ class OrganizationRecognizer(RegexRecognizer):
         if (profile != "mixed" or care_note(text)) and not names_a_place(text[start:end], profile):
             return False  # "LEFT OPEN TO AIR", "left ART LINE": without case, ordinary words name nothing
         return words[0] not in {"The", "A", "An", "This", "That", "Our", "My", "Your", "It", "We", "They"}
+
+
+_NOT_A_NAME = r"(?!(?:The|A|An|This|That|On|In|At|By|Before|From|To|Of|And|Whereas|When|Since)\b)"
+_COURT_KIND = (
+    r"District|Regional|Supreme|Constitutional|High|Crown|County|Circuit|Appeals?|Administrative|Military|Security|"
+    r"Criminal|Civil|Assize|Magistrates['’]?|Federal|Family|Juvenile|Municipal|Provincial|Cantonal|Labour|Labor|Tax|"
+    r"Commercial|Superior|Sheriff|Youth|Peace|Law"
+)
+_INSTITUTION = (
+    rf"(?:(?:{_COURT_KIND})[ ]+Court|Court[ ]+of[ ]+(?:Appeal|Cassation|Justice|Session|First[ ]+Instance)|Tribunal|"
+    r"(?:Public[ ]+)?Prosecutor['’]?s?['’]?[ ]+Office|Prosecution[ ]+Service|Prison|Penitentiary|"
+    r"(?:Detention|Remand)[ ]+Cent(?:re|er)|Police[ ]+(?:Station|Headquarters|Department)|Gendarmerie[ ]+Command|"
+    rf"Ministry[ ]+of[ ]+(?:the[ ]+)?{_CAP}(?:[ ]+(?:and[ ]+)?{_CAP}){{0,2}})"
+)
+
+
+_PLACE_LEAD = re.compile(r"(?:the[ ]+)?(?P<p>[^\W\d_][\w'’-]*)[ ]", re.I)
+_PLACE_TAIL = re.compile(r"[ ]+(?:of|in|at)[ ]+(?P<p>[^\W\d_][\w'’-]*(?:[ ]+[^\W\d_][\w'’-]*)?)[.,;:]?$")
+
+
+class InstitutionRecognizer(RegexRecognizer):
+    """ORGANIZATION for a court, tribunal, prosecutor's office, prison, police station or ministry named by
+    something of its own: a place or a name ("the Erzincan Martial Law Court", "Dovergate Prison"). "The
+    District Court" or "the Court of Appeal" alone place no matter and are left out."""
+
+    ENTITY = "ORGANIZATION"
+
+    def supported(self) -> list[str]:
+        """The institution, and the town it is named after."""
+        return ["ORGANIZATION", "LOCATION"]
+
+    RULES = (
+        Rule(
+            "institution",
+            rf"\b(?P<v>(?:{_NOT_A_NAME}(?:{_CAP}|\d{{1,2}}(?:st|nd|rd|th))[ ]+){{0,4}}{_INSTITUTION}"
+            rf"(?:[ ]+(?:of|in|at)[ ]+{_CAP}(?:[ ]+{_CAP}){{0,2}})?)",
+            0.9,  # above spaCy's 0.85: a court is no place, whatever the model makes of its town
+            group="v",
+        ),
+    )
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        """Each institution, with the town it is named after as a LOCATION of its own ("Ankara" of "the Ankara
+        State Security Court", "Munich" of "the Family Court in Munich"): the court is the matter, the town a place."""
+        out = []
+        for found in super().analyze(text, entities, nlp_artifacts):
+            out.extend(self._split_place(text, found))
+        return out
+
+    def _split_place(self, text: str, found: RecognizerResult) -> list[RecognizerResult]:
+        lex = lexicon()
+        value = text[found.start : found.end]
+        m = _PLACE_LEAD.match(value) or _PLACE_TAIL.search(value)
+        if not m or not lex.is_place(m.group("p")) or "LOCATION" not in self.supported_entities:
+            return [found]
+        ps, pe = found.start + m.start("p"), found.start + m.end("p")
+        rest = (found.start, m.start() + found.start) if m.re is _PLACE_TAIL else (pe + 1, found.end)
+        return [
+            result(self, "LOCATION", ps, pe, found.score),
+            result(self, "ORGANIZATION", rest[0], rest[1], found.score),
+        ]
+
+    def accept(self, text: str, start: int, end: int) -> bool:
+        """Some word of it names something: not every word is an ordinary word (in mixed-case prose only)."""
+        if case_profile(text) != "mixed" or care_note(text):
+            return False
+        lex = lexicon()
+        words = re.findall(r"[^\W\d_][\w'’-]*", text[start:end])
+        return any(not lex.is_word(w.rstrip("'’")) for w in words)

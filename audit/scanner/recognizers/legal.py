@@ -66,8 +66,22 @@ class ProtectiveOrderMarkerRecognizer(ValidatedRecognizer):
     )
 
 
+# After "no.": an ECHR application number ("36110/97"), a pre-1998 Court case number ("31/1993/426/505"), a
+# plot ("288/3"); in a list after "nos.", any number.
+_APPLICATION = r"\d{1,6}(?:/\d{1,4}){1,3}(?![\d/])"
+_NUMBERED = r"\d{1,6}(?:/\d{1,4}){0,3}(?![\d/])"
+_LIST_SEP = r"(?:\s{0,3},\s{0,3}(?:and\s{1,3})?|\s{1,3}and\s{1,3}|\s{1,3})"
+_NUMBERS = re.compile(_NUMBERED)
+_UK_COURT = (
+    r"UKSC|UKHL|UKPC|EWCA\s(?:Civ|Crim)|EWHC|EWFC|EWCOP|UKUT|UKFTT|UKEAT|UKIPTrib|CSIH|CSOH|HCJAC|NICA|NIQB|"
+    r"NICh|NIFam|IESC|IECA|IEHC|UKAIT|UKSIAC"
+)
+
+
 class CaseNumberRecognizer(ValidatedRecognizer):
-    """CASE_NUMBER: federal "1:23-cv-04567(-ABC)", and state/other dockets after case, docket, index or cause numbers."""
+    """CASE_NUMBER: federal dockets "1:23-cv-04567(-ABC)", state dockets after case, docket, index or cause
+    numbers, ECHR application numbers after "no."/"nos." (each number of a list "nos. 60525/00, 60933/00 and
+    60934/00"), and UK neutral citations "[2019] EWCA Civ 1234"."""
 
     ENTITY = "CASE_NUMBER"
     RULES = (
@@ -86,12 +100,39 @@ class CaseNumberRecognizer(ValidatedRecognizer):
             0.85,
             0.9,
         ),
+        # "application no. 36110/97", "(nos. 43185/98 and 43186/98)", "App. No. 34127/03": a list is split below
+        Rule(
+            "applications",
+            rf"(?i:\b(?:nos?|numbers?)\.?\s{{0,3}}|\bapplications?\s{{1,3}}(?=\d{{1,6}}/\d\d\b))"
+            rf"(?P<value>{_APPLICATION}(?:{_LIST_SEP}{_APPLICATION}){{0,400}})",
+            0.85,
+            0.9,
+        ),
+        # "plots nos. 19, 20, 28 and 29": a plural label before a list numbers several things, each one an identifier
+        Rule(
+            "numbered-list",
+            rf"(?i:\bnos\.?\s{{0,3}}|\bnumbers\s{{1,3}})(?P<value>{_NUMBERED}(?:{_LIST_SEP}{_NUMBERED}){{1,400}})",
+            0.85,
+            0.9,
+        ),
+        Rule(
+            "uk-neutral", rf"\[(?:19|20)\d{{2}}\]\s(?:{_UK_COURT})\s\d{{1,5}}(?:\s\([A-Z][A-Za-z]{{1,6}}\))?", 0.9, 0.9
+        ),
     )
-    CONTEXT = ("case", "docket", "court", "v.", "vs.", "plaintiff", "defendant", "filed")
+    CONTEXT = ("case", "docket", "court", "v.", "vs.", "plaintiff", "defendant", "filed", "application", "applicant")
+
+    def candidates(self, text: str):
+        """Every rule's matches, with each number of an application list as a candidate of its own."""
+        for rule, start, end in super().candidates(text):
+            if rule.name not in ("applications", "numbered-list"):
+                yield rule, start, end
+                continue
+            for m in _NUMBERS.finditer(text, start, end):
+                yield rule, m.start(), m.end()
 
     def validate(self, value: str) -> bool:
-        """At least three digits (so "No. A-B" or a bare year is not a docket)."""
-        return sum(c.isdigit() for c in value) >= 3
+        """At least three digits (so "No. A-B" or a bare year is not a docket), or one number of a list."""
+        return sum(c.isdigit() for c in value) >= 3 or value.isdigit()
 
 
 class BatesNumberRecognizer(ValidatedRecognizer):
