@@ -91,6 +91,15 @@ class PsychotherapyNoteRecognizer(TermRecognizer):
         super().__init__(PSYCHOTHERAPY_TERMS)
 
 
+# An imperative that forbids what follows, at the start of its clause: "Never give a diagnosis", "do not offer
+# medical advice". "She does not take insulin" says something of someone and stays.
+_FORBIDDEN = re.compile(
+    r"(?:^|[.!?;:\n]\s*|\b(?:and|but|or)\s+)(?:please\s+)?(?:never|do\s+not|don['’]t|must\s+not|should\s+not|avoid)"
+    r"\s+(?:[\w-]+\s+){0,4}$",
+    re.I,
+)
+
+
 class HealthContextRecognizer(TermRecognizer):
     """HEALTH_CONTEXT: encounter, care or payment-for-care language."""
 
@@ -101,8 +110,11 @@ class HealthContextRecognizer(TermRecognizer):
         super().__init__(HEALTH_TERMS)
 
     def accept(self, text: str, start: int, end: int) -> bool:
-        """Short abbreviations (PT, ICU, PCP, EOB, MRI) only in capitals; 'chart' only near care words."""
+        """Short abbreviations (PT, ICU, PCP, EOB, MRI) only in capitals; 'chart' only near care words; no term
+        an instruction forbids ("Never give a diagnosis.": a bot's rule, not anyone's care)."""
         word = text[start:end]
+        if _FORBIDDEN.search(text, max(0, start - 60), start):
+            return False
         if len(word) <= 3:
             return word.isupper()
         return word.lower() != "chart" or "patient" in text[max(0, start - 80) : end + 80].lower()

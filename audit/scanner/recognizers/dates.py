@@ -72,6 +72,11 @@ _SERVICE = (
 _OTHER_DATE = re.compile(r"\d[/.-]\d|\d{4}|\d(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+# A birth cue makes the date a date of birth whatever else finds it: above Presidio's DateRecognizer (0.95) and
+# the care-note dates (0.86), so the overlap keeps the typed date ("DOB 03/12/1984").
+_SCORES = {"DATE_OF_BIRTH": 0.96, "DATE_OF_SERVICE": 0.85}
+
+
 class PersonalDateRecognizer(ValidatedRecognizer):
     """DATE_OF_BIRTH or DATE_OF_SERVICE, by the nearest birth or service cue before the date (or just after it)."""
 
@@ -107,7 +112,7 @@ class PersonalDateRecognizer(ValidatedRecognizer):
         for _rule, start, end in self.candidates(text):
             entity = self.entity_for(text, start, end) if self.validate(text[start:end]) else None
             if entity in entities and (start, end) not in out:
-                out[(start, end)] = result(self, entity, start, end, 0.85)
+                out[(start, end)] = result(self, entity, start, end, _SCORES[entity])
         return list(out.values())
 
 

@@ -48,7 +48,12 @@ _CREDENTIAL = re.compile(
     r"(?:/(?:rn|md|np))?(?!\w)",
     re.I,
 )
-_FAMILY = re.compile(r"(?<![\w'’-])(?P<w>[^\W\d_]{2,30})[ \t]{1,2}family\b", re.I)
+# "the Delgado family", not "Riverbend Family Clinic" (a practice named as families name them)
+_FAMILY = re.compile(
+    r"(?<![\w'’-])(?P<w>[^\W\d_]{2,30})[ \t]{1,2}family\b(?![ \t]+(?:clinic|practice|medicine|medical|health|"
+    r"care|dental|dentistry|physicians|doctors|pharmacy|services|center|centre|law|office|restaurant|farm|trust)\b)",
+    re.I,
+)
 # What is said of someone right after their name in a note: "Halvorsen aware", "Wojcik notified".
 _TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
 _PRECEDING = re.compile(

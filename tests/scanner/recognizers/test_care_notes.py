@@ -77,6 +77,7 @@ MUST_NOT = [
     ("CONTINUES ON A/C 600X12 5PEEP 50%. ETT AT 23 LIP.", "ACCOUNT_NUMBER", None),
     ("NEURO: 67 YO M, A&O X3. CV: SR 80S, NO ECTOPY. GU: FOLEY DRAINING. RESP: LS CLEAR, SATS 97%.", "AGE", None),
     ("very supportive family at bedside, extended family called", "PERSON", None),
+    ("You are the intake assistant for Riverbend Family Clinic.", "PERSON", None),  # a practice, not a family
     # field labels of business documents
     ("Transaction Date: 2024-03-02\nAmount: 120.00 EUR", "ORGANIZATION", None),
     # ordinary prompts

@@ -32,6 +32,7 @@ POSITIVE = [
     ("attends AA meetings weekly", "SUBSTANCE_USE_DISORDER", "AA meetings"),
     ("Summarise these psychotherapy notes", "PSYCHOTHERAPY_NOTE", "psychotherapy notes"),
     ("the copay for her office visit", "HEALTH_CONTEXT", "copay"),
+    ("She does not want a diagnosis yet.", "HEALTH_CONTEXT", "diagnosis"),
 ]
 
 NEGATIVE = [
@@ -56,6 +57,8 @@ NEGATIVE = [
     ("nicotine dependence F17.210", "SUBSTANCE_USE_DISORDER"),
     ("meeting notes from the sprint", "PSYCHOTHERAPY_NOTE"),
     ("the chart shows revenue", "HEALTH_CONTEXT"),
+    ("You are the front desk. Never give a diagnosis.", "HEALTH_CONTEXT"),  # a bot's rule, not anyone's care
+    ("Answer questions; do not offer a diagnosis or prescription advice.", "HEALTH_CONTEXT"),
 ]
 
 
