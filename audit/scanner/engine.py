@@ -13,6 +13,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
 from audit.errors import ConfigError
 from audit.scanner import recognizers as recognizer_registry
+from audit.scanner.languages.gate import gate_recognizers
 from audit.settings import Settings
 
 # spaCy labels we map; ORG is kept (organisations identify employers under SH(A)-(R)).
@@ -155,6 +156,7 @@ def build_engine(settings: Settings) -> Engine:
         registry.remove_recognizer(name)
     for recognizer in recognizer_registry.build_recognizers(settings):
         registry.add_recognizer(recognizer)
+    gate_recognizers(registry.recognizers)  # English-model false positives on the six EU languages (issue 27)
     analyzer = AnalyzerEngine(
         registry=registry,
         nlp_engine=nlp_engine,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from audit.scanner.entities import CONTEXT_TYPES
+from audit.scanner.languages import recognizers as eu_languages  # issue 27: silent on English text
 from audit.scanner.recognizers import (
     banking,
     business_ids,
@@ -96,7 +97,7 @@ REGULATED: list[Callable[[], EntityRecognizer]] = [
     *eu_national_ids.RECOGNIZERS,
 ]
 
-RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED]
+RECOGNIZERS: list[Callable[[], EntityRecognizer]] = [*GENERAL, *REGULATED, *eu_languages.RECOGNIZERS]
 
 REPLACED_PREDEFINED: frozenset[str] = frozenset(
     {"EmailRecognizer", "UrlRecognizer", *healthcare_ids.REPLACES, *banking.REPLACES, *cards.REPLACES}
