@@ -43,7 +43,7 @@ _ORG_FORM = re.compile(
 
 
 def _ner_keeps(text: str, r: RecognizerResult, lang: str) -> bool:
-    from audit.scanner.languages.recognizers import fold
+    from audit.scanner.languages.names import fold
     from audit.scanner.lexicon import lexicon
 
     value = text[r.start : r.end]

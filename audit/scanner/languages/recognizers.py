@@ -10,64 +10,16 @@ people write with spaces or dots, validated by python-stdnum.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 
 import phonenumbers
-from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from audit.scanner.languages import SUPPORTED, cues, health
-from audit.scanner.languages.detect import STOP_WORDS, language_of
+from audit.scanner.languages import cues, health
+from audit.scanner.languages.base import Found, LanguageRecognizer, words_regex
+from audit.scanner.languages.detect import STOP_WORDS
 from audit.scanner.languages.ids import labelled_ids
-
-Found = tuple[str, int, int, float]  # entity type, start, end, score
-
-
-def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
-    """A result Presidio's context enhancer leaves alone (as audit.scanner.recognizers.base.result; not imported
-    from there, so this package never imports the recognizer registry that registers it)."""
-    return RecognizerResult(
-        entity_type=entity,
-        start=start,
-        end=end,
-        score=score,
-        recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
-            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-        },
-    )
-
-
-def words_regex(words) -> re.Pattern[str]:
-    """Any of `words` as whole Unicode words, case-insensitively, longest first (a space matches a run of spaces)."""
-    parts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in set(words)), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
-
-
-class LanguageRecognizer(EntityRecognizer):
-    """Reports nothing unless the text is in one of SUPPORTED; subclasses yield Found from `find`."""
-
-    ENTITIES: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__, supported_language="en")
-
-    def load(self) -> None:
-        """Nothing to load: the per-language patterns compile on first use."""
-
-    def find(self, text: str, lang: str) -> Iterator[Found]:
-        """(entity, start, end, score) of each value in `text`, written in `lang`."""
-        raise NotImplementedError
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        """This recognizer's findings of a requested type, on a text in a supported language only."""
-        lang = language_of(text)
-        if lang not in SUPPORTED:
-            return []
-        return [result(self, e, s, t, score) for e, s, t, score in self.find(text, lang) if e in entities]
-
+from audit.scanner.languages.names import EuPersonNameRecognizer
 
 # --- date of birth ---------------------------------------------------------
 _NUMERIC_DATE = r"(?:[0-3]?\d[./-][01]?\d[./-](?:19|20)?\d{2}|(?:19|20)\d{2}-[01]\d-[0-3]\d)"
@@ -297,49 +249,6 @@ class SpacedNationalIdRecognizer(LanguageRecognizer):
         """Validated IDs after their label."""
         for entity, start, end in labelled_ids(text, lang):
             yield entity, start, end, 0.9
-
-
-# --- names ------------------------------------------------------------------
-_TITLES = (
-    "herr", "herrn", "frau", "hr.", "fr.", "dr.", "prof.", "m.", "mme", "mlle", "madame", "monsieur", "sr.", "sra.",
-    "srta.", "señor", "señora", "don", "doña", "sig.", "sig.ra", "signor", "signora", "dott.", "dott.ssa", "dhr.",
-    "mevr.", "meneer", "mevrouw", "pan", "pani", "patient", "patientin", "paciente", "paziente", "pacjent",
-    "pacjentka", "patiënt", "heißt", "je m'appelle", "m'appelle", "me llamo", "mi chiamo", "ik heet",
-    "nazywam się", "name", "nom", "nombre", "nome", "naam", "nazwisko", "imię i nazwisko",
-)  # fmt: skip
-_UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+"
-_FULL_NAME = re.compile(
-    rf"(?<![\w])(?=(?P<name>{_UPPER}(?:[ -](?:{_UPPER}|van|de|der|den|da|di|del|della|von|zu|y|la|le)){{1,3}}))"
-)  # overlapping: "Patientin Anna Schmidt" is also tried from "Anna"
-_TITLE = words_regex(_TITLES)
-
-
-def fold(word: str) -> str:
-    """`word` in lower case without accents or Polish strokes, as the name lists spell it ("Łukasz" -> "lukasz")."""
-    decomposed = unicodedata.normalize("NFKD", word.lower().replace("ł", "l").replace("ß", "ss"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-class EuPersonNameRecognizer(LanguageRecognizer):
-    """PERSON: two to four capitalised words opening with a listed given name (accents folded: "Lucía
-    Fernández", "Łukasz Wiśniewski"), or after a title or name cue of the language ("Herrn", "Mme", "Sra.")."""
-
-    ENTITIES = ("PERSON",)
-
-    def find(self, text: str, lang: str) -> Iterator[Found]:
-        """Each full name the name lists or a title vouch for."""
-        from audit.scanner.lexicon import lexicon
-
-        lex, taken = lexicon(), 0
-        for m in _FULL_NAME.finditer(text):
-            if m.start() < taken:
-                continue
-            words = m.group("name").split()
-            titled = _TITLE.search(text[max(0, m.start() - 16) : m.start()])
-            given = lex.is_given_name(fold(words[0])) and fold(words[0]) not in STOP_WORDS[lang]
-            if given or titled:
-                taken = m.end("name")
-                yield "PERSON", *m.span("name"), 0.85
 
 
 RECOGNIZERS = [
