@@ -10,7 +10,8 @@ cards, bank accounts, contracts, code questions; about a third with identifiers)
 and joined with blank lines until it reaches `--mb` megabytes, with an SSN and an email
 planted every 100,000 characters. Each run is `python -m audit scan FILE -o jsonl --out
 FILE --no-cache --no-registry --fail-on never`, timed wall clock from start to exit (model
-load included); the runs of the two trees alternate so machine load affects both alike.
+load included), with the CPU seconds of its process tree (sampled from /proc: what the scan
+cost whatever else runs); the runs of the two trees alternate so machine load affects both alike.
 Every run must find every planted value, and the two trees must report the same spans.
 """
 
@@ -21,10 +22,12 @@ import importlib.util
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,20 +46,29 @@ def main() -> None:
     print(
         f"# one message of {path.stat().st_size / 1e6:.2f} MB, {len(planted)} planted values, jobs={args.jobs or 'all'}"
     )
+    print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     times: dict[str, list[float]] = {name: [] for name in trees}
     outputs: dict[str, str] = {}
     for run in range(args.runs):
         for name, tree in trees.items() if run % 2 == 0 else reversed(trees.items()):
-            seconds, output = _scan(path, tree, work, args.jobs)
+            seconds, cpu, output = _scan(path, tree, work, args.jobs, args.timeout)
+            if output is None:
+                print(f"{name:<24} run {run + 1}: > {seconds:5.0f} s (stopped; {cpu:.0f} CPU s)", flush=True)
+                times[name].append(seconds)
+                continue
             missing = [v for v in planted if v not in output]
-            print(f"{name:<24} run {run + 1}: {seconds:7.1f} s, {output.count('entity_type')} findings", flush=True)
+            found = output.count("entity_type")
+            print(f"{name:<24} run {run + 1}: {seconds:7.1f} s wall, {cpu:6.1f} CPU s, {found} findings", flush=True)
             if missing:
                 raise SystemExit(f"{name}: planted values not found: {len(missing)}")
             times[name].append(seconds)
             outputs[name] = output
     print()
     for name, xs in times.items():
-        print(f"{name:<24} median {statistics.median(xs):7.1f} s over {len(xs)} runs")
+        print(
+            f"{name:<24} median {statistics.median(xs):7.1f} s over {len(xs)} runs (stopped runs count as their limit)"
+        )
+    print(f"# load average {os.getloadavg()[0]:.1f} at the end")
     if len(outputs) == 2:
         same = len({_spans(o) for o in outputs.values()}) == 1
         print(f"# same findings in both trees: {'yes' if same else 'NO'}")
@@ -69,6 +81,7 @@ def _parse() -> argparse.Namespace:
     p.add_argument("--jobs", type=int, default=0, help="audit worker processes (0: all cores)")
     p.add_argument("--baseline", help="a git revision to time beside this tree, e.g. HEAD~1")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--timeout", type=float, help="stop a run after this many seconds (reported as '> N s')")
     return p.parse_args()
 
 
@@ -122,17 +135,48 @@ def _snapshot(dest: Path, revision: str | None) -> Path:
     return dest
 
 
-def _scan(path: Path, tree: Path, work: Path, jobs: int) -> tuple[float, str]:
+def _scan(path: Path, tree: Path, work: Path, jobs: int, timeout: float | None) -> tuple[float, float, str | None]:
     out = work / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(tree), "AUDIT_HOME": str(work / "home"), "CI": "true"}
     cmd = [sys.executable, "-m", "audit", "scan", str(path), "-o", "jsonl", "--out", str(out), "--no-cache"]
     cmd += ["--no-registry", "--fail-on", "never", "-q", "-j", str(jobs), "--show-values"]
     started = time.perf_counter()
-    run = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=work)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work, start_new_session=True
+    )
+    cpu: dict[int, float] = {}  # pid -> last CPU seconds seen, over the scan's process tree
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample_cpu, args=(proc.pid, cpu, stop), daemon=True)
+    sampler.start()
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # its workers too
+        proc.communicate()
+        return time.perf_counter() - started, sum(cpu.values()), None
+    finally:
+        stop.set()
+        sampler.join()
     seconds = time.perf_counter() - started
-    if run.returncode != 0:
-        raise SystemExit(f"audit scan failed (exit {run.returncode}): {run.stderr[-2000:]}")
-    return seconds, out.read_text(encoding="utf-8")
+    if proc.returncode != 0:
+        raise SystemExit(f"audit scan failed (exit {proc.returncode}): {stderr[-2000:]}")
+    return seconds, sum(cpu.values()), out.read_text(encoding="utf-8")
+
+
+def _sample_cpu(root: int, cpu: dict[int, float], stop: threading.Event) -> None:
+    """Every 0.2 s, the user + system CPU seconds of each process in `root`'s session (a lower bound)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    while not stop.wait(0.2):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == root:  # session id: the scan and every process it started
+                cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
 
 
 def _spans(output: str) -> str:
