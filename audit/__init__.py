@@ -22,7 +22,7 @@ _LAZY = {
     "ScanRequest": "audit.scan_request",
     "run_scan": "audit.scan_request",
     "RouteDecision": "audit.routing",
-    "route": "audit.routing",
+    "route": "audit.api",
 }
 
 

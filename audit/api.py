@@ -37,9 +37,10 @@ def settings_from(config: str | None = None, **overrides) -> Settings:
 DEFAULT_MANIFEST_FILE = "workloads.yaml"
 
 
-def load_workloads(manifest: str | None, settings: Settings):
+def load_workloads(manifest: str | None, settings: Settings, registry: bool | None = None):
     """The workloads (a Manifest) that routing commands read: --manifest, else the registry when there is
-    one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db), else ./workloads.yaml."""
+    one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db; `registry=False`:
+    none), else ./workloads.yaml."""
     from pathlib import Path
 
     from audit.errors import ConfigError
@@ -50,30 +51,62 @@ def load_workloads(manifest: str | None, settings: Settings):
     from audit.flows.stored import load_registry_manifest
     from audit.store import scanning
 
-    registry = scanning.open_for_scan(settings, None)
-    if registry is not None:
+    store = scanning.open_for_scan(settings, registry)
+    if store is not None:
         try:
-            return load_registry_manifest(registry)
+            return load_registry_manifest(store)
         finally:
-            registry.close()
+            store.close()
     if Path(DEFAULT_MANIFEST_FILE).is_file():
         return load_manifest(DEFAULT_MANIFEST_FILE)
     raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
 
 
-def registry_tiers(settings: Settings, names: list[str]) -> dict[str, Tier]:
-    """Each named workload's current decision in the registry (waivers applied), when there is a registry."""
+def workload_names(manifest: str | None, settings: Settings, registry: bool | None = None) -> list[str]:
+    """The names of the workloads `load_workloads` reads; [] when no manifest, registry or ./workloads.yaml is in
+    use (nothing to check a name against)."""
+    from pathlib import Path
+
+    from audit.store import scanning
+
+    if not manifest and not Path(DEFAULT_MANIFEST_FILE).is_file():
+        if scanning.choose_registry(settings, registry).url is None:
+            return []
+    return [w.name for w in load_workloads(manifest, settings, registry).workloads]
+
+
+def registry_tiers(settings: Settings, names: list[str], registry: bool | None = None) -> dict[str, Tier]:
+    """Each named workload's hosting tier from the registry (`views.hosting_tier`: strip blocks those requests
+    at the gateway, the rest decides hosting; waivers applied), when there is a registry (`registry=False`: none)."""
     from audit.store import scanning
     from audit.store.views import list_workloads
 
-    registry = scanning.open_for_scan(settings, None)
+    registry = scanning.open_for_scan(settings, registry)
     if registry is None:
         return {}
     try:
         rows = list_workloads(registry)
     finally:
         registry.close()
-    return {r.name: Tier(r.decision) for r in rows if r.name in names and r.decision}
+    return {r.name: Tier(r.hosting_tier) for r in rows if r.name in names and r.hosting_tier}
+
+
+def route(messages, workload: str | None = None, context=None, manifest=None):
+    """`audit.routing.route`, refusing (ConfigError) a workload that neither the manifest nor the context's
+    profiles know, with the close matches, whenever either names any workload: a typo is never routed as an
+    unknown workload with no agreements."""
+    from audit.manifest import check_workload
+    from audit.routing import router_for
+
+    router = router_for(context, manifest)
+    check_workload(workload, router_workloads(router), "workload")
+    return router.route(messages, workload)
+
+
+def router_workloads(router) -> set[str]:
+    """The workloads a Router knows: its manifest's and its context's profiles (empty: none in use)."""
+    named = {w.name for w in router.manifest.workloads} if router.manifest else set()
+    return named | set(router.context.workloads)
 
 
 def scan_texts(

@@ -8,6 +8,7 @@ the enums of audit.vocabulary.
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -262,3 +263,23 @@ def profile_for(name: str, hipaa_entity: str, domain: str | None, endpoints) -> 
     return WorkloadProfile(
         name=name, hipaa_entity=str(hipaa_entity), hosting=hosting, agreements=agreements, domain=domain
     )
+
+
+def unknown_workload(name: str | None, known, quote: bool = True) -> str | None:
+    """Why `name` names no known workload, with the close matches; None when it is known, unset, or there
+    is nothing to check against (no registry or manifest in use: `known` empty). `quote=False` leaves the
+    name itself out (an HTTP answer never echoes its request)."""
+    known = sorted(known)
+    if not name or not known or name in known:
+        return None
+    close = difflib.get_close_matches(name, known, n=3)
+    hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"registered: {', '.join(known[:10])}"
+    return f"no workload named {name!r}: {hint}" if quote else f"no workload of that name: {hint}"
+
+
+def check_workload(name: str | None, known, option: str = "--workload") -> None:
+    """Raise ConfigError (exit 2) when `name` is not among `known` (see `unknown_workload`): a typo must not
+    move evidence to a workload that does not exist."""
+    problem = unknown_workload(name, known)
+    if problem:
+        raise ConfigError(f"{option}: {problem}")

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 from audit import api
 from audit import baseline as baseline_lib
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from audit.manifest import check_workload
 from audit.model import ReadError, Tier
 from audit.outputs import open_output, refuse_inputs_as_outputs
 from audit.readers import ReadOptions
 from audit.readers.litellm_db import check_usage as check_database_usage
 from audit.report.formats import FORMATS, Fanout, Target
-from audit.settings import Settings
+from audit.settings import Settings, refuse_protected_outputs
 from audit.store import scanning
 
 if TYPE_CHECKING:
@@ -110,13 +111,20 @@ def run_scan(
 ) -> ScanResult:
     """Scan as `request` says, write every output whole, record in the registry, and decide the exit code."""
     events = events or ScanEvents()
-    store = scanning.open_for_scan(settings, request.registry)
+    choice = scanning.choose_registry(settings, request.registry)
+    if choice.url:
+        events.notice(choice.line(), False)
+    store = scanning.open_chosen(choice, settings, create=bool(request.registry))
     profiles = scanning.scan_profiles(store, request.manifest)
+    check_workload(request.workload, profiles)  # before anything is recorded
     recorder = scanning.recorder_for_scan(store, settings, request.workload, profiles)
+    unregistered = scanning.UnregisteredNames(profiles)
+    gate = None if recorder else scanning.ViolationGate(profiles)  # --no-registry stops writing only
     paths = _selected_paths(request, events)
     accepted = _load_baseline(request.baseline, settings, events) if request.baseline else None
     options = replace(request.options, notices=True, skip=_baseline_path(request))
     named = {o.option: o.path for o in request.outputs if o.path}
+    refuse_protected_outputs(named, settings)
     refuse_inputs_as_outputs(named, paths, request.options.include, request.options.exclude)
     with ExitStack() as stack:
         fanout = _fanout(request, accepted, stack, private=settings.show_values)
@@ -127,14 +135,16 @@ def run_scan(
         outcome = api.scan_to(
             paths, settings, options, fanout, sys.stdout, workload=request.workload,
             on_error=events.on_error, progress=progress, workloads=profiles,
-            observers=[recorder] if recorder else [], executor=executor,
+            observers=[unregistered, recorder or gate], executor=executor,
         )  # fmt: skip
-        decisions = recorder.finish(outcome.summary) if recorder else []
+        decisions = recorder.finish(outcome.summary) if recorder else gate.decisions()
     outcome.strictest = fanout.strictest  # what the outputs saw: baselined findings do not gate
     if accepted is not None:  # a violation gates only on findings the baseline has not accepted
         decisions = [d for d in decisions if not d.violation or _still_reached(fanout, d)]
     violations = scanning.violation_lines(decisions)
     _input_notices(outcome.summary, request.fail_on_empty, events)
+    for line in unregistered.warnings():
+        events.notice(f"warning: {line}", True)
     code = exit_code(outcome, request.fail_on, request.fail_on_empty)
     code = code or (EXIT_FINDINGS if violations and request.fail_on != "never" else EXIT_OK)
     return ScanResult(outcome, decisions, violations, accepted.hidden if accepted else None, code)

@@ -32,13 +32,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from audit.api import router_workloads
 from audit.batch import scan_batch
 from audit.cache import SpanMemo
 from audit.enforcement import DEFAULT_FLUSH_SECONDS, DecisionCounter
 from audit.gateway.enforce import DEFAULT_MAX_CHARS, count_verdict, enforcer_for
 from audit.gateway.generic_api import PATH as GENERIC_PATH
 from audit.gateway.generic_api import GenericGuardrail, Judged
-from audit.manifest import Manifest
+from audit.manifest import Manifest, unknown_workload
 from audit.model import Message, Record
 from audit.routing.router import RouteDecision, Router, normalise, redact_messages
 from audit.serve_http import (
@@ -246,6 +247,9 @@ def create_app(
     async def route(request: Request) -> JSONResponse:
         async def handle(body: bytes, seen: dict) -> JSONResponse:
             messages, seen["workload"] = parse_route_request(body)
+            problem = unknown_workload(seen["workload"], router_workloads(state["engine"].router), quote=False)
+            if problem:  # a typo is refused, never routed as a workload with no agreements
+                raise BadRequest(400, problem)
             if text_size(messages) > limits.max_chars:
                 raise BadRequest(413, f"the request carries more than {limits.max_chars} characters of text")
             result = await in_engine(seen, state["engine"].route, messages, seen["workload"])

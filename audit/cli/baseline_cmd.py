@@ -13,6 +13,7 @@ from audit import baseline as baseline_lib
 from audit.cli.common import console_err, write_error_lines
 from audit.errors import EXIT_INPUT, EXIT_OK
 from audit.readers import FORMAT_CHOICES, ReadOptions
+from audit.settings import refuse_protected_outputs
 
 baseline_app = typer.Typer(help="Baselines of accepted findings (value-free, safe to commit).", no_args_is_help=True)
 
@@ -32,6 +33,7 @@ def create(
 ) -> None:
     """Scan PATHS and write every finding to a baseline file; owner/reason/expires of kept entries survive."""
     settings = api.settings_from(config)
+    refuse_protected_outputs({"--output": output}, settings)
     previous = baseline_lib.load(output) if output.exists() else None
     baseline, outcome = baseline_lib.create(
         paths,

@@ -8,11 +8,26 @@ import os
 import sys
 from collections.abc import Callable
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from audit.report import terminal
+from audit.store.scanning import RegistryChoice, choose_registry
+
+NoRegistryOption = typer.Option(
+    "--no-registry", help="Read no registry (./llm-audit.db, --db, AUDIT_DB and the config's `db` are ignored)."
+)
+
+
+def announce_registry(settings, no_registry: bool = False, create: bool = False, quiet: bool = False) -> RegistryChoice:
+    """The registry this command uses (see `choose_registry`), named in one stderr line unless `quiet` (--quiet,
+    JSON output) or there is none."""
+    choice = choose_registry(settings, False if no_registry else None, create)
+    if choice.url and not quiet:
+        print(choice.line(), file=sys.stderr)
+    return choice
 
 
 def console_err() -> Console:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from audit import api
+from audit.cli.common import NoRegistryOption, announce_registry
 from audit.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from audit.flows import DriftIssue, FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
 from audit.report import terminal
-from audit.settings import DEFAULT_DB_FILE
 
 DEFAULT_MANIFEST = "workloads.yaml"
 FORMATS = ("table", "json")
@@ -41,6 +40,7 @@ def check(
     ] = 1,
     output: Annotated[str, typer.Option("--format", help="Output: table or json.")] = "table",
     config: Annotated[str | None, typer.Option(help="Config file.")] = None,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Flag flows whose data categories need a stricter tier than their endpoint allows, and drift in scans.
 
@@ -50,7 +50,7 @@ def check(
     """
     if output not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
-    url = _registry_url(db, config)
+    url = announce_registry(api.settings_from(config, db=db), no_registry, quiet=output == "json").url
     if manifest is None and not Path(DEFAULT_MANIFEST).exists():
         if not url:
             raise ConfigError(f"no manifest: pass one, run where {DEFAULT_MANIFEST} is, or point --db at a registry")
@@ -86,14 +86,6 @@ def _from_manifest(manifest: str, url: str | None, workload: list[str] | None, m
         names = workload or [w.name for w in parsed.workloads]
         report.add_drift(check_drift(parsed, taxonomy, observed_entities(url, names), workload, min_count))
     return report
-
-
-def _registry_url(db: str | None, config: str | None) -> str | None:
-    """The registry to read drift from: --db or AUDIT_DB/config when set, else ./llm-audit.db if it exists."""
-    settings = api.settings_from(config, db=db)
-    if db or settings.db or os.environ.get("AUDIT_DB") or Path(DEFAULT_DB_FILE).exists():
-        return settings.db_url()
-    return None
 
 
 def report_dict(report: FlowReport) -> dict:

@@ -11,7 +11,9 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from audit import api, policy
+from audit.cli.common import NoRegistryOption, announce_registry
 from audit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, InputError
+from audit.manifest import check_workload
 from audit.model import Finding, Message, Record, WorkloadProfile
 from audit.policy.examples import run_examples
 from audit.policy.lint import lint_dirs, lint_file
@@ -84,11 +86,12 @@ def _group(group) -> str:
 
 @policy_app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(help="A pack id or a rule id.")],
+    name: Annotated[str, typer.Argument(help="A pack id, a rule id, or PACK/RULE as SARIF and reports print it.")],
     config: ConfigOpt = None,
 ) -> None:
     """Show a pack (all its rules) or one rule: citation, trigger, decision, agreements, remediation."""
     ps, _ = _policy_set(config)
+    pack_id, _, rule_part = name.rpartition("/")
     enabled = {e.rule.id for e in ps.entries}
     pack = ps.pack(name)
     if pack:
@@ -98,7 +101,7 @@ def show(
         return
     for pack in ps.packs:
         for rule in pack.rules:
-            if rule.id == name:
+            if rule.id == name or (pack_id == pack.id and rule.id == rule_part):
                 typer.echo(f"{pack.id} [{pack.regulation}]")
                 typer.echo("\n".join(_show_rule(pack, rule, rule.id in enabled)))
                 return
@@ -210,11 +213,12 @@ def _contract_line(path: Path, record_id: str) -> dict | None:
     return None
 
 
-def _scan_profiles(manifest: Path | None, settings) -> dict[str, WorkloadProfile]:
+def _scan_profiles(manifest: Path | None, settings, no_registry: bool = False) -> dict[str, WorkloadProfile]:
     """The workload profiles `audit scan` would use: --manifest, else the registry's when there is one."""
     from audit.store import scanning
 
-    registry = None if manifest else scanning.open_for_scan(settings, None)
+    choice = None if manifest else announce_registry(settings, no_registry)
+    registry = scanning.open_chosen(choice, settings) if choice else None
     try:
         return scanning.scan_profiles(registry, str(manifest) if manifest else None)
     finally:
@@ -259,6 +263,7 @@ def explain_cmd(
     ] = None,
     config: ConfigOpt = None,
     db: Annotated[str | None, typer.Option("--db", help="Registry to take workload profiles from (as scan).")] = None,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Explain one record's decision: its findings, which finding fired which rule, and why no stricter tier applied.
 
@@ -277,7 +282,9 @@ def explain_cmd(
     else:
         findings, source, seen = _rescan(file, record, settings)
     name = workload or seen
-    profile = _profile(name, _scan_profiles(manifest, settings), hipaa_entity, agreement or [])
+    profiles = _scan_profiles(manifest, settings, no_registry)
+    check_workload(workload, profiles)
+    profile = _profile(name, profiles, hipaa_entity, agreement or [])
     evaluation = policy.evaluate_findings(policy.load_policy_set(settings), findings, profile)
     unknown = f"{name} (not registered: no agreements assumed)" if name else "(none: no agreements assumed)"
     typer.echo(f"record {record} at {source}; workload {profile.name if profile else unknown}")

@@ -15,11 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from audit import api
+from audit.cli.common import announce_registry
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
 from audit.report import spreadsheet, terminal
-from audit.store import events, views
+from audit.store import events, scanning, views
 from audit.store.registry import Registry
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
@@ -34,10 +35,13 @@ def register(root) -> None:
     root.add_typer(app, name="registry")
 
 
-def open_registry(db: str | None, config: str | None, create: bool = False) -> Registry:
-    """The registry named by --db, AUDIT_DB, the config file or ./llm-audit.db."""
+def open_registry(db: str | None, config: str | None, create: bool = False, quiet: bool = False) -> Registry:
+    """The registry named by --db, AUDIT_DB, the config file or ./llm-audit.db, named on stderr unless `quiet`."""
     settings = api.settings_from(config, db=db)
-    return Registry.open(settings.db_url(), create=create, home=settings.home_dir())
+    choice = announce_registry(settings, create=create, quiet=quiet)
+    if choice.url is None:
+        raise ConfigError("no registry: pass --db FILE, set AUDIT_DB, or run `audit registry import MANIFEST` first")
+    return scanning.open_chosen(choice, settings, create=create)
 
 
 def _out() -> Console:
@@ -94,7 +98,7 @@ def list_(
     """List registered workloads with their latest decision and violation flag."""
     if output_format not in LIST_FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(LIST_FORMATS)}")
-    registry = open_registry(db, config)
+    registry = open_registry(db, config, quiet=output_format != "table")
     rows = views.list_workloads(registry, decision, regulation, owner, stale)
     flows = check_registry(registry, [r.name for r in rows]).by_workload() if rows else {}
     {"table": _list_table, "json": _list_json, "csv": _list_csv}[output_format](rows, flows)
@@ -115,7 +119,8 @@ def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
     for r in rows:
         table.add_row(
             escape(r.name), escape(r.owner), r.hipaa_entity, r.hosting or "-", ", ".join(r.agreements) or "-",
-            r.decision or "not scanned", ", ".join(r.regulations) or "-", r.last_scan or "-",
+            r.decision or "not scanned", ", ".join(r.regulations) or "-",
+            (r.last_scan or "-") + (f" ({views.PROFILE_CHANGED})" if r.profile_changed else ""),
             "[bold red]VIOLATION[/]" if r.violation else "", _flow_cell(flows.get(r.name, NO_FLOW_ISSUES)),
         )  # fmt: skip
     terminal.print_table(table, "workload")
@@ -161,7 +166,7 @@ def show(
     The decision is the strictest of what each source showed in the latest scan that read it. Data flows: the
     flows declared at import, flow violations, and drift against what its sources last showed.
     """
-    registry = open_registry(db, config)
+    registry = open_registry(db, config, quiet=as_json)
     detail = views.show_workload(registry, name)
     flows = check_registry(registry, [name])
     if as_json:
@@ -191,11 +196,19 @@ def _print_detail(d: views.WorkloadDetail) -> None:
     for src in d.sources:  # the decision is the strictest of these, each as its latest scan saw it
         out.print(f"  source {escape(src['source'])}: {src['decision']}, {src['findings']} findings "
                   f"(scan {src['scan']}, {src['last_scanned']}, {src['age']} ago)")  # fmt: skip
-    if s.violation:
-        out.print(f"[bold red]VIOLATION[/]: declared on a closed API, but its data requires {s.decision}")
-    for r in d.reasons:
+    if s.violation and s.decision == "strip":  # strip: those values removed, those requests blocked (as the router)
         out.print(
-            f"  {r['decision']:<22} {escape(r['rule'])} ({escape(r['regulation'])}; {escape(r['citation'])}) x{r['records']}"
+            "[bold red]VIOLATION[/]: declared on a closed API, and its logs hold data that must be stripped: block "
+            f"those requests at the gateway; what remains requires {s.hosting_tier}"
+        )
+    elif s.violation:
+        out.print(f"[bold red]VIOLATION[/]: declared on a closed API, but its data requires {s.decision}")
+    if s.profile_changed:
+        out.print(f"[bold yellow]{views.PROFILE_CHANGED}[/]")
+    for r in d.reasons:
+        waived = " (waived)" if r.get("waived") else ""
+        out.print(
+            f"  {r['decision']:<22} {escape(r['rule'])}{waived} ({escape(r['regulation'])}; {escape(r['citation'])}) x{r['records']}"
         )
     if d.findings_by_type:
         out.print("findings: " + ", ".join(f"{k} {v}" for k, v in d.findings_by_type.items()))
@@ -235,7 +248,7 @@ def history(
     config: ConfigOption = None,
 ) -> None:
     """A workload's decisions per scan and its registry changes, newest first."""
-    rows = views.history(open_registry(db, config), name)
+    rows = views.history(open_registry(db, config, quiet=as_json), name)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -290,12 +303,19 @@ def verify(
     save_head: Annotated[
         Path | None, typer.Option(help="After a successful check, write the head (SEQ:HASH) to this file.")
     ] = None,
+    accept_unkeyed: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unkeyed",
+            help="Accept a log whose every event is unkeyed (a registry from before the keyed chain, no anchor).",
+        ),
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Check the keyed event chain, the rows it covers and the anchors; exit 3 at the first problem."""
     anchors = _anchors(expect_head, expect_head_file)
-    report = open_registry(db, config).verify(anchors)
+    report = open_registry(db, config, quiet=True).verify(anchors, accept_unkeyed)  # its verdict: one stderr line
     if not report.ok:
         print(f"audit: registry verify FAILED: {report.problem}", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT)

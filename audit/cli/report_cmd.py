@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from audit import __version__, api
-from audit.cli.common import console_err
+from audit.cli.common import NoRegistryOption, announce_registry, console_err
 from audit.errors import ConfigError
 from audit.outputs import write_atomic
 from audit.report import html, json_report, markdown, registry_report
+from audit.settings import refuse_protected_outputs
 
 RENDERERS = {"html": html.render, "markdown": markdown.render, "json": json_report.render}
 
@@ -39,15 +40,19 @@ def report(
         ),
     ] = False,
     config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml or pyproject.toml).")] = None,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Write the audit report: executive summary, charts, and per-workload decisions with citations."""
     if report_format not in RENDERERS:
         raise ConfigError(f"unknown report format {report_format!r}; choose from {', '.join(RENDERERS)}")
+    refuse_protected_outputs({"--output": output}, api.settings_from(config, db=db))
     if from_scan is not None:
         data = registry_report.from_scan_json(from_scan, show_values=show_values, tool_version=__version__)
     else:
-        url = api.settings_from(config, db=db).db_url()
-        data = registry_report.from_registry(url, tool_version=__version__)
+        choice = announce_registry(api.settings_from(config, db=db), no_registry, quiet=report_format == "json")
+        if choice.url is None:
+            raise ConfigError(f"no registry to report on ({choice.origin}): pass --db, or --from-scan FILE")
+        data = registry_report.from_registry(choice.url, tool_version=__version__)
     text = RENDERERS[report_format](data)
     if output is None:
         sys.stdout.write(text)

@@ -12,13 +12,15 @@ from rich.console import Console
 from rich.table import Table
 
 from audit import api
-from audit.cli.common import write_error_lines
+from audit.cli.common import NoRegistryOption, announce_registry, write_error_lines
 from audit.cost import Pricing, Recommendation, blended_price, break_even_tokens, load_pricing, sensitivity
 from audit.errors import EXIT_INPUT, ConfigError
 from audit.flows import load_taxonomy
+from audit.manifest import check_workload
 from audit.outputs import write_atomic
 from audit.readers import ReadOptions
 from audit.report import terminal
+from audit.settings import refuse_protected_outputs
 
 FORMATS = ("table", "json")
 
@@ -57,6 +59,7 @@ def export(
         bool,
         typer.Option("--keys-auth", help="Bind API keys to workloads with a keys file (LLM_AUDIT_KEYS_FILE)."),
     ] = False,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Write a LiteLLM proxy config: one deployment per workload and allowed endpoint, tagged with the workload."""
     if target != "litellm":
@@ -64,8 +67,10 @@ def export(
     from audit.routing.litellm_export import HEADER, export_litellm
 
     settings = api.settings_from(config, db=db)
-    workloads = api.load_workloads(manifest, settings)
-    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads])
+    refuse_protected_outputs({"--out": out}, settings)
+    use = _registry_use(settings, no_registry, quiet=False)
+    workloads = api.load_workloads(manifest, settings, use)
+    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], use)
     result = export_litellm(workloads, load_taxonomy(), observed)
     if keys_auth and not guardrail:
         raise ConfigError("--keys-auth binds keys to workloads for the guardrail: add --guardrail")
@@ -96,6 +101,12 @@ def export(
         typer.echo(f"{name}: {verdict}: {result.reasons[name]}", err=True)
     for warning in result.warnings:
         typer.echo(f"audit: warning: {warning}", err=True)
+
+
+def _registry_use(settings, no_registry: bool, quiet: bool) -> bool | None:
+    """Name the registry this command reads on stderr (unless `quiet`); False under --no-registry."""
+    announce_registry(settings, no_registry, quiet=quiet)
+    return False if no_registry else None
 
 
 def _guardrail_db(settings, db: str | None, manifest: str | None) -> str | None:
@@ -132,6 +143,7 @@ def replay_cmd(
     output: FormatOpt = "table",
     config: ConfigOpt = None,
     db: DbOpt = None,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Dry run: route historical logs (nothing is sent) and compare monthly costs."""
     _check_format(output)
@@ -141,7 +153,9 @@ def replay_cmd(
 
     prices = load_pricing(pricing)
     settings = api.settings_from(config, db=db)
-    router = Router(build_context(settings), api.load_workloads(manifest, settings))
+    workloads = api.load_workloads(manifest, settings, _registry_use(settings, no_registry, output == "json"))
+    check_workload(workload, [w.name for w in workloads.workloads])
+    router = Router(build_context(settings), workloads)
     report = replay(router, logs, prices, ReadOptions(), workload, monthly_requests)
     for error in report.unscanned:
         write_error_lines(error)
@@ -226,15 +240,18 @@ def recommend_cmd(
     ] = None,
     output: FormatOpt = "table",
     config: ConfigOpt = None,
+    no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Per workload: monthly cost closed vs self-hosted, break-even volume, and a compliant recommendation."""
     _check_format(output)
     from audit.routing.recommend import recommend_workload
 
     settings = api.settings_from(config, db=db)
-    parsed, taxonomy, prices = api.load_workloads(manifest, settings), load_taxonomy(), load_pricing(pricing)
+    use = _registry_use(settings, no_registry, quiet=output == "json")
+    parsed, taxonomy, prices = api.load_workloads(manifest, settings, use), load_taxonomy(), load_pricing(pricing)
+    check_workload(workload, [w.name for w in parsed.workloads], "WORKLOAD")
     names = [workload] if workload else [w.name for w in parsed.workloads]
-    observed = api.registry_tiers(settings, names)
+    observed = api.registry_tiers(settings, names, use)
     recs = [recommend_workload(parsed, taxonomy, prices, n, volume, observed.get(n)) for n in names]
     if output == "json":
         typer.echo(

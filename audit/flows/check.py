@@ -218,16 +218,25 @@ def check_drift(
     """Categories seen in each workload's latest scan that no declared flow admits, one row per category.
 
     `observed` maps workload -> {entity type: findings}. A category is admitted when a declared
-    category is on the same taxonomy branch (`related`). Categories seen fewer than `min_count`
+    category is on the same taxonomy branch (`admits`: never a strip category through a relative). Categories seen fewer than `min_count`
     times in total are ignored. Workloads with no (or an empty list of) data flows are checked too.
     """
     out = []
     for w in _selected(manifest, workloads):
         for category, entities in _by_category(taxonomy, observed.get(w.name) or {}).items():
-            if sum(entities.values()) < min_count or any(related(d, category) for d in w.categories):
+            if sum(entities.values()) < min_count or any(admits(taxonomy, d, category) for d in w.categories):
                 continue
             out.append(_drift(manifest, taxonomy, w, category, entities))
     return out
+
+
+def admits(taxonomy: Taxonomy, declared: str, observed: str) -> bool:
+    """A declared category admits an observed one on its taxonomy branch (fideslang's rule), except a category
+    that must be stripped everywhere (credentials, card security codes): no parent or child declaration admits
+    it to any endpoint, only its own name does, and that declaration is itself a flow violation on a closed API."""
+    if taxonomy.requirement(observed).strip:
+        return declared == observed
+    return related(declared, observed)
 
 
 def _by_category(taxonomy: Taxonomy, counts: Mapping[str, int]) -> dict[str, dict[str, int]]:

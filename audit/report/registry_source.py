@@ -108,34 +108,41 @@ def _registered(session, row, decisions, points, today, name=None) -> WorkloadRe
         return report
     latest = decisions[-1]
     rules = (latest.rationale or {}).get("rules", [])
-    if row is not None:  # the registry's own reading, as `registry list` and `show` print it
-        from audit.store import views
-
-        active = views.waived_rules(row, today)
-        status = views.workload_status(session, row, today)
-        report.decision = Tier(status.decision or Tier.UNRESTRICTED)  # None: no source shows it any more
-        report.hosting, report.violation = status.hosting, status.violation
-        report.regulations = status.regulations
-    else:  # seen in scans, no longer registered: what the scan recorded
-        active = set()
-        report.decision = _effective(latest.tier, rules, active)
-        report.hosting, report.violation = latest.hosting, latest.violation
-        report.regulations = list(latest.regulations or [])
+    if row is not None:  # the registry's own reading, the per-source union `registry list` and `show` print
+        return _from_union(report, session, row, today)
+    # seen in scans, no longer registered: what its latest scan recorded
+    active: set[str] = set()
+    report.decision = _effective(latest.tier, rules, active)
+    report.hosting, report.violation = latest.hosting, latest.violation
+    report.regulations = list(latest.regulations or [])
     report.records, report.records_with_findings = latest.records, latest.records_with_findings
-    report.reasons = [
-        Reason(
-            rule_id(r.get("policy", ""), r["rule"]),
-            r.get("regulation", ""),
-            r.get("citation", ""),
-            Tier(r["decision"]),
-            r.get("description", ""),
-            r.get("records", 0),
-        )
-        for r in rules
-    ]
+    report.reasons = [_reason(r) for r in rules]
     report.findings = _entity_counts(session, latest.scan_id, name)
     report.tiers = _record_tiers(session, latest.scan_id, name, rules, active)
     return report
+
+
+def _from_union(report: WorkloadReport, session, row, today) -> WorkloadReport:
+    """Decision, reasons, record counts, findings and record tiers from `views.workload_union`: the report
+    reads the same per-source union as `registry show`, and runs no query of its own for them."""
+    from audit.store import views
+
+    union = views.workload_union(session, row, today, examples=EXAMPLES_PER_TYPE)
+    status = union.status
+    report.decision = Tier(status.decision or Tier.UNRESTRICTED)  # None: no source shows it any more
+    report.hosting, report.violation, report.regulations = status.hosting, status.violation, status.regulations
+    report.records, report.records_with_findings = union.records, union.records_with_findings
+    report.reasons = [_reason(r) for r in union.rules]
+    report.findings = [EntityCount(t, n, examples) for t, n, examples in union.findings]
+    report.tiers = in_tier_order(Counter(union.record_tiers))
+    return report
+
+
+def _reason(r: dict) -> Reason:
+    return Reason(
+        rule_id(r.get("policy", ""), r["rule"]), r.get("regulation", ""), r.get("citation", ""), Tier(r["decision"]),
+        r.get("description", ""), r.get("records", 0),
+    )  # fmt: skip
 
 
 def _record_tiers(session, scan_id: int, workload: str, rules: list[dict], waived: set[str]) -> dict[Tier, int]:

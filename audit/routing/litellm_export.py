@@ -65,8 +65,9 @@ class Export:
 def closed_allowed(manifest: Manifest, taxonomy: Taxonomy, name: str, observed: Tier | None = None) -> tuple[bool, str]:
     """Whether a workload's requests may be tagged onto closed deployments, and why.
 
-    Never without a closed endpoint, nor when its scans (`observed`, the registry's decision) require stripping
-    or self-hosting, whatever its declarations allow.
+    Never without a closed endpoint, nor when its scans (`observed`, the registry's hosting tier: strip values
+    are blocked at the gateway and what remains decides, `decide.hosting_tier`) require self-hosting, whatever
+    its declarations allow.
     """
     w = manifest.workload(name)
     if not any(e.closed for e in manifest.endpoints_of(w)):

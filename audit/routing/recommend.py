@@ -18,7 +18,8 @@ def closed_endpoint(manifest: Manifest, w: Workload) -> Endpoint | None:
 
 def closed_floor(manifest: Manifest, taxonomy: Taxonomy, w: Workload) -> tuple[Tier, list[str], list[str]]:
     """(strictest tier the declared data needs on a closed API with the router's redaction; agreements needed;
-    agreements missing; categories that must be redacted)."""
+    agreements missing; categories that must be redacted). A category that must be stripped does not count:
+    the gateway blocks those requests (as the router does), and what remains decides hosting."""
     endpoint = closed_endpoint(manifest, w) or GENERIC_CLOSED
     agreements = manifest.agreements_for(w, endpoint)
     tiers, needed, missing, redacted = [], set(), set(), set()
@@ -26,6 +27,8 @@ def closed_floor(manifest: Manifest, taxonomy: Taxonomy, w: Workload) -> tuple[T
         if not taxonomy.known(category):
             continue
         v = verdict(taxonomy, category, endpoint, agreements, redaction=True)
+        if v.required is Tier.STRIP:
+            continue
         tiers.append(v.required)
         if v.required is Tier.CLOSED_WITH_AGREEMENT:
             needed |= v.requirement.closed_requires
@@ -34,6 +37,11 @@ def closed_floor(manifest: Manifest, taxonomy: Taxonomy, w: Workload) -> tuple[T
         if not v.allowed:
             missing |= v.requirement.closed_requires - agreements
     return strictest(tiers), sorted(needed), sorted(missing), sorted(redacted)
+
+
+def stripped_categories(taxonomy: Taxonomy, w: Workload) -> list[str]:
+    """The declared categories no model may receive, self-hosted included: the gateway blocks their requests."""
+    return sorted(c for c in w.categories if taxonomy.known(c) and taxonomy.requirement(c).strip)
 
 
 def workload_volume(w: Workload, pricing: Pricing, override_million: float | None = None) -> Volume:
@@ -68,7 +76,8 @@ def recommend_workload(
     observed_tier: Tier | None = None,
     self_hosted_share: float | None = None,
 ) -> Recommendation:
-    """The recommendation for one workload; `observed_tier` (a registry decision) can only make the floor stricter."""
+    """The recommendation for one workload; `observed_tier` (the registry's hosting tier, `views.hosting_tier`:
+    strip removed, as the router blocks it) can only make the floor stricter."""
     w = manifest.workload(name)
     floor, needed, missing, redacted = closed_floor(manifest, taxonomy, w)
     declared = floor
@@ -80,7 +89,7 @@ def recommend_workload(
     rec = recommend(name, volume, floor, pricing, prices, share, needed, missing)
     if floor is not declared:
         rec.reasons.insert(0, f"the latest scan ({floor.value}) is stricter than the declared data ({declared.value})")
-    if floor is Tier.STRIP:
+    if stripped_categories(taxonomy, w) or floor is Tier.STRIP:
         rec.reasons.append("strip at the gateway what no model may see, self-hosted included (audit.route blocks it)")
     if redacted and rec.choice in ("closed", "hybrid"):
         rec.reasons.append(f"redact before the closed API (audit.route): {', '.join(redacted)}")

@@ -67,6 +67,8 @@ def make_engine(url: str, create: bool = True) -> Engine:
     except ArgumentError:
         raise StoreError(f"invalid database URL {url!r}") from None
     path = sqlite_path(url)
+    if path is not None and str(path).startswith("file:"):  # an SQLite URI (uri=true): SQLite opens it as it says
+        return _sqlite_engine(url)
     if path is not None:
         if not path.exists() and not create:
             raise StoreError(

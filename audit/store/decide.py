@@ -120,3 +120,15 @@ class SourceTally(WorkloadTally):
             "records": self.records, "records_with_findings": self.records_with_findings,
             "rules": self.rationale()["rules"], "entities": dict(self.entities.most_common()),
         }  # fmt: skip
+
+
+def hosting_tier(stored_tier: str, rules: list[dict], waived_rules: set[str]) -> Tier:
+    """Where a workload may run given what a scan decided, the one reading recommend, route export, flows and
+    the report share with the router: `strip` removes those values (the gateway blocks those requests, as
+    `audit.route` does), then the strictest of the other rules decides hosting (unrestricted when only strip
+    rules fired). A decision kept without its rules stays as stored."""
+    if not rules:
+        return Tier(stored_tier)
+    waived = {bare(r) for r in waived_rules}
+    kept = [Tier(r["decision"]) for r in rules if bare(r["rule"]) not in waived and r["decision"] != Tier.STRIP.value]
+    return strictest(kept) if kept else Tier.UNRESTRICTED

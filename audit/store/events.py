@@ -120,8 +120,13 @@ class ChainReport:
         return format_anchor(self.head_seq, self.head_hash)
 
 
-def verify_chain(session: Session, key: bytes, anchors: tuple[str, ...] = ()) -> ChainReport:
-    """Walk the whole log, then recheck the covered rows and the anchors; report the first problem."""
+def verify_chain(
+    session: Session, key: bytes, anchors: tuple[str, ...] = (), accept_unkeyed: bool = False
+) -> ChainReport:
+    """Walk the whole log, then recheck the covered rows and the anchors; report the first problem.
+
+    A log whose every event is unkeyed fails unless an anchor vouches for it or `accept_unkeyed`: whoever can
+    write the database can rewrite the whole chain with plain sha256, and it would look like a legacy log."""
     from audit.store.coverage import Ledger, check_rows
 
     prev, expected, legacy, ledger = GENESIS, 1, 0, Ledger()
@@ -134,6 +139,11 @@ def verify_chain(session: Session, key: bytes, anchors: tuple[str, ...] = ()) ->
         prev, expected = ev.hash, ev.seq + 1
     count = expected - 1
     problem = _check_anchors(session, anchors) or check_rows(session, ledger)
+    if not problem and count and legacy == count and not anchors and not accept_unkeyed:
+        problem = (
+            f"events 1-{count}: every event is unkeyed, as a rewritten chain would be (forged?); for a registry from "
+            "before the keyed chain pass the anchor recorded then (--expect-head) or --accept-unkeyed"
+        )
     return ChainReport(count, count, prev, problem, legacy)
 
 

@@ -104,3 +104,21 @@ def _inside(path: Path, root: Path) -> bool:
 def profiles_from_manifest(path: str | Path, root: str | Path | None = None) -> dict[str, WorkloadProfile]:
     """Workload profiles straight from a manifest file, without a database."""
     return {w.name: w.profile() for w in load_manifest(path, root).workloads}
+
+
+def check_categories(manifest: Manifest, where: str) -> None:
+    """ConfigError (exit 2) naming file, workload, flow and category for a data-flow category that is neither
+    fideslang's nor one of our extensions: a typo there would hide the flow from every check."""
+    import difflib
+
+    from audit.flows.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    for i, w in enumerate(manifest.workloads):
+        for j, flow in enumerate(w.data_flows):
+            for category in flow.categories:
+                if not taxonomy.known(category):
+                    close = difflib.get_close_matches(category, list(taxonomy.names), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    field = f"workloads[{i}]({w.name}).data_flows[{j}]({flow.name or flow.source}).categories"
+                    raise ConfigError(f"{where}: {field}: unknown data category {category!r}{hint}")

@@ -21,12 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from audit.errors import ConfigError, StoreError
-from audit.manifest import DeclaredEndpoint, profile_for
+from audit.manifest import DeclaredEndpoint, profile_for, unknown_workload
 from audit.manifest import Workload as WorkloadSpec
 from audit.model import WorkloadProfile
 from audit.store import digests, events
 from audit.store.db import first_line, make_engine, read_session, redact_url, utcnow, write_session
-from audit.store.manifest import load_manifest
+from audit.store.decide import bare
+from audit.store.manifest import check_categories, load_manifest
 from audit.store.migrate import ensure_schema
 from audit.store.models import DataFlowRow, Endpoint, Scan, Waiver, Workload
 
@@ -85,6 +86,7 @@ class Registry:
     def import_manifest(self, path: str | Path, root: str | Path | None = None, prune: bool = False) -> ImportReport:
         """Upsert every workload of a manifest (idempotent) and report what changed."""
         manifest = load_manifest(path, root)
+        check_categories(manifest, str(path))  # an unknown category is a manifest error, not a silent pass
         report = ImportReport()
         with self.writing() as session:
             query = select(Workload).options(selectinload(Workload.endpoints), selectinload(Workload.data_flows))
@@ -124,6 +126,7 @@ class Registry:
             raise ConfigError("a waiver needs an --owner and a --reason")
         with self.writing() as session:
             target = _workload(session, workload)
+            _refuse_duplicate(session, target, rule, fingerprint)
             waiver = Waiver(
                 workload=target, rule_id=rule, fingerprint=fingerprint, owner=owner, reason=reason,
                 expires=expires, created_at=utcnow(),
@@ -135,13 +138,14 @@ class Registry:
             events.append(session, "waiver.added", workload, payload)
         return waiver
 
-    def verify(self, anchors: tuple[str, ...] = ()) -> events.ChainReport:
-        """Walk the keyed event chain, recheck the rows it covers and the anchors; report the first problem."""
+    def verify(self, anchors: tuple[str, ...] = (), accept_unkeyed: bool = False) -> events.ChainReport:
+        """Walk the keyed event chain, recheck the rows it covers and the anchors; report the first problem
+        (a wholly unkeyed log is one, unless an anchor vouches for it or `accept_unkeyed`)."""
         for value in anchors:
             events.parse_anchor(value)
         key = self.chain_key
         with read_session(self.engine) as session:
-            return events.verify_chain(session, key, anchors)
+            return events.verify_chain(session, key, anchors, accept_unkeyed)
 
     def reap_stale_scans(self) -> list[int]:
         """Mark as failed the running scans of this host whose process is gone; returns their ids."""
@@ -182,10 +186,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _refuse_duplicate(session: Session, target: Workload, rule: str | None, fingerprint: str | None) -> None:
+    """ConfigError when a waiver in force already covers the same rule (with or without its pack) or fingerprint."""
+    for v in session.scalars(select(Waiver).where(Waiver.workload_id == target.id, Waiver.expires > date.today())):
+        same = (rule and v.rule_id and bare(v.rule_id) == bare(rule)) or (fingerprint and v.fingerprint == fingerprint)
+        if same:
+            what = f"rule {v.rule_id}" if v.rule_id else f"fingerprint {v.fingerprint}"
+            raise ConfigError(
+                f"waiver {v.id} already covers {what} for {target.name} until {v.expires}: one waiver per rule"
+            )
+
+
 def _workload(session: Session, name: str) -> Workload:
     found = session.scalars(select(Workload).where(Workload.name == name)).first()
     if found is None:
-        raise ConfigError(f"no workload named {name!r} in the registry (import a manifest first)")
+        problem = unknown_workload(name, session.scalars(select(Workload.name)).all())
+        raise ConfigError(problem or f"no workload named {name!r} in the registry (import a manifest first)")
     return found
 
 

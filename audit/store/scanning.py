@@ -9,9 +9,13 @@ default file), `--no-registry` turns it off. One-off scans leave no file behind.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit.errors import ConfigError
+from audit.manifest import unknown_workload
 from audit.model import WorkloadProfile
 from audit.settings import DEFAULT_DB_FILE, Settings
 
@@ -20,20 +24,70 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a scan records: a --no-reg
     from audit.store.registry import Registry
 
 
-def wants_registry(settings: Settings, choice: bool | None) -> bool:
-    """True when this scan should be recorded (see the module docstring)."""
-    if choice is not None:
-        return choice
-    return bool(settings.db or os.environ.get("AUDIT_DB") or Path(DEFAULT_DB_FILE).exists())
+@dataclass(frozen=True)
+class RegistryChoice:
+    """The registry a command uses (`url`, None: none) and what named it (`origin`), for the one stderr line
+    every command that reads a registry prints: a command never reads ./llm-audit.db without saying so."""
+
+    url: str | None
+    origin: str
+
+    def line(self) -> str:
+        """`registry: WHERE (ORIGIN)`, the password of a server URL hidden."""
+        if self.url is None:
+            return f"registry: none ({self.origin})"
+        from audit.store.db import redact_url, sqlite_path
+
+        return f"registry: {sqlite_path(self.url) or redact_url(self.url)} ({self.origin})"
 
 
-def open_for_scan(settings: Settings, choice: bool | None) -> Registry | None:
-    """The registry to record into, or None."""
-    if not wants_registry(settings, choice):
+def choose_registry(settings: Settings, choice: bool | None = None, create: bool = False) -> RegistryChoice:
+    """The registry to use: none under `--no-registry` (choice False); else the one --db, AUDIT_DB or the config
+    names; else ./llm-audit.db when it exists (or `choice` True forces it, created). A named SQLite file that does
+    not exist is a usage error (exit 2) unless `create`: a typo in --db never starts an empty registry, and
+    `--db none` never creates a file called `none`."""
+    named_by = settings.db_named_by()
+    if named_by and (settings.db or os.environ.get("AUDIT_DB", "")).strip().lower() == "none":
+        raise ConfigError(f"{named_by} none: to use no registry, pass --no-registry")
+    if choice is False:
+        return RegistryChoice(None, "--no-registry")
+    if named_by is None:
+        if Path(DEFAULT_DB_FILE).exists():
+            named_by = f"./{DEFAULT_DB_FILE} in the working directory"
+        elif choice or create:
+            named_by, create = f"./{DEFAULT_DB_FILE}, created", True
+        else:
+            return RegistryChoice(None, "none named by --db, AUDIT_DB or the config, and no ./llm-audit.db")
+    url = settings.db_url()
+    if not create and "://" in url and url.startswith("sqlite"):
+        from audit.store.db import sqlite_path
+
+        path = sqlite_path(url)  # a `file:` URI (uri=true) names its file its own way: SQLite checks it
+        if path is not None and not str(path).startswith("file:") and not path.exists():
+            raise ConfigError(
+                f"no registry at {path} (named by {named_by}): `audit registry import MANIFEST` or "
+                "`audit db upgrade` creates one"
+            )
+    return RegistryChoice(url, named_by)
+
+
+def open_chosen(choice: RegistryChoice, settings: Settings, create: bool = False) -> Registry | None:
+    """The registry `choice` names, opened (schema brought to head), or None."""
+    if choice.url is None:
         return None
     from audit.store.registry import Registry
 
-    return Registry.open(settings.db_url(), home=settings.home_dir())
+    return Registry.open(choice.url, create=create, home=settings.home_dir())
+
+
+def wants_registry(settings: Settings, choice: bool | None) -> bool:
+    """True when this scan should be recorded (see the module docstring)."""
+    return choose_registry(settings, choice).url is not None
+
+
+def open_for_scan(settings: Settings, choice: bool | None) -> Registry | None:
+    """The registry to record into (or read), or None: see `choose_registry`."""
+    return open_chosen(choose_registry(settings, choice), settings, create=bool(choice))
 
 
 def scan_profiles(registry: Registry | None, manifest: str | None) -> dict[str, WorkloadProfile]:
@@ -77,3 +131,59 @@ def violation_lines(decisions) -> list[str]:
         for d in decisions
         if d.violation
     ]
+
+
+class UnregisteredNames:
+    """An observer of a scan counting, per file, records whose own workload name (metadata.workload and the
+    like) matches no registered workload: their evidence goes to a name the registry does not know."""
+
+    def __init__(self, profiles: dict[str, WorkloadProfile]) -> None:
+        self.known = set(profiles)
+        self.by_source: dict[str, Counter] = {}
+
+    def add(self, result) -> None:
+        """Count one record whose workload is named but not registered (nothing when no workload is known)."""
+        if self.known and result.workload and result.workload not in self.known:
+            self.by_source.setdefault(result.source, Counter())[result.workload] += 1
+
+    def warnings(self) -> list[str]:
+        """One line per file: how many records named an unknown workload, and the close matches."""
+        out = []
+        for source, names in self.by_source.items():
+            hints = "; ".join(unknown_workload(name, self.known) or name for name, _ in names.most_common(3))
+            out.append(f"{source}: {sum(names.values())} record(s) name a workload not registered ({hints})")
+        return out
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """A workload's decision for one scan kept in memory, when nothing is recorded: enough for the gate."""
+
+    workload: str
+    tier: str
+    violation: bool
+
+
+class ViolationGate:
+    """An observer deciding each workload's tier as the recorder would (no waivers: those live in the registry),
+    so a `--no-registry` scan with `--manifest` still fails on a violation: --no-registry stops writing only."""
+
+    def __init__(self, profiles: dict[str, WorkloadProfile]) -> None:
+        from audit.store.decide import ActiveWaivers, WorkloadTally
+
+        self.profiles, self.tallies, self.none = profiles, {}, ActiveWaivers()
+        self._tally = WorkloadTally
+
+    def add(self, result) -> None:
+        """Count one record of a known workload."""
+        if result.workload in self.profiles:
+            self.tallies.setdefault(result.workload, self._tally()).add(result, self.none)
+
+    def decisions(self) -> list[GateDecision]:
+        """Each workload's tier and whether its declared hosting violates it."""
+        from audit.store.decide import is_violation
+
+        return [
+            GateDecision(name, t.tier.value, is_violation(self.profiles[name].hosting, t.tier))
+            for name, t in sorted(self.tallies.items())
+        ]

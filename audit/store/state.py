@@ -22,10 +22,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audit.model import Tier, strictest
-from audit.store.decide import TOP_REASONS, effective_tier
+from audit.store.decide import TOP_REASONS, effective_tier, hosting_tier
 from audit.store.models import Decision, FindingRow, Scan
 
-Readers = dict[str, tuple[int, datetime]]  # source -> (scan id, finished at) of the latest completed scan reading it
+Reader = tuple[int, datetime]  # (scan id, finished at) of a completed scan
+# source -> the workload a scan attributed every record to (None: the records' own) -> the latest such scan reading it
+Readers = dict[str, dict[str | None, Reader]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class SourceState:
     regulations: list[str]
     records: int | None
     entities: dict[str, int]
+    records_with_findings: int | None = None
 
 
 @dataclass
@@ -54,6 +57,13 @@ class WorkloadState:
             return None
         return strictest(effective_tier(s.tier, s.rules, waived) for s in self.sources)
 
+    def hosting_tier(self, waived: set[str]) -> Tier | None:
+        """Where the workload may run once strip values are removed (`decide.hosting_tier` over the sources);
+        None when never scanned."""
+        if not self.sources:
+            return None
+        return strictest(hosting_tier(s.tier, s.rules, waived) for s in self.sources)
+
     def regulations(self) -> list[str]:
         """Every regulation any source triggered, sorted."""
         return sorted({r for s in self.sources for r in s.regulations})
@@ -65,15 +75,25 @@ class WorkloadState:
             total.update(s.entities)
         return dict(total.most_common())
 
-    def top_rules(self) -> list[dict]:
-        """The strictest and most frequent rules over the sources (records summed), as a rationale's `top`."""
+    def top_rules(self, limit: int | None = TOP_REASONS) -> list[dict]:
+        """The strictest and most frequent rules over the sources (records summed), as a rationale's `top`;
+        every rule with `limit` None."""
         merged: dict[str, dict] = {}
         for s in self.sources:
             for r in s.rules:
                 entry = merged.setdefault(r["rule"], {**r, "records": 0})
                 entry["records"] += r.get("records", 0)
         ordered = sorted(merged.values(), key=lambda r: (Tier(r["decision"]).rank, -r["records"], r["rule"]))
-        return ordered[:TOP_REASONS]
+        return ordered[:limit]
+
+    def records(self) -> tuple[int | None, int | None]:
+        """(records, records with findings) summed over the sources; None where an entry did not keep it."""
+
+        def total(values):
+            values = list(values)
+            return None if any(v is None for v in values) else sum(values)
+
+        return total(s.records for s in self.sources), total(s.records_with_findings for s in self.sources)
 
     def newest(self) -> SourceState | None:
         """The source scanned last."""
@@ -81,17 +101,32 @@ class WorkloadState:
 
 
 def latest_readers(session: Session) -> Readers:
-    """For every source ever read, the latest completed scan that read it."""
+    """For every source ever read, the latest completed scan that read it, per workload the scan was attributed to."""
     rows = session.execute(
-        select(Scan.id, Scan.finished_at, Scan.inputs).where(Scan.status == "completed")
+        select(Scan.id, Scan.finished_at, Scan.inputs, Scan.workload).where(Scan.status == "completed")
         .order_by(Scan.finished_at, Scan.id)
     ).all()  # fmt: skip
-    return {i["path"]: (scan_id, at) for scan_id, at, inputs in rows for i in inputs or []}
+    out: Readers = {}
+    for scan_id, at, inputs, attributed in rows:
+        for i in inputs or []:
+            out.setdefault(i["path"], {})[attributed] = (scan_id, at)
+    return out
+
+
+def readers_for(readers: Readers, name: str) -> dict[str, Reader]:
+    """Per source, the latest completed scan that speaks for `name`: one that took the records' own workloads,
+    or one attributed to `name`. A scan attributed elsewhere (`--workload other`) never takes a source away."""
+    out = {}
+    for source, by in readers.items():
+        picks = [by[k] for k in (None, name) if k in by]
+        if picks:
+            out[source] = max(picks, key=lambda p: (p[1], p[0]))
+    return out
 
 
 def workload_state(session: Session, name: str, readers: Readers | None = None) -> WorkloadState:
-    """The workload's entries from each source's latest completed scan."""
-    readers = latest_readers(session) if readers is None else readers
+    """The workload's entries from each source's latest completed scan that speaks for it (see `readers_for`)."""
+    readers = readers_for(latest_readers(session) if readers is None else readers, name)
     completed = select(Decision.scan_id).join(Scan).where(Decision.workload == name, Scan.status == "completed")
     newest = session.scalars(completed.order_by(Scan.finished_at.desc(), Scan.id.desc()).limit(1)).first()
     current = {scan_id for scan_id, _ in readers.values()} | {newest}  # older scans were read over by later ones
@@ -103,7 +138,9 @@ def workload_state(session: Session, name: str, readers: Readers | None = None) 
     return WorkloadState(sorted(entries, key=lambda e: e.source))
 
 
-def _entries(session: Session, d: Decision, readers: Readers, newest_at: datetime | None) -> list[SourceState]:
+def _entries(
+    session: Session, d: Decision, readers: dict[str, Reader], newest_at: datetime | None
+) -> list[SourceState]:
     per_source = (d.rationale or {}).get("sources")
     if per_source is None:
         per_source = _legacy(session, d)
@@ -115,7 +152,7 @@ def _entries(session: Session, d: Decision, readers: Readers, newest_at: datetim
             ]
     return [
         SourceState(source, d.scan_id, readers[source][1], v["tier"], v.get("rules", []), v.get("regulations", []),
-                    v.get("records"), v.get("entities", {}))
+                    v.get("records"), v.get("entities", {}), v.get("records_with_findings"))
         for source, v in per_source.items()
         if readers.get(source, (None,))[0] == d.scan_id
     ]  # fmt: skip

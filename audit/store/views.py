@@ -8,6 +8,8 @@ rule waivers in force today, so a waiver granted after a scan changes what
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
@@ -15,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from audit.errors import ConfigError
+from audit.manifest import unknown_workload
+from audit.model import Tier, strictest
 from audit.store.db import as_utc, read_session, utcnow
-from audit.store.decide import effective_tier, is_violation
-from audit.store.models import DataFlowRow, Decision, Event, Scan, Waiver, Workload
+from audit.store.decide import bare, effective_tier, is_violation
+from audit.store.models import DataFlowRow, Decision, Event, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, workload_profile
 from audit.store.state import Readers, SourceState, WorkloadState, latest_readers, workload_state
 
@@ -36,6 +40,8 @@ class WorkloadStatus:
     regulations: list[str]
     last_scan: str | None
     violation: bool
+    hosting_tier: str | None = None  # where it may run once strip values are removed (decide.hosting_tier)
+    profile_changed: bool = False  # its declarations (endpoints, agreements, HIPAA role) changed after a source's scan
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -90,7 +96,8 @@ def show_workload(registry: Registry, name: str) -> WorkloadDetail:
     with read_session(registry.engine) as session:
         w = session.scalars(_workload_query().where(Workload.name == name)).first()
         if w is None:
-            raise ConfigError(f"no workload named {name!r} in the registry")
+            known = session.scalars(select(Workload.name)).all()
+            raise ConfigError(unknown_workload(name, known) or f"no workload named {name!r} in the registry")
         state = workload_state(session, name)
         detail = WorkloadDetail(
             status=_status(session, w, state), description=w.description, monthly_tokens=w.monthly_tokens,
@@ -100,11 +107,65 @@ def show_workload(registry: Registry, name: str) -> WorkloadDetail:
             waivers=[_waiver(v) for v in w.waivers],
         )  # fmt: skip
     if state.sources:
+        waived = {bare(r) for r in waived_rules(w)}
         detail.scan_id = state.newest().scan_id
-        detail.reasons = state.top_rules()
+        detail.reasons = [{**r, "waived": bare(r["rule"]) in waived} for r in state.top_rules()]
         detail.findings_by_type = state.entities()
         detail.sources = [_source(s, waived_rules(w)) for s in state.sources]
     return detail
+
+
+@dataclass
+class WorkloadUnion:
+    """What `audit report` shows of a workload, all read from the same per-source union as `registry show`:
+    its status, every rule (records summed), record counts, identifiers by type with masked examples, and
+    records with findings by their own strictest tier."""
+
+    status: WorkloadStatus
+    rules: list[dict] = field(default_factory=list)
+    records: int | None = None
+    records_with_findings: int | None = None
+    findings: list[tuple[str, int, list[str]]] = field(default_factory=list)  # (entity type, count, examples)
+    record_tiers: dict[Tier, int] = field(default_factory=dict)
+
+
+def workload_union(
+    session: Session, w: Workload, today: date | None = None, readers: Readers | None = None, examples: int = 3
+) -> WorkloadUnion:
+    """The workload as the union of what its sources last showed (see audit.store.state), for the report."""
+    state = workload_state(session, w.name, readers)
+    out = WorkloadUnion(_status(session, w, state, today))
+    if not state.sources:
+        return out
+    out.rules = state.top_rules(limit=None)
+    out.records, out.records_with_findings = state.records()
+    rows = _union_findings(session, w.name, state)
+    identifiers = [r for r in rows if r.kind == "identifier"]
+    counts = Counter(r.entity_type for r in identifiers)
+    for entity_type, n in sorted(counts.items(), key=lambda c: (-c[1], c[0])):
+        masked = list(dict.fromkeys(r.masked for r in identifiers if r.entity_type == entity_type))
+        out.findings.append((entity_type, n, masked[:examples]))
+    off = {bare(r) for r in waived_rules(w, today)}
+    tier_of = {bare(r["rule"]): Tier(r["decision"]) for r in out.rules if bare(r["rule"]) not in off}
+    records: dict[tuple, Tier] = {}
+    for r in rows:
+        tiers = [tier_of[x] for x in r.rule_ids or [] if x in tier_of]
+        if tiers or r.kind == "identifier":
+            key = (r.source, r.record_id, r.line)
+            records[key] = strictest((records.get(key, Tier.UNRESTRICTED), *tiers))
+    out.record_tiers = dict(Counter(records.values()))
+    return out
+
+
+def _union_findings(session: Session, name: str, state: WorkloadState) -> list[FindingRow]:
+    """The workload's findings rows from each source's entry (a legacy whole-scan entry: all of its scan)."""
+    whole = {s.scan_id for s in state.sources if s.source.startswith("(scan ")}
+    pairs = {(s.scan_id, s.source) for s in state.sources} - {(i, f"(scan {i})") for i in whole}
+    scans = {i for i, _ in pairs} | whole
+    rows = session.scalars(
+        select(FindingRow).where(FindingRow.workload == name, FindingRow.scan_id.in_(scans)).order_by(FindingRow.id)
+    ).all()
+    return [r for r in rows if r.scan_id in whole or (r.scan_id, r.source) in pairs]
 
 
 def declared_flow(f: DataFlowRow) -> dict:
@@ -168,14 +229,38 @@ def workload_status(
 
 def _status(session: Session, w: Workload, state: WorkloadState, today: date | None = None) -> WorkloadStatus:
     profile = workload_profile(w)
-    tier = state.tier(waived_rules(w, today))
+    waived = waived_rules(w, today)
+    tier, hosting = state.tier(waived), state.hosting_tier(waived)
     newest = state.newest()
     return WorkloadStatus(
         name=w.name, owner=w.owner, domain=w.domain, hipaa_entity=w.hipaa_entity, hosting=profile.hosting,
         agreements=sorted(profile.agreements), decision=tier.value if tier else None,
         regulations=state.regulations(), last_scan=_stamp(newest.scanned_at) if newest else None,
-        violation=bool(tier and is_violation(profile.hosting, tier)),
+        violation=bool(tier and is_violation(profile.hosting, tier)), hosting_tier=hosting.value if hosting else None,
+        profile_changed=_profile_changed(session, w.name, state),
     )  # fmt: skip
+
+
+PROFILE_FIELDS = frozenset({"endpoints", "hipaa_entity", "domain", "data_flows"})
+PROFILE_CHANGED = "profile changed since the last scan: rescan"
+
+
+def _profile_changed(session: Session, name: str, state: WorkloadState) -> bool:
+    """True when an import changed what a scan decides with (endpoints, agreements, HIPAA role, domain, flows)
+    after the oldest of the scans its state rests on: that decision was made under the old declarations."""
+    if not state.sources:
+        return False
+    oldest = as_utc(min(s.scanned_at for s in state.sources))
+    changes = session.scalars(
+        select(Event).where(Event.subject == name, Event.kind == "workload.changed").order_by(Event.seq.desc())
+    )
+    for e in changes:
+        at = datetime.fromisoformat(e.at)
+        if as_utc(at) <= oldest:
+            return False
+        if PROFILE_FIELDS & set(json.loads(e.payload).get("fields", [])):
+            return True
+    return False
 
 
 def _source(s: SourceState, waived: set[str]) -> dict:

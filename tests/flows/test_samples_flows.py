@@ -49,7 +49,13 @@ def test_flows_check_yields_one_violation_and_one_drift(run):
         "self_hosted",
     )
     assert "needs BAA" in violation["explanation"] and violation["regulations"] == ["HIPAA"]
-    [drift] = data["drift"]
+    # card security codes: strip everywhere, never admitted by card-support's declared parent (issue 25)
+    card, drift = data["drift"]
+    assert (card["workload"], card["category"], card["required"]) == (
+        "card-support",
+        "user.financial.credit_card.authentication_data",
+        "strip",
+    )
     assert (drift["workload"], drift["category"], drift["required"]) == (
         "code-helper",
         "user.authorization.credentials",
@@ -73,7 +79,7 @@ def test_registry_show_and_list_carry_flows_violations_and_drift(run):
     assert checks["violations"] == [] and checks["failed"] is True
     rows = {r["name"]: r for r in json.loads(run_cli("registry", "list", "--format", "json", cwd=run).stdout)}
     assert (rows["patient-intake"]["flow_violations"], rows["code-helper"]["drift"]) == (1, 1)
-    assert rows["card-support"]["flow_violations"] == 0 and rows["card-support"]["drift"] == 0
+    assert rows["card-support"]["flow_violations"] == 0 and rows["card-support"]["drift"] == 1  # its CVVs
     _no_values(text + helper.stdout.decode())
 
 
@@ -81,11 +87,11 @@ def test_reports_carry_the_violation_and_the_drift(run):
     md = run_cli("report", "--format", "markdown", cwd=run)
     assert md.returncode == 0, md.stderr.decode()
     text = md.stdout.decode()
-    assert "## Data flows" in text and "1 flow violation, 1 drift finding" in text
+    assert "## Data flows" in text and "1 flow violation, 2 drift findings" in text
     assert "| patient\\-intake | **flow violation** | user\\.health\\_and\\_medical |" in text
     assert "| code\\-helper | **drift** | user\\.authorization\\.credentials |" in text
     summary = json.loads(run_cli("report", "--format", "json", cwd=run).stdout)["summary"]
-    assert (summary["flow_violations"], summary["drift"]) == (["patient-intake"], ["code-helper"])
+    assert (summary["flow_violations"], summary["drift"]) == (["patient-intake"], ["card-support", "code-helper"])
     html = run_cli("report", "--format", "html", cwd=run).stdout.decode()
     assert "<h2>Data flows</h2>" in html and "needs BAA for a closed API" in html and "API_KEY x3" in html
     _no_values(text + html)
@@ -103,7 +109,8 @@ def test_the_registry_answers_once_the_manifest_is_gone(run, tmp_path):
         ("patient-intake", "user.health_and_medical")
     ]
     assert [(d["workload"], d["category"]) for d in data["drift"]] == [
-        ("code-helper", "user.authorization.credentials")
+        ("card-support", "user.financial.credit_card.authentication_data"),
+        ("code-helper", "user.authorization.credentials"),
     ]
     empty = tmp_path / "empty"
     empty.mkdir()

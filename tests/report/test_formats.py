@@ -51,7 +51,7 @@ def test_sarif_validates_against_the_official_schema(results, summary, sarif_sch
 
 
 def test_sarif_levels_follow_the_decision_tier(results, summary):
-    run = sarif_of(results, summary)["runs"][0]
+    run = sarif_of(results, summary, fail_on="never")["runs"][0]  # below the gate: the tier decides
     by_rule = {}
     for res in run["results"]:
         by_rule.setdefault(res["ruleId"], set()).add(res["level"])
@@ -61,6 +61,14 @@ def test_sarif_levels_follow_the_decision_tier(results, summary):
     # findings no rule cites fall back to one rule per entity type
     assert by_rule["entity/PERSON"] == {"note"}
     assert by_rule["entity/EMAIL_ADDRESS"] == {"note"}
+
+
+def test_a_record_at_or_above_the_gate_is_a_sarif_error(results, summary):
+    """Severity follows the gate (issue 25): a record that fails --fail-on is never a note or a warning."""
+    gated = {r.record_id for r in results if r.decision.rank <= Tier.REDACT_THEN_CLOSED.rank}
+    for res in sarif_of(results, summary, fail_on="redact_then_closed")["runs"][0]["results"]:
+        if res["properties"].get("record") in gated:
+            assert res["level"] == "error", res["ruleId"]
 
 
 def test_sarif_results_carry_fingerprints_locations_and_record_properties(results, summary):
@@ -145,13 +153,15 @@ def test_github_escaping_rules():
 
 
 def test_github_annotations_one_line_per_flagged_record(results, summary):
-    lines = render(FORMATS["github"], results, summary, base_dir=".").splitlines()
+    lines = render(FORMATS["github"], results, summary, base_dir=".", fail_on="never").splitlines()
     assert len(lines) == 5  # four flagged records and the summary notice
     assert all(line.startswith("::") for line in lines)
     assert lines[0].startswith("::error file=logs/chat.jsonl,line=3,title=llm-audit%3A self_hosted (HIPAA)::")
     assert lines[1].startswith("::notice file=logs/notes.txt,line=2")
-    assert lines[2].startswith("::warning ")
+    assert lines[2].startswith("::warning ")  # below the gate: the tier decides
     assert "%0A" in lines[3] and "\n" not in lines[3]  # a newline in a record id cannot end the command
+    gated = render(FORMATS["github"], results, summary, base_dir=".", fail_on="redact_then_closed").splitlines()
+    assert gated[2].startswith("::error ")  # closed_with_agreement fails that gate: an error, as in SARIF
 
 
 def test_fanout_feeds_every_target_the_same_stream(results, summary):

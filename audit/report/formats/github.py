@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per flagged record.
 
 Levels follow the decision tier (strip/self_hosted: error, closed_with_agreement:
-warning, redact_then_closed and unrestricted-with-findings: notice). Values are
+warning, redact_then_closed and unrestricted-with-findings: notice), and a record at or above the
+gate (--fail-on) is always an error: severity follows what fails the build. Values are
 escaped per GitHub's rules: data escapes %, CR and LF; properties also `:` and `,`;
 any other control character is written as `\\uXXXX`, since the log viewer obeys ANSI.
 Masked previews only.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from audit.model import Tier
 from audit.report.formats.sarif import relative_path, rule_id
+from audit.report.formats.sarif_rules import at_or_above_gate
 from audit.report.terminal import escape_controls
 
 LEVELS = {
@@ -68,7 +70,7 @@ class GithubFormat:
         line = result.line if result.line >= 1 else None
         self.out.write(
             annotation(
-                LEVELS[decision],
+                "error" if at_or_above_gate(decision, self.options.fail_on) else LEVELS[decision],
                 record_message(result),
                 file=relative_path(result.source, self.options.base_dir),
                 line=line,

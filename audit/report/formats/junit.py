@@ -18,8 +18,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from audit.model import Tier
 from audit.report.formats.sarif import relative_path, rule_id
+from audit.report.formats.sarif_rules import at_or_above_gate
 
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -27,11 +27,6 @@ _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 def xml_text(value: object) -> str:
     """`value` as text with the characters XML 1.0 forbids replaced."""
     return _XML_INVALID.sub("\ufffd", str(value))
-
-
-def at_or_above_gate(decision: Tier, fail_on: str) -> bool:
-    """True when `decision` is at least as strict as the gate (never for 'never')."""
-    return fail_on != "never" and decision.rank <= Tier(fail_on).rank
 
 
 def record_details(result) -> str:

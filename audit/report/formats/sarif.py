@@ -29,6 +29,7 @@ from urllib.parse import quote
 from audit.report.formats.sarif_rules import (
     LEVELS,
     UNCLAIMED_LEVEL,
+    at_or_above_gate,
     entity_descriptor,
     entity_rule_id,
     pack_rules,
@@ -182,6 +183,8 @@ class SarifFormat:
             why = f"decision {primary.decision.value} by {rid}" + (f" ({primary.citation})" if primary.citation else "")
         else:
             rid, level, why = self._ensure_entity_rule(finding.entity_type), UNCLAIMED_LEVEL, "no policy rule cites it"
+        if at_or_above_gate(result.decision, self.options.fail_on):
+            level = "error"  # the record fails the build (--fail-on): never a note
         text = (
             f"{finding.entity_type} {finding.masked} in message {finding.message} ({finding.role}) "
             f"of record {result.record_id}: {why}."
@@ -208,7 +211,7 @@ class SarifFormat:
         key = hashlib.sha256(f"{result.source}\x00{result.record_id}\x00{rid}".encode()).hexdigest()[:32]
         return {
             "ruleId": rid,
-            "level": LEVELS[hit.decision],
+            "level": "error" if at_or_above_gate(result.decision, self.options.fail_on) else LEVELS[hit.decision],
             "message": {"text": text + "."},
             "locations": [self._location(result.source, result.line)],
             "partialFingerprints": {RULE_FINGERPRINT_KEY: key},

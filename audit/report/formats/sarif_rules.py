@@ -159,3 +159,8 @@ def _tier(value) -> Tier:
         return Tier(value)
     except ValueError:
         return Tier.UNRESTRICTED
+
+
+def at_or_above_gate(decision: Tier, fail_on: str) -> bool:
+    """True when `decision` is at least as strict as the gate (never for 'never')."""
+    return fail_on != "never" and decision.rank <= Tier(fail_on).rank
