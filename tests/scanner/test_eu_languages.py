@@ -165,6 +165,26 @@ def test_english_and_short_texts_keep_english_behaviour():
         assert language_of(text) == "en", text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The patient, a Muslim woman from Ohio, called about her insulin.",
+        "cormac had given cormac his address: 48334 36 rue de pologne, cite de l'interieur",
+    ],
+)
+def test_gated_recognizers_answer_english_text_as_before(engine, text):
+    """On English text each gated recognizer returns exactly what its own class returns."""
+    from audit.scanner.languages.gate import KEEPS
+
+    artifacts = engine.nlp_engine.process_text(text, "en")
+    gated = [r for r in engine.analyzer.registry.recognizers if r.name in KEEPS]
+    assert {r.name for r in gated} == set(KEEPS)
+    for recognizer in gated:
+        entities = recognizer.supported_entities
+        original = type(recognizer).__mro__[1].analyze(recognizer, text, entities, artifacts)
+        assert recognizer.analyze(text, entities, artifacts) == original
+
+
 def test_unsupported_language_is_never_laxer(engine, settings):
     """A Portuguese prompt keeps every English finding: the name is still found."""
     text = "O paciente João Silva, telefone +351 912 345 678, tem diabetes."

@@ -63,10 +63,15 @@ def language_of(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     if sum(len(w) for w in words) < MIN_LETTERS:
         return "en"
+    # An English sentence around a foreign address or title ("his address: 36 rue de Pologne") stays English:
+    # a language needs more of its function words than English has. Checked first, so an English text
+    # never loads or runs the identifier.
+    english = len(ENGLISH_STOP_WORDS.intersection(words))
+    own = {lang: len(stop.intersection(words)) for lang, stop in STOP_WORDS.items()}
+    if max(own.values()) <= english:
+        return "en"
     lang, probability = _identifier().classify(text)
     if lang not in SUPPORTED or probability < MIN_PROBABILITY:
         return "en"
-    own = len(STOP_WORDS[lang].intersection(words))
     needed = 1 if probability >= SURE_PROBABILITY else MIN_STOP_WORDS
-    # An English sentence around a foreign address or title ("his address: 36 rue de Pologne") stays English.
-    return lang if own >= needed and own > len(ENGLISH_STOP_WORDS.intersection(words)) else "en"
+    return lang if own[lang] >= needed and own[lang] > english else "en"
