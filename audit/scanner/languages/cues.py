@@ -19,7 +19,17 @@ DOB_CUES: dict[str, tuple[str, ...]] = {
     "es": ("nacido el", "nacida el", "nacido/a el", "fecha de nacimiento", "f. nacimiento", "nacimiento", "nació el"),
     "it": ("nato il", "nata il", "nato/a il", "data di nascita", "nascita", "nato a", "nata a"),
     "nl": ("geboortedatum", "geboren op", "geboren", "geb.", "geb"),
-    "pl": ("data urodzenia", "urodzony", "urodzona", "urodzony/a", "ur.", "ur", "dnia urodzenia"),
+    "pl": (
+        "data urodzenia",
+        "urodził się",
+        "urodziła się",
+        "urodzony",
+        "urodzona",
+        "urodzony/a",
+        "ur.",
+        "ur",
+        "dnia urodzenia",
+    ),
 }
 MONTHS: dict[str, tuple[str, ...]] = {
     "de": ("januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
@@ -47,7 +57,7 @@ PHONE_CUES: dict[str, tuple[str, ...]] = {
            "llamar al"),
     "it": ("tel", "tel.", "telefono", "cellulare", "cell", "cell.", "numero", "fax", "chiamare"),
     "nl": ("tel", "tel.", "telefoon", "telefoonnummer", "mobiel", "mobiel nummer", "gsm", "nummer", "fax", "bellen"),
-    "pl": ("tel", "tel.", "telefon", "telefonu", "numer telefonu", "komórka", "komórkowy", "kom.", "fax",
+    "pl": ("tel", "tel.", "telefon", "telefonu", "numer telefonu", "numer", "nr tel.", "komórka", "komórkowy", "kom.", "fax",
            "dzwonić"),
 }  # fmt: skip
 PHONE_REGIONS: dict[str, tuple[str, ...]] = {

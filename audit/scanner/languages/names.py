@@ -15,7 +15,7 @@ _TITLES = (
     "srta.", "señor", "señora", "don", "doña", "sig.", "sig.ra", "signor", "signora", "dott.", "dott.ssa", "dhr.",
     "mevr.", "meneer", "mevrouw", "pan", "pani", "patient", "patientin", "paciente", "paziente", "pacjent",
     "pacjentka", "patiënt", "heißt", "je m'appelle", "m'appelle", "me llamo", "mi chiamo", "ik heet",
-    "nazywam się", "name", "nom", "nombre", "nome", "naam", "nazwisko", "imię i nazwisko",
+    "nazywam się", "ich bin", "je suis", "soy", "sono", "ik ben", "jestem", "name", "nom", "nombre", "nome", "naam", "nazwisko", "imię i nazwisko",
 )  # fmt: skip
 _UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+"
 _FULL_NAME = re.compile(
