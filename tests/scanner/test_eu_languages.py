@@ -2,8 +2,8 @@
 
 The fixtures (tests/scanner/fixtures/eu_languages/{lang}.jsonl) are written for this: 30 prompts per
 language about fictitious people (name, street, postcode and town, phone, email, birth date, a
-national ID with a valid check digit, a health detail), with their values, and 10 ordinary prompts
-with no personal data.
+national ID with a valid check digit, a health detail) and 3 free-form ones, with their values, and 15
+ordinary prompts with no personal data (5 of them with invoice numbers, versions and dates).
 """
 
 from __future__ import annotations
@@ -74,12 +74,19 @@ def test_value_recall(scanned, lang):
 
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_ordinary_prompts_have_few_false_positives(scanned, lang):
-    """Identifier findings on prompts with no personal data: at most 0.3 per 1,000 characters."""
+    """Identifier findings on prompts with no personal data: at most 0.3 per 1,000 characters.
+
+    A calendar date ("fällig bis 15.03.2025") is DATE_TIME in every language, as the English rules
+    report it in English prompts (a HIPAA identifier once it is about a person): keeping it is the
+    "never laxer than English" rule, so dates are printed apart and not counted here.
+    """
     plain = [(g, r) for g, r in scanned[lang] if g["kind"] == "ordinary"]
     chars = sum(len(g["text"]) for g, _ in plain)
-    fps = [(g["id"], f.entity_type, g["text"][f.start : f.end]) for g, r in plain for f in r.identifiers]
+    found = [(g["id"], f.entity_type, g["text"][f.start : f.end]) for g, r in plain for f in r.identifiers]
+    fps = [f for f in found if f[1] != "DATE_TIME"]
     rate = 1000 * len(fps) / chars
-    print(f"\n{lang}: {len(fps)} false positives in {chars} characters = {rate:.2f} per 1,000: {fps}")
+    dates = len(found) - len(fps)
+    print(f"\n{lang}: {len(fps)} false positives in {chars} characters = {rate:.2f} per 1,000: {fps}; {dates} dates")
     assert rate <= MAX_FP_PER_1000_CHARS, fps
 
 
