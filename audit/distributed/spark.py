@@ -170,6 +170,14 @@ def iter_results(frame) -> Iterator[RecordResult | ReadError]:
             yield record_from_dict(json.loads(row["payload"]))
 
 
+def _executor_read_options(options: ReadOptions) -> dict:
+    """The read options as JSON: files an executor must skip as a list; database sources are not Spark's."""
+    fields = asdict(options)
+    fields["skip"] = sorted(options.skip)
+    fields.pop("started_after", None)
+    return fields
+
+
 def build_payload(settings, secret: bytes, options: ReadOptions, workloads=None, default_workload=None) -> JobPayload:
     """The executor payload for a scan with these settings."""
     # Executors are the parallelism: no worker pool inside them, and no per-executor cache files.
@@ -177,7 +185,7 @@ def build_payload(settings, secret: bytes, options: ReadOptions, workloads=None,
     return JobPayload(
         settings=executor_settings.model_dump(),
         secret_hex=secret.hex(),
-        read_options=asdict(options),
+        read_options=_executor_read_options(options),
         workloads=dict(workloads or {}),
         default_workload=default_workload,
         job_id=uuid.uuid4().hex,

@@ -122,7 +122,7 @@ class ReadOptions:
     notices: bool = False  # also yield ReadNotices (an empty input, records read field by field)
     litellm_spend_logs: bool = False  # a postgresql:// URL in PATHS is LiteLLM's database (audit.readers.litellm_db)
     started_after: datetime | None = None  # database sources: only rows whose startTime is at or after it
-    skip: frozenset[str] = frozenset()  # real paths never read as input (the baseline a command reads or writes)
+    skip: frozenset[str] | list[str] = frozenset()  # real paths never read (the baseline a command reads or writes)
 
     def __post_init__(self) -> None:
         if self.format not in FORMAT_CHOICES:
