@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/long_message.py                      # this tree, all cores, 3 runs
     .venv/bin/python benchmarks/long_message.py --baseline HEAD~1    # and the previous commit, alternating
     .venv/bin/python benchmarks/long_message.py --mb 0.5 --runs 1    # a quick look
+    .venv/bin/python benchmarks/long_message.py --input /tmp/nr.jsonl --baseline HEAD~1 --runs 5  # any log
 
 The message is varied text: the user turns of `../shared/bench/make_corpus.py` (patients,
 cards, bank accounts, contracts, code questions; about a third with identifiers), shuffled
@@ -39,12 +40,15 @@ PLANT_EVERY = 100_000
 def main() -> None:
     args = _parse()
     work = Path(tempfile.mkdtemp(prefix="audit-long-"))
-    path, planted = _write_message(work / "long.jsonl", int(args.mb * 1e6), args.seed)
-    trees = {"this tree": _snapshot(work / "this", None)}
+    if args.input:  # any log, timed the same way: e.g. the no-replay corpus before and after a change
+        path, planted = Path(args.input).resolve(), []
+    else:
+        path, planted = _write_message(work / "long.jsonl", int(args.mb * 1e6), args.seed)
+    trees = {args.revision or "this tree": _snapshot(work / "this", args.revision)}
     if args.baseline:
         trees[f"baseline {args.baseline}"] = _snapshot(work / "base", args.baseline)
     print(
-        f"# one message of {path.stat().st_size / 1e6:.2f} MB, {len(planted)} planted values, jobs={args.jobs or 'all'}"
+        f"# {path.name}: {path.stat().st_size / 1e6:.2f} MB, {len(planted)} planted values, jobs={args.jobs or 'all'}"
     )
     print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     times: dict[str, list[float]] = {name: [] for name in trees}
@@ -80,7 +84,9 @@ def _parse() -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=3, help="runs per tree (median)")
     p.add_argument("--jobs", type=int, default=0, help="audit worker processes (0: all cores)")
     p.add_argument("--baseline", help="a git revision to time beside this tree, e.g. HEAD~1")
+    p.add_argument("--revision", help="time this git revision instead of the working tree (others' edits left out)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--input", help="scan this file instead of the generated message")
     p.add_argument("--timeout", type=float, help="stop a run after this many seconds (reported as '> N s')")
     return p.parse_args()
 
