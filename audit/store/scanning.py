@@ -46,6 +46,7 @@ def choose_registry(settings: Settings, choice: bool | None = None, create: bool
     names; else ./llm-audit.db when it exists (or `choice` True forces it, created). A named SQLite file that does
     not exist is a usage error (exit 2) unless `create`: a typo in --db never starts an empty registry, and
     `--db none` never creates a file called `none`."""
+    create = create or bool(choice)  # `scan --registry` asks for the registry, named or default
     named_by = settings.db_named_by()
     if named_by and (settings.db or os.environ.get("AUDIT_DB", "")).strip().lower() == "none":
         raise ConfigError(f"{named_by} none: to use no registry, pass --no-registry")

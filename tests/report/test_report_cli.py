@@ -23,7 +23,9 @@ def test_report_from_registry_and_from_scan_json(tmp_path):
         shutil.copy(FIXTURES / name, tmp_path / "logs" / name)
     db = str(tmp_path / "reg.db")
     for _ in range(2):
-        scanned = run_cli("scan", "logs", "--db", db, "-q", "-o", "json", "--out", "scan.json", cwd=tmp_path)
+        scanned = run_cli(
+            "scan", "logs", "--db", db, "--registry", "-q", "-o", "json", "--out", "scan.json", cwd=tmp_path
+        )
         assert scanned.returncode == 1, scanned.stderr.decode()  # the fixtures reach the default gate
     made = run_cli("report", "--format", "html", "-o", "report.html", "--db", db, cwd=tmp_path)
     assert made.returncode == 0, made.stderr.decode()
@@ -46,7 +48,9 @@ def test_report_rejects_an_unknown_format(tmp_path):
 def test_samples_sarif_junit_and_html_report_hold_no_planted_values(tmp_path):
     db = str(tmp_path / "reg.db")
     sarif, junit, html = tmp_path / "out.sarif", tmp_path / "out.xml", tmp_path / "report.html"
-    proc = run_cli("scan", "samples/", "--db", db, "-q", "--sarif", str(sarif), "--junit", str(junit), cwd=REPO)
+    proc = run_cli(
+        "scan", "samples/", "--db", db, "--registry", "-q", "--sarif", str(sarif), "--junit", str(junit), cwd=REPO
+    )
     assert proc.returncode == 1, proc.stderr.decode()  # the samples reach the default gate
     jsonschema.validate(json.loads(sarif.read_text()), json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text()))
     assert JUnitXml.fromfile(str(junit)).tests > 0

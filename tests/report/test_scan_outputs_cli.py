@@ -42,7 +42,7 @@ def test_sarif_and_junit_in_one_run_validate(logs):
     assert {s.name for s in xml} == {"chat.jsonl", "notes.txt"}
     xmlschema.XMLSchema(str(REPO / "tests" / "fixtures" / "junit-10.xsd")).validate(str(logs / "out.xml"))
     out = proc.stdout.decode()
-    assert "Scan summary" in out and "::notice file=notes.txt,line=2" in out
+    assert "Scan summary" in out and "::error file=notes.txt,line=2" in out  # at the gate: an error
     for raw in RAW:
         assert (
             raw not in out and raw not in (logs / "out.sarif").read_text() and raw not in (logs / "out.xml").read_text()
