@@ -202,6 +202,13 @@ def test_strip_means_block_those_requests_then_the_rest_decides_hosting(fresh):
     assert "code-helper: closed API allowed" in export.stderr.decode()
     config = (work / "litellm.yaml").read_text()
     assert "code-helper/closed/" in config
+    done = run_cli("report", "--format", "json", "-o", str(work / "r.json"), "--db", db, cwd=work)
+    assert done.returncode == 0, done.stderr.decode()
+    reported = {w["name"]: w for w in json.loads((work / "r.json").read_text())["workloads"]}
+    assert (reported["code-helper"]["decision"], reported["code-helper"]["hosting_tier"]) == (
+        "strip",
+        "redact_then_closed",
+    )
 
 
 def test_which_registry_is_used_is_said_and_a_missing_one_is_never_created(tmp_path):

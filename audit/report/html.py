@@ -44,7 +44,7 @@ def _summary(data: ReportData) -> str:
             (len(waivers), "waivers expiring within 30 days"),
         ]
     )
-    html += _tier_table("Must strip identifiers before any model, self-hosted or not", strip)
+    html += _strip_table(strip)
     html += _tier_table("Must stay on self-hosted models", hosted)
     rows = [[e(w.name), tier_badge(w.decision), f'<span class="bad">{e(hosting_label(w.hosting))}</span>'] for w in bad]
     html += "<h3>Violations (the declared hosting does not allow the decision)</h3>" + table(
@@ -57,6 +57,17 @@ def _summary(data: ReportData) -> str:
     ]  # fmt: skip
     html += "<h3>Expiring waivers</h3>" + table(["workload", "waives", "owner", "expires", "days left"], rows)
     return html
+
+
+def _strip_table(workloads: list[WorkloadReport]) -> str:
+    """Strip as the router applies it: those values removed, those requests blocked; the rest decides hosting."""
+    rows = [[e(w.name), e(", ".join(w.regulations) or "-"), _by_tier(w), e(_then(w))] for w in workloads]
+    title = "Must strip identifiers before any model, self-hosted or not (the gateway blocks those requests)"
+    return f"<h3>{e(title)}</h3>" + table(["workload", "regulations", "records by tier", "the rest"], rows)
+
+
+def _then(w: WorkloadReport) -> str:
+    return tier_label(w.hosting_tier) if w.hosting_tier else "-"
 
 
 def _tier_table(title: str, workloads: list[WorkloadReport]) -> str:

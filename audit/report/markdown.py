@@ -158,11 +158,19 @@ def render(data: ReportData) -> str:
         f"model; {len(data.self_hosted())} must stay on self-hosted models; {count(len(data.violations()), 'violation')}; "
         f"{count(len(data.expiring_waivers()), 'waiver')} expiring within 30 days.",
         "",
-        "**Must strip identifiers before any model, self-hosted or not**",
+        "**Must strip identifiers before any model, self-hosted or not (the gateway blocks those requests)**",
         "",
         *_table(
-            ["workload", "regulations", "records by tier"],
-            [[md(w.name), md(", ".join(w.regulations)), md(_by_tier(w))] for w in data.stripped()],
+            ["workload", "regulations", "records by tier", "the rest"],
+            [
+                [
+                    md(w.name),
+                    md(", ".join(w.regulations)),
+                    md(_by_tier(w)),
+                    md(tier_label(w.hosting_tier) if w.hosting_tier else "-"),
+                ]
+                for w in data.stripped()
+            ],
         ),
         "**Must stay on self-hosted models**",
         "",

@@ -109,6 +109,7 @@ class WorkloadReport:
     waivers: list[WaiverInfo] = field(default_factory=list)
     history: list[ScanPoint] = field(default_factory=list)
     tiers: dict[Tier, int] = field(default_factory=dict)  # records with findings by their own strictest tier
+    hosting_tier: Tier | None = None  # strip removed (those requests blocked at the gateway): what remains needs this
 
 
 @dataclass

@@ -131,6 +131,7 @@ def _from_union(report: WorkloadReport, session, row, today) -> WorkloadReport:
     status = union.status
     report.decision = Tier(status.decision or Tier.UNRESTRICTED)  # None: no source shows it any more
     report.hosting, report.violation, report.regulations = status.hosting, status.violation, status.regulations
+    report.hosting_tier = Tier(status.hosting_tier) if status.hosting_tier else None
     report.records, report.records_with_findings = union.records, union.records_with_findings
     report.reasons = [_reason(r) for r in union.rules]
     report.findings = [EntityCount(t, n, examples) for t, n, examples in union.findings]
