@@ -194,6 +194,7 @@ def test_decisions_are_counted_into_the_registry_without_any_prompt_text(tmp_pat
     from audit.store.registry import Registry
 
     db = tmp_path / "registry.db"
+    Registry.open(f"sqlite:///{db}").close()  # serve records into a registry, never creates one (issue 25)
     proc, port = _start(tmp_path, "--db", str(db), "--flush-seconds", "3600")
     assert _route(port, [PHI])[0] == 200 and _route(port, [PHI])[0] == 200
     assert _call(port, "POST", "/v1/route", b'{"messages": ["John Smith 00482913"')[0] == 400

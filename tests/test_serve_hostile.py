@@ -245,6 +245,7 @@ def test_without_a_token_nothing_is_restored_and_blocked_requests_are_counted_as
     from audit.store.registry import Registry
 
     db = tmp_path / "registry.db"
+    Registry.open(f"sqlite:///{db}").close()  # serve records into a registry, never creates one (issue 25)
     proc, port = _start_without_token(tmp_path, "--manifest", _manifest(tmp_path), "--db", str(db))
     try:
         plain = {"Content-Type": "application/json"}
