@@ -233,13 +233,21 @@ def test_client_asserted_tags_do_not_change_the_workload(gateway, upstreams):
 def test_an_unknown_key_or_a_key_bound_to_no_registered_workload_is_refused(gateway, upstreams):
     assert gateway.post("/v1/chat/completions", "sk-not-a-key", chat("hello")).status_code == 401
     assert gateway.post("/v1/chat/completions", "", chat("hello")).status_code == 401
-    ghost = subprocess.run(
-        [str(BIN / "audit"), "gateway", "key", "ghost", "--keys", "keys.yaml"],
-        cwd=gateway.tmp,
-        env={**os.environ, "AUDIT_HOME": str(gateway.tmp / "home")},
-        capture_output=True,
-        text=True,
-    )
+    elsewhere = gateway.tmp / "elsewhere"  # no ./workloads.yaml, no ./llm-audit.db
+    elsewhere.mkdir(exist_ok=True)
+
+    def key(*extra, cwd=gateway.tmp):
+        return subprocess.run(
+            [str(BIN / "audit"), "gateway", "key", "ghost", "--keys", str(gateway.tmp / "keys.yaml"), *extra],
+            cwd=cwd,
+            env={**os.environ, "AUDIT_HOME": str(gateway.tmp / "home")},
+            capture_output=True,
+            text=True,
+        )
+
+    refused = key()  # the registry names no such workload: a typo never makes a key
+    assert refused.returncode == 2 and "no workload named 'ghost'" in refused.stderr
+    ghost = key("--no-registry", cwd=elsewhere)  # made with nothing to check against; the guardrail does check
     assert ghost.returncode == 0, ghost.stderr
     r = gateway.post("/v1/chat/completions", ghost.stdout.strip(), chat("hello"))
     assert r.status_code == 403 and "not in the registry" in r.json()["error"]["message"]
