@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from audit.model import Span
-from audit.scanner.lexicon import care_note, case_profile, lexicon
+from audit.scanner.lexicon import FUNCTION_WORDS, care_note, case_profile, lexicon
 from audit.settings import Settings
 
 Filter = Callable[[str, Span], bool]  # True: drop the span
@@ -94,15 +94,50 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
     if _CODE_LIKE.search(value):
         return True
     if span.entity_type != "PERSON" and value == value.lower():
-        return True  # "bariatric", "anesthesia": the small model's lower-case places and groups are words
+        # "bariatric", "anesthesia": the small model's lower-case places and groups are words; in a chat a
+        # lower-case town or country ("sale deed for a flat in pune") or a word no list knows ("ovhcloud") is not
+        if care_note(text) or case_profile(text) != "lower":
+            return True  # in prose that uses case a lower-case "peru" is a word, whatever the gazetteer says
+        return not (lexicon().is_place(value) or _unknown_words(value))
     words = value.split()
     if span.entity_type == "PERSON" and all(_TITLE_ONLY.fullmatch(w) for w in words[-1:]):
         return True  # "Mrs", "Little Mrs": a title with no name after it
     if len(words) == 1 and re.fullmatch(r"[A-Z0-9]{2,}s?", value) and not lexicon().name_first(value):
         # CV, O2, NEURO, COPD, NSAIDs: all-caps single words are abbreviations far more often than names;
         # a place in capitals ("HORTEN") or an employer ("work at IBM") still comes from the slot recognizers.
-        return span.entity_type != "LOCATION" or value in _FORM_ACRONYMS or len(letters) <= 3
+        if value in _FORM_ACRONYMS or care_note(text) or case_profile(text) != "mixed" or value[-1] == "s":
+            return True  # "NSAIDs", "GPUs": a plural acronym is a kind of thing, never one organisation
+        if _PUBLICATION_AFTER.match(text, span.end):
+            return True  # "the KDIGO guidelines": a body's publication, no one's employer
+        # in prose an acronym spaCy calls an organisation mostly is one ("CMU", "HSBC"); a lone place needs four letters
+        return span.entity_type == "PERSON" or span.entity_type == "LOCATION" and len(letters) <= 3
     return False
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_ORG_CUE = re.compile(r"\b(?:at|from|joined|join|joining|include|includes|including|on|for)[ \t]+(?:the[ \t]+)?$", re.I)
+_LIST_ITEM = re.compile(r"(?:^|\n|[ \t(])(?:\d{1,2}[.)]|[-*•])[ \t]*$")
+
+
+def _lower_case_name(lex, word: str) -> bool:
+    """In text without case: a listed name that is no common word ("emma"), or an unknown word of 4+ letters."""
+    if lex.is_clinical(word) or word.lower() in FUNCTION_WORDS:
+        return False
+    return lex.is_name(word) and lex.zipf(word) < 4.5 or len(word) >= 4 and lex.unknown(word)
+
+
+def _unknown_words(value: str) -> bool:
+    """Every word of `value` is one no list knows (no ordinary word, name or clinical term) of 4+ letters."""
+    words = _NAME_TOKEN.findall(value)
+    return bool(words) and all(len(w) >= 4 and lexicon().unknown(w) for w in words)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*|\s[-*•]\s*)$")
+
+
+def _mid_sentence(text: str, span: Span) -> bool:
+    """The span does not open a sentence, a line or a quotation (where any word is capitalised)."""
+    return not _SENTENCE_START.search(text, max(0, span.start - 4), span.start)
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’-]*")
@@ -130,25 +165,42 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
         if any(lex.name_first(w) and (profile != "mixed" or w[0].isupper()) for w in words):
             return False
         if profile != "mixed":
-            return True
+            # a chat typed without capitals: a name of the lists that is no common word ("emma", "jake"), or a
+            # word no list knows ("balaji"), spaCy's person all the same; never in a note
+            return profile == "upper" or care_note(text) or not all(_lower_case_name(lex, w) for w in words)
         if len(words) == 1:
             w = words[0]
+            if w[0].isupper() and lex.is_name(w) and w[1:].islower() and _mid_sentence(text, span):
+                return False  # "a client named Jeff", "take you and Mark out": a listed name inside a sentence
             if not w[0].isupper() or lex.is_word(w):
                 return True
             # a capitalised word no list knows is a name in prose ("Gaetane"), a product in code ("Jupyter")
-            return lex.unknown(w) and bool(_CODE_LIKE.search(text)) or lex.zipf(w) >= 5.0
+            near = text[max(0, span.start - 80) : span.end + 80]  # a long prompt may quote code far from the name
+            return lex.unknown(w) and bool(_CODE_LIKE.search(near)) or lex.zipf(w) >= 5.0
         words = [w for w in words if len(w) > 1 and not _TITLE_ONLY.fullmatch(w)]  # "Mary J.", "Dr. Smith"
         if len(words) == 1:
             return not (lex.is_name(words[0]) and words[0][0].isupper())
-        return (
-            not words
-            or not all(w[0].isupper() and not w.isupper() for w in words)
-            or any(lex.is_word(w) and not lex.is_name(w) for w in words)
-        )
+        if not words or not all(w[0].isupper() and not w.isupper() for w in words):
+            return True
+        # an ordinary word drops it ("Happy Birthday", "Jupyter Notebook") unless two other words carry it ("Kim
+        # Young Hyun")
+        ordinary = sum(lex.is_word(w) and not lex.is_name(w) for w in words)
+        return ordinary > 0 and len(words) - ordinary < 2
     if profile != "mixed":
-        return not any(lex.name_first(w) for w in words)
+        return not (any(lex.name_first(w) for w in words) or lex.is_place(" ".join(words)) and len(words[0]) > 3)
     if any(lex.is_clinical(w) for w in words):
         return True
+    if (
+        span.entity_type == "LOCATION"
+        and lex.is_place(" ".join(words))
+        and (_mid_sentence(text, span) or _LIST_ITEM.search(text, max(0, span.start - 8), span.start))
+    ):
+        return False  # "China", "Jordan", "Turkey": a country or town whose name is also a word
+    if span.entity_type == "ORGANIZATION" and _ACRONYM.fullmatch(value := _text(text, span).strip()):
+        # "BIDA from CMU", "want to study at USC": an acronym after a word that places someone in an organisation;
+        # elsewhere acronyms are lab tests, scores and roles ("elevated CRP", "a BMI of 35", "with RN")
+        known = value in _FORM_ACRONYMS or lex.is_word(value) or lex.is_clinical(value)
+        return known or not _ORG_CUE.search(text, max(0, span.start - 16), span.start)
     ordinary = all(lex.is_word(w) for w in words)
     if ordinary and re.match(r"[ \t]*:", text[span.end : span.end + 3]):
         return True  # a field label: "Transaction Date:", "Account Holder:"
@@ -162,6 +214,7 @@ _NUMERIC_DATE = re.compile(
     r"(?<![\d/.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?P<m>\d{1,2})/(?P<d>\d{1,2}))(?![\d/])"
 )
 _CLOCK_RANGE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d")
+_MEETING_TIME = re.compile(r"\b\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.I)
 _YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -171,13 +224,16 @@ def number_not_date(text: str, span: Span) -> bool:
 
     A time of day is no date element of Safe Harbor (45 CFR 164.514(b)(2)(i)(C)), and in care
     notes clock times and readings are the commonest numbers of all. A month or weekday word, a
-    calendar date or a year that is not a clock time keeps the span.
+    calendar date or a year that is not a clock time keeps the span; so does a time with am/pm in
+    prose that is no note ("dinner at 7 PM": when someone will be where).
     """
     if span.entity_type != "DATE_TIME" or span.recognizer not in NER_RECOGNIZERS:
         return False
     value = _text(text, span)
     if _CLOCK_RANGE.fullmatch(value.strip()):
         return True
+    if _MEETING_TIME.search(value) and case_profile(text) == "mixed" and not care_note(text):
+        return False  # "dinner at 7 PM", "the meeting at 10:00 AM": when someone will be somewhere, outside a note
     if _DATE_WORD.search(value):
         # "May need", "MAY": a month that is also a word needs a number beside it
         return bool(re.fullmatch(r"\s*may\s*", value, re.I)) and not re.search(r"\d", text[span.end : span.end + 6])

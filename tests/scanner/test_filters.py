@@ -87,6 +87,39 @@ def test_real_names_are_kept(text, value, entity):
     assert not filters.ner_name_not_a_name(text, ner(text, value, entity))
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Write an email to a client named Jeff, who never showed up.", "Jeff", "PERSON"),
+        ("How about I take you and Mark out for dinner?", "Mark", "PERSON"),
+        ("At present, China is the largest exporter of steel.", "China", "LOCATION"),
+        ("write a sale deed agreement for an apartment in pune", "pune", "LOCATION"),
+        ("a list of programs: BIDA from CMU, Machine Learning from Coursera", "CMU", "ORGANIZATION"),
+        ("1. USA (executive) 2. China (render) 3. Russia (offer)", "Russia", "LOCATION"),
+    ],
+)
+def test_names_in_real_prompts_are_kept(text, value, entity):
+    span = ner(text, value, entity)
+    assert not filters.ner_name_not_a_name(text, span)
+    assert not filters.ner_name_without_evidence(text, span)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Mark the invoice as paid and send it.", "Mark", "PERSON"),  # a verb opening its sentence
+        ("the vent was weaned to CPAP overnight", "CPAP", "ORGANIZATION"),
+        ("Export it as CSV please.", "CSV", "ORGANIZATION"),
+        ("with concurrent use of NSAIDs and anticoagulants", "NSAIDs", "ORGANIZATION"),
+        ("following the KDIGO guidelines from 2012", "KDIGO", "ORGANIZATION"),
+        ("Give me three taglines for a peru wireless speaker.", "peru", "LOCATION"),
+    ],
+)
+def test_words_in_real_prompts_are_still_dropped(text, value, entity):
+    span = ner(text, value, entity)
+    assert filters.ner_name_not_a_name(text, span) or filters.ner_name_without_evidence(text, span)
+
+
 def test_only_spacy_names_are_filtered():
     text = "CV normal"
     span = Span(0, 2, "PERSON", 1.0, "DenyList_PERSON")

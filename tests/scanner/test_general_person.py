@@ -24,6 +24,13 @@ def people(engine, text: str) -> list[str]:
         ("Directed By:    Sari J. Paavolainen", "Sari J. Paavolainen"),
         ("The nurse noted the patient prefers to be called 'Sunny' during visits.", "Sunny"),
         ("Follow up with Sigrid Nyström in a couple of months.", "Sigrid Nyström"),
+        # real prompts: greetings and signatures, non-Western names, chat typed without capitals
+        ("Hi Salar/ Waqas, Well noted. We will arrange the visit.", "Salar"),
+        ("Hi Priya, can you send the deck?", "Priya"),
+        ("Hi, this is your TA Kim Young Hyun and Hwang Guen Min. PA1 has been uploaded.", "Hwang Guen Min"),
+        ("Write an email to a client named Jeff, who never showed up for our meeting.", "Jeff"),
+        ("implementation of these technologies (Tortorella et al., 2020a). However", "Tortorella"),
+        ('"name": {"first_name": "Jhn", "middle_name": "Moe", "last_name": "Togo"}', "Jhn"),
     ],
 )
 def test_names_are_found(engine, text, name):

@@ -16,7 +16,7 @@ from audit.scanner.recognizers.labelled_ids import id_shaped, labelled
 
 # Marked filler: "Order #", "Transaction ID:", "ticket number is". Unlike the clinical filler,
 # "of" and "the" are not here: "order of 50000 units" is a quantity, not an order number.
-_MARK = r"(?:numbers?|nos?\.?|num|nbr|ids?|ref(?:erence)?|code|is|[:#=])"
+_MARK = r"(?:numbers?|nos?\.?|num|nbr|ids?|ref(?:erence)?|code|is|[:#=(])"
 _MARKED_GAP = rf"[^\S\n]{{0,3}}{_MARK}(?:[^\S\n]{{0,3}}{_MARK}){{0,3}}[^\S\n]{{0,3}}"
 _BARE_GAP = r"[^\S\n]{1,3}"
 _QUANTITY_AFTER = re.compile(
@@ -76,6 +76,9 @@ class TransactionReferenceRecognizer(BusinessIdRecognizer):
         r"invoice|inv\.?(?=\s{0,2}[:#])",
         r"receipt|confirmation|booking|reservation|tracking|shipment",
         r"payment\s{1,3}(?:ref(?:erence)?|id)",
+        # a support conversation's own number: "Your case ID is #54321", "reference number is REF654321"
+        r"(?:case|subscription|customer)(?=\s{1,3}(?:ids?|ref(?:erence)?|numbers?|no\.?|#)(?![A-Za-z]))",
+        r"ref(?:erence)?(?=[^\S\n]{0,3}(?:numbers?|no\.?|num|ids?|code|[:#]))",
     )
 
 
@@ -135,6 +138,9 @@ _NOT_A_USERNAME = frozenset(
 )  # fmt: skip
 
 
+_SHARED_PROFILES = frozenset({"public", "default", "all users", "default user", "administrator", "user", "username"})
+
+
 class UsernameRecognizer(ValidatedRecognizer):
     """USERNAME after "username:", "login:", "user ID:", "handle is" and the like."""
 
@@ -150,11 +156,20 @@ class UsernameRecognizer(ValidatedRecognizer):
             0.85,
             re.IGNORECASE,
         ),
+        # the account a home folder is named after: "C:\\Users\\Abu Bakr Siddique\\Desktop", "/home/fxu80pep/public_html"
+        Rule(
+            "home-folder",
+            r"(?:\b[A-Za-z]:\\{1,2}(?:Users|Documents and Settings)\\{1,2}|(?<![\w.~])/(?:home|Users)/)"
+            r"(?P<value>[^\\/:*?\"'<>|\r\n\t]{1,40}?)(?=\\|/)",
+            0.85,
+            0.85,
+        ),
     )
 
     def validate(self, value: str) -> bool:
-        """Not a filler word ("username: required") and not a placeholder."""
-        return value.lstrip("@").lower() not in _NOT_A_USERNAME
+        """Not a filler word ("username: required"), a placeholder or a shared profile ("Public", "Default")."""
+        low = value.lstrip("@").lower()
+        return low not in _NOT_A_USERNAME and low not in _SHARED_PROFILES and not re.search(r"[<>{}$%]", value)
 
 
 class SocialHandleRecognizer(ValidatedRecognizer):
@@ -203,7 +218,41 @@ def _alone_on_line(text: str, r) -> bool:
     return not before.strip(" \t*/#") and not after.strip()
 
 
+class LabelledNationalNumberRecognizer(BusinessIdRecognizer):
+    """UNIQUE_IDENTIFIER: a number its label calls a national or tax number ("NIP: 123-456-78-90") whose check
+    digit fails (eu_national_ids reports the valid ones, typed and scored higher): mistyped or made up, it is
+    still given as someone's number."""
+
+    ENTITY = "UNIQUE_IDENTIFIER"
+    SCORE = 0.7  # above a phone number's guess (0.6), below the validated national numbers
+    LABELS = (r"NIP|PESEL|REGON|national\s{1,3}id(?:entity)?|tax\s{1,3}(?:id|number)",)
+
+
+# A support agent asks for a number and the customer answers on the next line: "Can you provide your order
+# number?\n[10:02 AM] Customer: Yes, it's ORD987654."
+_ASKED = (
+    r"(?i:\b(?:order|subscription|transaction|reference|tracking|policy|claim|booking|confirmation|account|"
+    r"member(?:ship)?|ticket|case|customer|invoice)[ ](?:numbers?|ids?|codes?|no\.?)\b[^?\n]{0,60}\?[ \t]*\n"
+    r"[^\n]{0,60}?\b(?:it['’]s|it[ ]is|that['’]s|here[ ]it[ ]is:?)[ ]+#?)"
+)
+
+
+class AnsweredIdRecognizer(ValidatedRecognizer):
+    """UNIQUE_IDENTIFIER: the number a conversation asks for, in the answer on the next line."""
+
+    ENTITY = "UNIQUE_IDENTIFIER"
+    RULES = (
+        Rule("answered", rf"{_ASKED}(?P<value>[A-Z0-9]{{1,20}}(?:-[A-Z0-9]{{1,12}}){{0,3}})(?![A-Za-z0-9])", 0.85),
+    )
+
+    def validate(self, value: str) -> bool:
+        """See `business_id_shaped`."""
+        return business_id_shaped(value)
+
+
 RECOGNIZERS = [
+    LabelledNationalNumberRecognizer,
+    AnsweredIdRecognizer,
     TransactionReferenceRecognizer,
     ClaimNumberRecognizer,
     PolicyNumberRecognizer,

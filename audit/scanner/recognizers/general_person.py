@@ -37,7 +37,18 @@ class TitledNameRecognizer(RegexRecognizer):
     RULES = (
         # the title is part of the mention: "Dr. Kyle Kuefer" is reported whole
         Rule("titled", rf"{_TITLE}{_NAME}", 0.9),
-        Rule("slot", rf"(?i:{_SLOT}){_NAME}", 0.8, group="v"),
+        # above spaCy's 0.85: Presidio drops a name inside a longer spaCy span it scores higher ("Hi Salar/ Waqas")
+        Rule("slot", rf"(?i:{_SLOT}){_NAME}", 0.86, group="v"),
+        # a cited author: "(Tortorella et al., 2020)", "consistent with Gaber et al. [10]"
+        Rule("cited", rf"\b(?P<v>{_NAME_WORD})(?=[ ]+et[ ]+al\b)", 0.86, group="v"),
+        # a name field of pasted JSON or a form: "first_name": "Jhn", "middle_name":"Moe"
+        Rule(
+            "name-field",
+            r"(?<![A-Za-z_])(?i:(?:first|last|middle|full|given|family|sur)[ _]?name)[\"”']?[ ]{0,2}[:=][ ]{0,2}[\"“']"
+            rf"(?P<v>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,2}})(?=[\"”'])",
+            0.86,
+            group="v",
+        ),
     )
 
     def validate(self, value: str) -> bool:

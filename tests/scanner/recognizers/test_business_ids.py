@@ -28,6 +28,12 @@ POSITIVE = [
     ("seen at Mercy Health Clinic since 2022 (policy number: HP-987654)?", "HEALTH_PLAN_ID", "HP-987654"),
     ("the car was insured under policy number PL-4432198", "POLICY_NUMBER", "PL-4432198"),
     ("username: jdoe42", "USERNAME", "jdoe42"),
+    ("Your issue is now logged under case ID #54321. We will expedite.", "UNIQUE_IDENTIFIER", "54321"),
+    ("Your reference number is 7731-2209.", "UNIQUE_IDENTIFIER", "7731-2209"),
+    ("Can you provide your order number?\n[10:02 AM] Customer: Yes, it's ORD987654.", "UNIQUE_IDENTIFIER", "ORD987654"),
+    ("His NIP is 123-456-78-90 and he called.", "UNIQUE_IDENTIFIER", "123-456-78-90"),
+    (r"input_file_path = r'C:\Users\Abu Bakr Siddique\Desktop\Test.txt'", "USERNAME", "Abu Bakr Siddique"),
+    ("thrown in /home/fxu80pep/public_html/pro_login.php on line 25", "USERNAME", "fxu80pep"),
     ("Login: j.doe-admin. Password reset sent.", "USERNAME", "j.doe-admin"),
     ("her user ID is mwhite_77", "USERNAME", "mwhite_77"),
     ("follow @jane_doe on twitter", "USERNAME", "@jane_doe"),
@@ -66,6 +72,10 @@ NEGATIVE = [
     ("import { x } from '@angular/core'", "USERNAME"),
     ("Ping @ElonMusk about it", "USERNAME"),
     ("see https://medium.com/@jane_doe/post", "USERNAME"),
+    (r"copy it to C:\Users\Public\Documents", "USERNAME"),
+    ("What is your order number?\nIt is 5 units.", "UNIQUE_IDENTIFIER"),
+    ("the case of 50000 units arrived", "UNIQUE_IDENTIFIER"),
+    ("cd /home/$USER/projects", "USERNAME"),
     ("passport number pending", "US_PASSPORT"),
 ]
 
