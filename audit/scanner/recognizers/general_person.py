@@ -10,10 +10,14 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.lexicon import lexicon
 from audit.scanner.recognizers.base import RegexRecognizer, Rule
-from audit.scanner.recognizers.patterns import UP
+from audit.scanner.recognizers.patterns import UP, word
 
 _NAME_WORD = rf"{UP}[^\W\d_]*(?:['’-]{UP}?[^\W\d_]+)*"
 _INITIAL = rf"{UP}\."
+# Tried at every word ("Tortorella et al."): bounded and possessive, never the nested _NAME_WORD, which backtracks
+# exponentially on "Ab-Ab-Ab-..." (tests/scanner/test_linear.py).
+_NAME_PART = word(UP, r"[^\W\d_'’-]")
+_BOUNDED_NAME_WORD = rf"{_NAME_PART}(?:[-'’]{_NAME_PART}){{0,2}}"
 _NOT_NAME_WORD = r"(?!(?:Apt|Apartment|Suite|Ste|Unit|Room|Floor|Box)\b)"
 _NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+{_NOT_NAME_WORD}(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
 _TITLE_WORD = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Judge)\.?"
@@ -40,12 +44,12 @@ class TitledNameRecognizer(RegexRecognizer):
         # above spaCy's 0.85: Presidio drops a name inside a longer spaCy span it scores higher ("Hi Salar/ Waqas")
         Rule("slot", rf"(?i:{_SLOT}){_NAME}", 0.86, group="v"),
         # a cited author: "(Tortorella et al., 2020)", "consistent with Gaber et al. [10]"
-        Rule("cited", rf"\b(?P<v>{_NAME_WORD})(?=[ ]+et[ ]+al\b)", 0.86, group="v"),
+        Rule("cited", rf"\b(?P<v>{_BOUNDED_NAME_WORD})(?=[ ]+et[ ]+al\b)", 0.86, group="v"),
         # a name field of pasted JSON or a form: "first_name": "Jhn", "middle_name":"Moe"
         Rule(
             "name-field",
             r"(?<![A-Za-z_])(?i:(?:first|last|middle|full|given|family|sur)[ _]?name)[\"”']?[ ]{0,2}[:=][ ]{0,2}[\"“']"
-            rf"(?P<v>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,2}})(?=[\"”'])",
+            rf"(?P<v>{_BOUNDED_NAME_WORD}(?:[ ]+{_BOUNDED_NAME_WORD}){{0,2}})(?=[\"”'])",
             0.86,
             group="v",
         ),
