@@ -305,7 +305,7 @@ def _document(source: str, stream, options: ReadOptions, only: JsonFormat | None
     text = data.removeprefix("\ufeff")
     value = decode_json(source, 1, text)
     if isinstance(value, ReadError):  # not one document: JSON Lines whose first line looked like one
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text.split("\n"), 1):  # only \n ends a line, as iter_lines reads them
             if line.strip():
                 yield from _json_line(source, number, line, only)
     elif isinstance(value, list):  # read again element by element, so each record keeps its line
@@ -346,8 +346,10 @@ def _is_document(head: bytes) -> bool:
         return False  # one long line: JSON Lines
     try:
         json.loads(first)
-    except ValueError:
+    except json.JSONDecodeError:
         return True
+    except ValueError:  # a complete line with a number too long to convert: JSON Lines, reported line by line
+        return False
     return False
 
 

@@ -77,6 +77,7 @@ def test_the_budget_is_per_window_so_a_long_message_is_scanned_whole(make_ctx, d
     text = ("DOZE " + FILLER * 24) * 20 + TAIL
     ctx = make_ctx(jobs=jobs, message_time_budget=2.0, max_chunk_chars=2_000)
     results, errors, took = _scan(ctx, [text])
-    assert not errors and took > 6
+    # far over the budget as a whole, even with the windows spread over the pool's workers, and still no error
+    assert not errors and took > 3
     found = {(f.entity_type, text[f.start : f.end]) for f in results[0].findings}
     assert {("US_SSN", "123-45-6789"), ("PERSON", "Mary Jones")} <= found
