@@ -108,6 +108,17 @@ def _document_text(part: dict, where: str) -> str:
     return ""
 
 
+def decoded(value):
+    """A JSON object or array held in a string, decoded; any other value (or text that does not decode, which is
+    then still scanned as text) as it is."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return value
+    return value
+
+
 def as_json_text(value) -> str:
     """Tool arguments as text: strings stay as they are (they are usually JSON already)."""
     if value is None:

@@ -131,7 +131,7 @@ def _records(source, rows, header, forced, read_object) -> Iterator[Record | Rea
         if len(row) != len(header):
             yield ReadError(source, line, f"row has {len(row)} fields; the header has {len(header)}")
             continue
-        obj = {name: _cell(cell) for name, cell in zip(_unique(header), row, strict=True)}
+        obj = {name: _cell(cell) for name, cell in zip(unique_names(header), row, strict=True)}
         results = list(read_object(line, obj, forced))
         if not checked:
             checked = True
@@ -148,7 +148,8 @@ def _cell(cell: str):
     return cell if nested is None else nested
 
 
-def _unique(header: list[str]) -> list[str]:
+def unique_names(header: list[str]) -> list[str]:
+    """Column names made unique: a repeated name gets `#2`, `#3`... (the row objects' keys)."""
     seen: dict[str, int] = {}
     out = []
     for name in header:

@@ -8,9 +8,7 @@ comes from `metadata.workload`, a `workload:NAME` request tag, or the team alias
 
 from __future__ import annotations
 
-import json
-
-from audit.readers.base import JsonFormat, Parsed, content_text, string_or_none, workload_hint
+from audit.readers.base import JsonFormat, Parsed, content_text, decoded, string_or_none, workload_hint
 from audit.readers.openai_chat import chat_messages
 
 
@@ -22,20 +20,10 @@ def detect(obj: dict) -> bool:
     return "call_type" in obj and ("response_cost" in obj or "model_group" in obj)
 
 
-def _decode(value, where: str):
-    """A JSON-encoded string decoded; a string that does not decode stays a string, so its text is still scanned."""
-    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    return value
-
-
 def _messages(obj: dict) -> list[tuple[str, str]]:
-    messages = _decode(obj.get("messages"), "messages")
+    messages = decoded(obj.get("messages"))
     if not messages:
-        request = _decode(obj.get("proxy_server_request"), "proxy_server_request")
+        request = decoded(obj.get("proxy_server_request"))
         messages = request.get("messages") if isinstance(request, dict) else None
     if isinstance(messages, dict):
         messages = messages.get("messages", [messages])
@@ -48,8 +36,8 @@ def _messages(obj: dict) -> list[tuple[str, str]]:
 
 def _workload(obj: dict) -> str | None:
     """The workload hint; a malformed metadata or tag field loses the hint, never the record's prompts."""
-    meta = _decode(obj.get("metadata"), "metadata")
-    tags = _decode(obj.get("request_tags"), "request_tags") or []
+    meta = decoded(obj.get("metadata"))
+    tags = decoded(obj.get("request_tags")) or []
     hint = workload_hint({"metadata": meta}) if isinstance(meta, dict) else None
     for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, str) and tag.startswith("workload:"):
@@ -62,7 +50,7 @@ def _workload(obj: dict) -> str | None:
 def parse(obj: dict) -> Parsed:
     """Messages of the logged request; `request_id` is the record id."""
     messages = _messages(obj)
-    response = _decode(obj.get("response"), "response")
+    response = decoded(obj.get("response"))
     if isinstance(response, dict):  # the completion can echo PII back; scan it as the assistant turn
         choices = response.get("choices") or []
         for choice in choices if isinstance(choices, list) else []:

@@ -10,24 +10,12 @@ split across chunks is still read whole.
 
 from __future__ import annotations
 
-import json
-
-from audit.readers.base import BadRecord, as_json_text, content_text, nonempty
+from audit.readers.base import BadRecord, as_json_text, content_text, decoded, nonempty
 from audit.readers.openai_chat import chat_messages
 from audit.readers.openai_responses import responses_messages
 
 ANSWER = "assistant"
 _MODEL_ROLES = {"model": ANSWER, "assistant": ANSWER, "bot": ANSWER, "chatbot": ANSWER}
-
-
-def decoded(value):
-    """A JSON-encoded object or array decoded; any other value (or undecodable text) as it is."""
-    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    return value
 
 
 def request_messages(body, where: str) -> list[tuple[str, str]]:

@@ -10,11 +10,10 @@ roles; anything else is still text on its side of the call (input: `user`, outpu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from audit.leaves import string_leaves
-from audit.readers.base import as_json_text, content_text, nonempty
+from audit.readers.base import as_json_text, content_text, decoded, nonempty
 
 # LangChain message types and class names, and the roles they stand for.
 ROLES = {
@@ -36,16 +35,6 @@ ROLES = {
 }
 _MESSAGE_LIST_KEYS = ("messages", "input_messages", "output_messages", "history")
 _OUTPUT_KEYS = ("output", "response", "answer", "completion", "result", "text", "content")
-
-
-def decoded(value):
-    """A JSON object or array held in a string, decoded; anything else unchanged."""
-    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    return value
 
 
 def role_of(value, default: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from audit.model import ReadError
 from audit.readers import detect_format
+from audit.readers.csv_reader import unique_names
 from audit.readers.inputs import UTF16_BOMS, UndecodableLine, decode_line, iter_lines
 from audit.readers.parquet import MAGIC as PARQUET_MAGIC
 from audit.redact.edit import Style, dumps_styled, json_style
@@ -158,19 +159,10 @@ def _csv_items(source: str, stream, layout: Layout) -> Iterator[Unit | Blank | R
                 )
                 continue
             count += 1
-            yield Unit(dict(zip(_unique(layout.header), row, strict=True)), source, reader.line_num, count)
+            yield Unit(dict(zip(unique_names(layout.header), row, strict=True)), source, reader.line_num, count)
     except (csv.Error, UnicodeDecodeError) as exc:
         kind = "invalid UTF-8" if isinstance(exc, UnicodeDecodeError) else "broken CSV quoting"
         yield ReadError(source, reader.line_num, f"{kind}; the rest of the file is left out of the output")
-
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in header:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return out
 
 
 class Writer:
