@@ -41,6 +41,11 @@ def _start(tmp_path, *extra: str) -> tuple[subprocess.Popen, int]:
         stderr=subprocess.PIPE,
         text=True,
     )
+    return _healthy(proc, port)
+
+
+def _healthy(proc: subprocess.Popen, port: int) -> tuple[subprocess.Popen, int]:
+    """`proc` and `port` once `/healthz` answers 200 (within two minutes), else the server's error."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:

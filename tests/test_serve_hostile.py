@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.gateway.cases import FIXTURE, PHI, PII
-from tests.test_serve import TOKEN, _call, _free_port, _start, _stop
+from tests.test_serve import TOKEN, _call, _free_port, _healthy, _start, _stop
 
 pytestmark = pytest.mark.slow
 READ_TIMEOUT, BUDGET, PER_CLIENT = 2, 2, 12
@@ -45,16 +45,7 @@ def _start_without_token(tmp, *args: str) -> tuple[subprocess.Popen, int]:
     env = {**os.environ, "AUDIT_HOME": str(tmp / "home")}
     cmd = [sys.executable, "-m", "audit", "serve", "--port", str(port), "--flush-seconds", "3600", *args]
     proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if _call(port, "GET", "/healthz", headers={})[0] == 200:
-                return proc, port
-        except OSError:
-            assert proc.poll() is None, proc.communicate()[1]
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("the server did not become healthy")
+    return _healthy(proc, port)
 
 
 def _route(port, text, workload="intake", headers=KEY):
