@@ -4,6 +4,10 @@
     .venv/bin/python benchmarks/detection.py --check     # audit only, against detection-figures.json
     .venv/bin/python benchmarks/detection.py --record    # audit only, rewrite detection-figures.json
 
+The dev files it reads are not in this repository: `eval-sources.json` names each one (sha256, record
+count) and the public source it was converted from (pinned commit, licence). Files that differ from the
+ones the figures were recorded on are named before the run; missing files stop it (exit 2).
+
 Vanilla is Presidio's AnalyzerEngine with its default recognizers and NLP
 settings on the same spaCy model, score threshold 0, one analyze() per text
 (its email recognizer is swapped for the same patterns with an offline domain
@@ -28,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 FIGURES = Path(__file__).resolve().parent / "detection-figures.json"
+SOURCES = Path(__file__).resolve().parent / "eval-sources.json"
 # A figure may move by this much before --check calls it a regression (noise of one span in a few hundred).
 TOLERANCE = 0.01
 # Typed figures are guarded only where the gold has this many spans or values of the label.
@@ -227,6 +232,26 @@ def check(now: dict[str, float], record: bool) -> int:
     return 1 if failed else 0
 
 
+def dev_files(eval_dir: Path) -> tuple[list[Path], list[str], list[str]]:
+    """The dev files to read, the problems that stop a run (missing files) and the warnings (other contents)."""
+    import hashlib
+
+    expected = json.loads(SOURCES.read_text())["files"]
+    found, missing, differ = [], [], []
+    for name, meta in sorted(expected.items()):
+        path = eval_dir / name
+        if not path.is_file():
+            missing.append(f"{path}: missing; built from {meta['source']} {meta['path']} @ {meta['commit']}")
+            continue
+        found.append(path)
+        if hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
+            differ.append(f"{path}: not the file the figures were recorded on (sha256 differs from {SOURCES.name})")
+    extra = sorted(p.name for p in eval_dir.glob("*.jsonl") if p.name not in expected)
+    differ += [f"{eval_dir / name}: not in {SOURCES.name}; scored, but no recorded figure covers it" for name in extra]
+    found += [eval_dir / name for name in extra]
+    return found, missing, differ
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", default=str(SHARED / "eval" / "dev"))
@@ -242,7 +267,14 @@ def main() -> int:
 
     from audit.evaluation import load_gold, score
 
-    gold = load_gold(sorted(str(p) for p in Path(a.eval_dir).glob("*.jsonl")))
+    files, missing, differ = dev_files(Path(a.eval_dir))
+    for line in missing:
+        print(f"detection.py: {line}", file=sys.stderr)
+    if missing:
+        return 2
+    for line in differ:
+        print(f"detection.py: warning: {line}", file=sys.stderr)
+    gold = load_gold(sorted(str(p) for p in files))
     if a.sources:
         gold = [r for r in gold if r["source"] in a.sources.split(",")]
     prompts = ordinary_prompts(a.ordinary)
