@@ -9,10 +9,11 @@ chain's first events, never after a keyed one.
 
 `verify_chain` walks the log and reports the first broken link: a changed row,
 a re-linked row, a deleted one (a gap in seq), an unkeyed event after keyed
-ones; then it rechecks the rows that decisions and reports are built from
-against what the events recorded (`audit.store.coverage`), then the anchors.
+ones; then it rechecks the anchors and the rows that decisions and reports are
+built from against what the events recorded (`audit.store.coverage`).
 Deleting the newest events leaves no gap: an anchor (`SEQ:HASH` recorded
-elsewhere, `--expect-head`) catches that.
+elsewhere: the head file every write keeps, `audit.store.anchor`, or
+`--expect-head`) catches that.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from audit.store.models import Event
 
 GENESIS = "0" * 64
 KEY_INFO = "audit_chain_key"  # where a write session carries the chain key (Session.info)
+HEAD_INFO = "audit_appended_head"  # where append leaves the newest (seq, hash) it wrote, for the head file
 _ANCHOR = re.compile(r"(?:(\d+):)?([0-9a-f]{64})")
 
 
@@ -72,6 +74,7 @@ def append(session: Session, kind: str, subject: str, payload: dict) -> Event:
     )  # fmt: skip
     session.add(event)
     session.flush()
+    session.info[HEAD_INFO] = (event.seq, event.hash)
     return event
 
 
@@ -108,6 +111,7 @@ class ChainReport:
     head_hash: str
     problem: str | None = None
     legacy: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -121,12 +125,19 @@ class ChainReport:
 
 
 def verify_chain(
-    session: Session, key: bytes, anchors: tuple[str, ...] = (), accept_unkeyed: bool = False
+    session: Session,
+    key: bytes,
+    anchors: tuple[str, ...] = (),
+    allow_legacy: bool = False,
+    recorded: tuple[str, int, str] | None = None,
 ) -> ChainReport:
-    """Walk the whole log, then recheck the covered rows and the anchors; report the first problem.
+    """Walk the whole log, then recheck the anchors and the covered rows; report the first problem.
 
-    A log whose every event is unkeyed fails unless an anchor vouches for it or `accept_unkeyed`: whoever can
-    write the database can rewrite the whole chain with plain sha256, and it would look like a legacy log."""
+    `recorded` is the head file's (label, seq, hash): that event must still be in the log. Unkeyed (legacy) events
+    pass only as the chain's first events, and a log whose every event is unkeyed fails unless an anchor given by
+    hand vouches for it or `allow_legacy`: whoever can write the database can rewrite the whole chain with plain
+    sha256, and it would look like a legacy log. (Unkeyed events followed by a keyed one are bound by its HMAC,
+    which covers their hash through prev_hash.)"""
     from audit.store.coverage import Ledger, check_rows
 
     prev, expected, legacy, ledger = GENESIS, 1, 0, Ledger()
@@ -138,11 +149,14 @@ def verify_chain(
         ledger.add(ev)
         prev, expected = ev.hash, ev.seq + 1
     count = expected - 1
-    problem = _check_anchors(session, anchors) or check_rows(session, ledger)
-    if not problem and count and legacy == count and not anchors and not accept_unkeyed:
+    problem = _check_anchors(session, anchors)
+    if not problem and recorded is not None:
+        problem = _check_at(session, *recorded)
+    problem = problem or check_rows(session, ledger)
+    if not problem and count and legacy == count and not anchors and not allow_legacy:
         problem = (
             f"events 1-{count}: every event is unkeyed, as a rewritten chain would be (forged?); for a registry from "
-            "before the keyed chain pass the anchor recorded then (--expect-head) or --accept-unkeyed"
+            "before the keyed chain pass the anchor recorded then (--expect-head) or --allow-legacy"
         )
     return ChainReport(count, count, prev, problem, legacy)
 
@@ -172,11 +186,19 @@ def _check_anchors(session: Session, anchors: tuple[str, ...]) -> str | None:
     """Each anchor's event must still be in the (verified) log, at its seq when one is given."""
     for value in anchors:
         seq, hash_ = parse_anchor(value)
-        found = session.scalars(select(Event).where(Event.hash == hash_)).first()
-        if seq is not None and (found is None or found.seq != seq):
-            at_seq = session.get(Event, seq)
-            state = "is missing (log truncated?)" if at_seq is None else "has another hash (log rewritten?)"
-            return f"anchor: event {seq} {state}; expected {format_anchor(seq, hash_)}"
-        if found is None:
+        if seq is not None:
+            problem = _check_at(session, "anchor", seq, hash_)
+            if problem:
+                return problem
+        elif session.scalars(select(Event).where(Event.hash == hash_)).first() is None:
             return f"anchor: no event has the expected hash {hash_} (log truncated or rewritten?)"
     return None
+
+
+def _check_at(session: Session, label: str, seq: int, hash_: str) -> str | None:
+    """The event at `seq` must be in the log with `hash_`."""
+    at_seq = session.get(Event, seq)
+    if at_seq is not None and hmac.compare_digest(at_seq.hash, hash_):
+        return None
+    state = "is missing (log truncated?)" if at_seq is None else "has another hash (log rewritten?)"
+    return f"{label}: event {seq} {state}; expected {safe_anchor(seq, hash_)}"

@@ -6,9 +6,11 @@ read side (list/show/history) lives in `audit.store.views`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,12 +26,12 @@ from audit.errors import ConfigError, StoreError
 from audit.manifest import DeclaredEndpoint, profile_for, unknown_workload
 from audit.manifest import Workload as WorkloadSpec
 from audit.model import WorkloadProfile
-from audit.store import digests, events
+from audit.store import anchor, digests, events
 from audit.store.db import first_line, make_engine, read_session, redact_url, utcnow, write_session
 from audit.store.decide import bare
 from audit.store.manifest import check_categories, load_manifest
 from audit.store.migrate import ensure_schema
-from audit.store.models import DataFlowRow, Endpoint, Scan, Waiver, Workload
+from audit.store.models import DataFlowRow, Endpoint, Event, Scan, Waiver, Workload
 
 
 @dataclass
@@ -66,18 +68,51 @@ class Registry:
         return cls(engine, url, home)
 
     @cached_property
-    def chain_key(self) -> bytes:
-        """The event chain's HMAC key, derived from the fingerprint secret (AUDIT_SECRET, or the install's)."""
-        from audit.fingerprint import load_secret
+    def _home(self) -> Path:
         from audit.settings import audit_home
 
-        return events.chain_key(load_secret(self.home or audit_home()))
+        return self.home or audit_home()
+
+    @cached_property
+    def _secret(self) -> bytes:
+        from audit.fingerprint import load_secret
+
+        return load_secret(self._home)
+
+    @cached_property
+    def chain_key(self) -> bytes:
+        """The event chain's HMAC key, derived from the fingerprint secret (AUDIT_SECRET, or the install's)."""
+        return events.chain_key(self._secret)
+
+    @property
+    def head_file(self) -> Path:
+        """Where this registry's head is kept outside the database (`audit.store.anchor`)."""
+        return anchor.head_path(self._home, self.url)
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A write session that can append events (it carries the chain key); commits on success."""
+        """A write session that can append events (it carries the chain key); commits on success, then records
+        the new head in the head file."""
         with write_session(self.engine, info={events.KEY_INFO: self.chain_key}) as session:
             yield session
+        appended = session.info.get(events.HEAD_INFO)
+        if appended:
+            problem = self._record_head(anchor.Head(*appended))
+            if problem:
+                print(f"audit: warning: {problem}", file=sys.stderr)
+
+    def _record_head(self, head: anchor.Head) -> str | None:
+        """Advance the head file to `head` (see `anchor.advance`); a problem writing it, as one line, or None."""
+        try:
+            anchor.advance(self.head_file, anchor.anchor_key(self._secret), self.url, head, self._hash_at)
+        except OSError as exc:
+            return f"{self.head_file}: cannot record the registry head: {exc.strerror or exc}"
+        return None
+
+    def _hash_at(self, seq: int) -> str | None:
+        with read_session(self.engine) as session:
+            event = session.get(Event, seq)
+            return event.hash if event is not None else None
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -138,14 +173,38 @@ class Registry:
             events.append(session, "waiver.added", workload, payload)
         return waiver
 
-    def verify(self, anchors: tuple[str, ...] = (), accept_unkeyed: bool = False) -> events.ChainReport:
-        """Walk the keyed event chain, recheck the rows it covers and the anchors; report the first problem
-        (a wholly unkeyed log is one, unless an anchor vouches for it or `accept_unkeyed`)."""
+    def verify(self, anchors: tuple[str, ...] = (), allow_legacy: bool = False) -> events.ChainReport:
+        """Walk the keyed event chain, recheck the head file, the anchors and the rows the chain covers; report the
+        first problem (a wholly unkeyed log is one, unless an anchor vouches for it or `allow_legacy`).
+
+        When all holds, the head file advances to the verified head; a registry with events and no head file
+        (written before heads were kept, or from another install) is a note, and gets one from now on."""
         for value in anchors:
             events.parse_anchor(value)
-        key = self.chain_key
+        key, path = self.chain_key, self.head_file
+        label, untrusted = f"head file {path}", None
+        try:
+            recorded = anchor.read_head(path, anchor.anchor_key(self._secret), self.url)
+        except anchor.HeadFileError as exc:
+            recorded, untrusted = None, f"{label}: {exc}"
         with read_session(self.engine) as session:
-            return events.verify_chain(session, key, anchors, accept_unkeyed)
+            report = events.verify_chain(
+                session, key, anchors, allow_legacy, (label, recorded.seq, recorded.hash) if recorded else None
+            )
+        if report.ok and untrusted:  # the chain's own problems first: another secret fails at event 1
+            return dataclasses.replace(report, problem=untrusted)
+        if not report.ok or not report.events:
+            return report
+        notes = []
+        if recorded is None:
+            notes.append(
+                f"no head file for this registry ({path}): it was last written before heads were kept, or by "
+                "another install, so a truncation before now cannot be told; its head is kept from now on"
+            )
+        problem = self._record_head(anchor.Head(report.head_seq, report.head_hash))
+        if problem:
+            notes.append(problem)
+        return dataclasses.replace(report, notes=tuple(notes))
 
     def reap_stale_scans(self) -> list[int]:
         """Mark as failed the running scans of this host whose process is gone; returns their ids."""

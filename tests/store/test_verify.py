@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.store import digests, events, models
+from audit.store import anchor, digests, events, models
 from audit.store.registry import Registry
 from tests.store.conftest import populate
 
@@ -311,7 +313,7 @@ def test_a_legacy_unkeyed_prefix_still_verifies_and_keyed_events_follow(tmp_path
     legacy_registry(path, 3)
     code, _, err = verify(path, capsys=capsys)  # wholly unkeyed: a rewritten chain looks the same (issue 25)
     assert code == 3 and "every event is unkeyed" in err
-    code, out, err = verify(path, "--accept-unkeyed", capsys=capsys)
+    code, out, err = verify(path, "--allow-legacy", capsys=capsys)
     assert code == 0 and "3 events" in out and "events 1-3 predate the keyed chain" in err
     registry = Registry.open(f"sqlite:///{path}")
     registry.import_manifest(SAMPLE)
@@ -348,7 +350,8 @@ NEW_KEYS = ("digest_version", "scan_sha256", "decisions_sha256", "state_sha256")
 
 
 def as_legacy(path: Path) -> None:
-    """Rewrite the log as a registry from before the keyed chain and the row digests wrote it."""
+    """Rewrite the log as a registry from before the keyed chain, the row digests and the head file wrote it."""
+    shutil.rmtree(Path(os.environ["AUDIT_HOME"]) / anchor.HEADS_DIR)
     conn = sqlite3.connect(path)
     conn.executescript("DROP TRIGGER events_no_update")
     v1 = {}
@@ -387,8 +390,9 @@ def test_a_registry_from_before_the_keyed_chain_still_verifies_what_its_events_r
     as_legacy(reg_file)
     if sql:
         tamper(reg_file, sql)
-    code, out, err = verify(reg_file, "--accept-unkeyed", capsys=capsys)  # a wholly unkeyed log needs it (issue 25)
+    code, out, err = verify(reg_file, "--allow-legacy", capsys=capsys)  # a wholly unkeyed log needs it (issue 25)
     if problem is None:
         assert code == 0 and "9 events" in out and "events 1-9 predate the keyed chain" in err
+        assert "audit: warning: no head file for this registry" in err
     else:
         assert code == 3 and problem in err
