@@ -8,11 +8,19 @@ a bare SSN could be reversed by enumeration. Entries hold spans only
 The persistent cache partitions entries by a detection identity: everything
 that can change what the analyzer returns for a text (versions, model,
 recognizers, detection settings, the scanner's own source, the policy set).
+
+Each entry is authenticated: HMAC-SHA256 with a key derived from the secret,
+over the identity, the text key and the spans, stored before the spans. Whoever
+can write the cache file but not read the secret could otherwise blank entries
+(a rescan would find nothing) or move them between texts. An entry whose MAC
+does not match, or that does not decode, is a miss: the text is analysed again
+and its entry replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sqlite3
@@ -25,7 +33,8 @@ from pathlib import Path
 from audit.model import Span
 
 CACHE_FILE = "spans.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entries carry a MAC (entries of 1, unauthenticated, are never read)
+_MAC_BYTES = 32
 _SQL_VARS = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 _STALE_DAYS = 30  # entries of identities unused this long are dropped on open
 
@@ -114,6 +123,36 @@ def decode_spans(blob: bytes) -> Spans:
     return tuple(Span(*row) for row in json.loads(blob))
 
 
+def cache_key(secret: bytes) -> bytes:
+    """The cache entries' MAC key, derived from the fingerprint secret (never the secret itself)."""
+    return hmac.new(secret, b"llm-audit span cache", hashlib.sha256).digest()
+
+
+def seal(key: bytes, identity: str, text: bytes, spans: Spans) -> bytes:
+    """An entry as stored: its MAC, then the encoded spans."""
+    blob = encode_spans(spans)
+    return _entry_mac(key, identity, text, blob) + blob
+
+
+def unseal(key: bytes, identity: str, text: bytes, entry: object) -> Spans | None:
+    """The spans of a stored entry; None when it is not one this key sealed for this identity and text key,
+    or does not decode to spans (never an exception: a bad entry is a miss)."""
+    if not isinstance(entry, bytes) or len(entry) < _MAC_BYTES:
+        return None
+    mac, blob = entry[:_MAC_BYTES], entry[_MAC_BYTES:]
+    if not hmac.compare_digest(mac, _entry_mac(key, identity, text, blob)):
+        return None
+    try:
+        return decode_spans(blob)
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _entry_mac(key: bytes, identity: str, text: bytes, blob: bytes) -> bytes:
+    message = identity.encode() + b"\0" + len(text).to_bytes(4, "big") + text + blob
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
 class SpanMemo:
     """A bounded LRU of key -> spans for one run (None marks a text that could not be analysed)."""
 
@@ -146,16 +185,19 @@ class SpanMemo:
 class SpanCache:
     """Spans by (detection identity, text key) in a SQLite file shared by every scan on this install.
 
-    WAL mode lets concurrent scans read while one writes; writes are batched and
-    INSERT OR IGNORE, so two scans storing the same text agree. Any SQLite
+    WAL mode lets concurrent scans read while one writes; writes are batched;
+    two scans storing the same text store the same entry, and a rejected entry
+    is replaced (INSERT OR REPLACE). Any SQLite
     failure disables the cache for the rest of the run instead of failing the scan.
     """
 
-    def __init__(self, directory: Path, identity: str) -> None:
+    def __init__(self, directory: Path, identity: str, secret: bytes) -> None:
         self.path = Path(directory) / CACHE_FILE
         self.identity = identity
+        self._key = cache_key(secret)
         self.hits = 0
         self.misses = 0
+        self.rejected = 0  # entries whose MAC or encoding did not hold (tampered or corrupt), analysed again
         self._pending: list[tuple[bytes, bytes]] = []
         self._db: sqlite3.Connection | None = None
         self._ident_id = 0
@@ -174,6 +216,7 @@ class SpanCache:
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.text_factory = bytes  # a tampered entry stored as TEXT (perhaps not UTF-8) is read, then rejected
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(
@@ -209,8 +252,12 @@ class SpanCache:
                 part = keys[i : i + _SQL_VARS]
                 marks = ",".join("?" * len(part))
                 sql = f"SELECT key, spans FROM spans WHERE identity = ? AND key IN ({marks})"
-                for key, blob in self._db.execute(sql, (self._ident_id, *part)):
-                    found[key] = decode_spans(blob)
+                for key, entry in self._db.execute(sql, (self._ident_id, *part)):
+                    spans = unseal(self._key, self.identity, key, entry) if isinstance(key, bytes) else None
+                    if spans is None:
+                        self.rejected += 1
+                    else:
+                        found[key] = spans
         except sqlite3.Error:
             self._disable()
         self.hits += len(found)
@@ -220,7 +267,7 @@ class SpanCache:
     def put(self, key: bytes, spans: Spans) -> None:
         """Queue `spans` for writing; written in batches."""
         if self._db is not None:
-            self._pending.append((key, encode_spans(spans)))
+            self._pending.append((key, seal(self._key, self.identity, key, spans)))
             if len(self._pending) >= 2000:
                 self.flush()
 
@@ -232,7 +279,7 @@ class SpanCache:
         try:
             with _transaction(self._db):
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO spans (identity, key, spans) VALUES (?, ?, ?)",
+                    "INSERT OR REPLACE INTO spans (identity, key, spans) VALUES (?, ?, ?)",
                     [(self._ident_id, k, v) for k, v in rows],
                 )
         except sqlite3.Error:

@@ -111,7 +111,7 @@ def build_context(
         default_workload=default_workload,
     )
     if settings.cache:
-        ctx.cache = SpanCache(cache_dir(settings), detection_identity(settings, policy_set.identity))
+        ctx.cache = SpanCache(cache_dir(settings), detection_identity(settings, policy_set.identity), ctx.secret)
     return ctx
 
 

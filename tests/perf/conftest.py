@@ -39,7 +39,7 @@ def make_ctx(engine, tmp_path):
         settings = Settings(**{"cache": cache_identity is not None, **overrides})
         ctx = ScanContext(settings=settings, engine=engine, policy_set=policy.load_policy_set(settings), secret=secret)
         if cache_identity is not None:
-            ctx.cache = SpanCache(tmp_path / "cache", cache_identity)
+            ctx.cache = SpanCache(tmp_path / "cache", cache_identity, secret)
         return ctx
 
     return build

@@ -13,6 +13,7 @@ from audit.settings import Settings
 
 from .conftest import contract_lines
 
+KEY = bytes(range(32))
 PLANTED = {
     "ssn": "123-45-6789",
     "email": "maria.gonzalez@example.org",
@@ -132,18 +133,18 @@ def test_identity_changes_with_the_model(tmp_path):
 
 
 def test_entries_of_another_identity_are_not_returned(tmp_path):
-    first = SpanCache(tmp_path, "one")
+    first = SpanCache(tmp_path, "one", KEY)
     first.put(b"k" * 16, (Span(0, 1, "PERSON", 0.9, "r"),))
     first.close()
-    assert SpanCache(tmp_path, "two").get_many([b"k" * 16]) == {}
-    assert SpanCache(tmp_path, "one").get_many([b"k" * 16]) == {b"k" * 16: (Span(0, 1, "PERSON", 0.9, "r"),)}
+    assert SpanCache(tmp_path, "two", KEY).get_many([b"k" * 16]) == {}
+    assert SpanCache(tmp_path, "one", KEY).get_many([b"k" * 16]) == {b"k" * 16: (Span(0, 1, "PERSON", 0.9, "r"),)}
 
 
 WRITER = """
 import sys
 from audit.cache import SpanCache
 from audit.model import Span
-cache = SpanCache(sys.argv[1], "shared")
+cache = SpanCache(sys.argv[1], "shared", b"k" * 32)
 start = int(sys.argv[2])
 for i in range(start, start + 3000):
     cache.put(i.to_bytes(16, "big"), (Span(i, i + 1, "PERSON", 0.5, "r"),))
@@ -161,7 +162,7 @@ def test_concurrent_writers_do_not_lose_or_corrupt_entries(tmp_path):
     ]
     assert [w.wait(120) for w in writers] == [0, 0, 0], [w.stderr.read() for w in writers]
     keys = [i.to_bytes(16, "big") for i in range(0, 7000)]
-    found = SpanCache(tmp_path, "shared").get_many(keys)
+    found = SpanCache(tmp_path, "shared", b"k" * 32).get_many(keys)
     assert len(found) == 7000
     assert found[(6999).to_bytes(16, "big")] == (Span(6999, 7000, "PERSON", 0.5, "r"),)
 
@@ -175,3 +176,76 @@ def test_a_corrupt_cache_file_disables_the_cache_not_the_scan(make_ctx, tmp_path
     assert not ctx.cache.enabled
     results = scan_texts(PLANTED_TEXTS, context=ctx)
     assert any(r.findings for r in results)
+
+
+SPANS = (Span(0, 11, "US_SSN", 0.85, "UsSsnRecognizer"),)
+
+
+def stored_cache(tmp_path) -> bytes:
+    """A cache holding SPANS for one text key; returns that key."""
+    cache = SpanCache(tmp_path, "one", KEY)
+    cache.put(b"k" * 16, SPANS)
+    cache.put(b"j" * 16, (Span(1, 2, "PERSON", 0.5, "r"),))
+    cache.close()
+    return b"k" * 16
+
+
+def rewrite(tmp_path, sql: str, *params) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / CACHE_FILE)
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+TAMPERS = {
+    "blanked (no MAC)": ("UPDATE spans SET spans = ? WHERE key = ?", encode_spans(()), b"k" * 16),
+    "blanked with the old MAC": (
+        "UPDATE spans SET spans = substr(spans, 1, 32) || ? WHERE key = ?",
+        encode_spans(()),
+        b"k" * 16,
+    ),
+    "moved from another text": (
+        "UPDATE spans SET spans = (SELECT spans FROM spans WHERE key = ?) WHERE key = ?",
+        b"j" * 16,
+        b"k" * 16,
+    ),
+    "empty": ("UPDATE spans SET spans = ? WHERE key = ?", b"", b"k" * 16),
+    "text, not bytes": ("UPDATE spans SET spans = ? WHERE key = ?", "[[0,11]]", b"k" * 16),
+    "a number": ("UPDATE spans SET spans = ? WHERE key = ?", 7, b"k" * 16),
+    "garbage": ("UPDATE spans SET spans = ? WHERE key = ?", b"\xff" * 64, b"k" * 16),
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERS.values(), ids=TAMPERS.keys())
+def test_a_tampered_entry_is_a_miss_never_trusted(tmp_path, tamper):
+    key = stored_cache(tmp_path)
+    rewrite(tmp_path, *tamper)
+    cache = SpanCache(tmp_path, "one", KEY)
+    assert cache.get_many([key, b"j" * 16]) == {b"j" * 16: (Span(1, 2, "PERSON", 0.5, "r"),)}
+    assert (cache.hits, cache.misses, cache.rejected) == (1, 1, 1)
+    cache.put(key, SPANS)  # the rescan's entry replaces the bad one
+    cache.close()
+    assert SpanCache(tmp_path, "one", KEY).get_many([key]) == {key: SPANS}
+
+
+def test_entries_sealed_with_another_secret_or_identity_are_misses(tmp_path):
+    key = stored_cache(tmp_path)
+    assert SpanCache(tmp_path, "one", bytes(32)).get_many([key]) == {}
+    rewrite(tmp_path, "UPDATE identity SET digest = 'two' WHERE digest = 'one'")
+    assert SpanCache(tmp_path, "two", KEY).get_many([key]) == {}
+
+
+def test_a_blanked_cache_does_not_make_a_rescan_clean(make_ctx, tmp_path):
+    from audit.api import scan_texts
+
+    ctx = make_ctx(cache_identity="test", jobs=1)
+    cold = [len(r.findings) for r in scan_texts(PLANTED_TEXTS[:2], context=ctx)]
+    ctx.close()
+    assert all(cold), "the planted values should be detected"
+    rewrite(tmp_path / "cache", "UPDATE spans SET spans = substr(spans, 1, 32) || ?", encode_spans(()))
+    ctx = make_ctx(cache_identity="test", jobs=1)
+    assert [len(r.findings) for r in scan_texts(PLANTED_TEXTS[:2], context=ctx)] == cold
+    assert ctx.cache.rejected == 2 and ctx.cache.hits == 0
+    ctx.close()
