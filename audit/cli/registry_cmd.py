@@ -16,22 +16,18 @@ from rich.table import Table
 
 from audit import api
 from audit.cli.common import announce_registry
-from audit.cli.options import resolve_format
-from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError
+from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
+from audit.outputs import write_atomic
 from audit.report import spreadsheet, terminal
+from audit.settings import refuse_protected_outputs
 from audit.store import events, scanning, views
 from audit.store.registry import Registry
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
 ConfigOption = Annotated[str | None, typer.Option("--config", help="Config file (its `db` key names the registry).")]
 LIST_FORMATS = ("table", "json", "csv")
-SHOW_FORMATS = ("table", "json")
-FormatOption = Annotated[
-    str | None, typer.Option("--format", "-f", help="Output format: table or json (default: table).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 app = typer.Typer(help="The workload registry: manifests, scan history, decisions, waivers.", no_args_is_help=True)
 
@@ -90,10 +86,7 @@ def list_(
     stale: Annotated[
         int | None, typer.Option(help="Only workloads not scanned for DAYS days (or never).", metavar="DAYS")
     ] = None,
-    output_format: Annotated[
-        str | None, typer.Option("--format", "-f", help="Output format: table, json or csv (default: table).")
-    ] = None,
-    as_json: JsonOption = False,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     fail_on_violation: Annotated[
         bool,
         typer.Option(
@@ -105,7 +98,8 @@ def list_(
     config: ConfigOption = None,
 ) -> None:
     """List registered workloads with their latest decision and violation flag."""
-    output_format = resolve_format(output_format, as_json, LIST_FORMATS, "table")
+    if output_format not in LIST_FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(LIST_FORMATS)}")
     registry = open_registry(db, config, quiet=output_format != "table")
     rows = views.list_workloads(registry, decision, regulation, owner, stale)
     flows = check_registry(registry, [r.name for r in rows]).by_workload() if rows else {}
@@ -120,11 +114,6 @@ NO_FLOW_ISSUES = {"violations": 0, "drift": 0, "undeclared": 0}
 
 
 def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
-    terminal.print_table(list_table(rows, flows), "workload")
-
-
-def list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> Table:
-    """The `registry list` table: one row per workload."""
     table = Table(
         "workload", "owner", "hipaa", "hosting", "agreements", "decision", "regulations", "last scan", "violation",
         "flows",
@@ -136,7 +125,7 @@ def list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> Table:
             (r.last_scan or "-") + (f" ({views.PROFILE_CHANGED})" if r.profile_changed else ""),
             "[bold red]VIOLATION[/]" if r.violation else "", _flow_cell(flows.get(r.name, NO_FLOW_ISSUES)),
         )  # fmt: skip
-    return table
+    terminal.print_table(table, "workload")
 
 
 def _flow_cell(c: dict[str, int]) -> str:
@@ -170,8 +159,7 @@ def _list_csv(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
 @app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="Workload name.")],
-    output_format: FormatOption = None,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -180,7 +168,6 @@ def show(
     The decision is the strictest of what each source showed in the latest scan that read it. Data flows: the
     flows declared at import, flow violations, and drift against what its sources last showed.
     """
-    as_json = resolve_format(output_format, as_json, SHOW_FORMATS, "table") == "json"
     registry = open_registry(db, config, quiet=as_json)
     detail = views.show_workload(registry, name)
     flows = check_registry(registry, [name])
@@ -258,13 +245,11 @@ def _print_flows(d: views.WorkloadDetail, report: FlowReport) -> None:
 @app.command("history")
 def history(
     name: Annotated[str, typer.Argument(help="Workload name.")],
-    output_format: FormatOption = None,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """A workload's decisions per scan and its registry changes, newest first."""
-    as_json = resolve_format(output_format, as_json, SHOW_FORMATS, "table") == "json"
     rows = views.history(open_registry(db, config, quiet=as_json), name)
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -338,6 +323,7 @@ def verify(
     if accept_unkeyed:
         print("audit: warning: --accept-unkeyed is deprecated; use --allow-legacy", file=sys.stderr)
     anchors = _anchors(expect_head, expect_head_file)
+    refuse_protected_outputs({"--save-head": save_head}, api.settings_from(config, db=db))
     registry = open_registry(db, config, quiet=True)  # its verdict: one stderr line
     report = registry.verify(anchors, allow_legacy or accept_unkeyed)
     if not report.ok:
@@ -352,7 +338,7 @@ def verify(
     for note in report.notes:
         print(f"audit: warning: {note}", file=sys.stderr)
     if save_head:
-        _write_head(save_head, report.anchor)
+        write_atomic(save_head, report.anchor + "\n")
     print(f"event log intact: {report.events} events and the rows they cover, head {report.anchor}")
 
 
@@ -370,10 +356,3 @@ def _anchors(value: str | None, path: Path | None) -> tuple[str, ...]:
         events.parse_anchor(text, str(path))
         found.append(text)
     return tuple(found)
-
-
-def _write_head(path: Path, anchor: str) -> None:
-    try:
-        path.write_text(anchor + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the head: {exc.strerror}") from None
