@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
 import stat
+from collections import Counter
 from pathlib import Path
 
 from audit.errors import ConfigError
@@ -42,6 +44,10 @@ _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 MIN_SECRET_BYTES = 32
 # A random 32-byte key has about 30 distinct byte values; a key with few is typed, padded or zeroed.
 MIN_DISTINCT_BYTES = 8
+# The byte entropy of a random key of n bytes is close to log2(min(n, 256)) (4.3-5 bits at 32 bytes, 100,000
+# draws never under 4.3); a key far under that (75%) was typed or built from a pattern.
+ENTROPY_SHARE = 0.75
+GENERATE = 'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 def load_secret(home: Path) -> bytes:
@@ -52,20 +58,22 @@ def load_secret(home: Path) -> bytes:
     the per-install file, so CI can inject the key from its secret store. Every
     source passes the same check (`validate_secret`): an empty, short or constant
     key would let anyone holding a fingerprint and its masked preview recover
-    the value by enumeration, so it is refused, never used. A variable that is
-    set but empty is refused too: that is how a missing CI secret arrives.
+    the value by enumeration, so it is refused, never used; so are periodic and
+    low-entropy keys (a hex passphrase). A variable that is set but empty is
+    refused too: that is how a missing CI secret arrives. A key file, the
+    install's or AUDIT_SECRET_FILE, that group or others may read is refused.
     """
     if "AUDIT_SECRET" in os.environ:
         return _parse_secret(os.environ["AUDIT_SECRET"], "AUDIT_SECRET")
     if "AUDIT_SECRET_FILE" in os.environ:
         source = Path(os.environ["AUDIT_SECRET_FILE"])
         try:
-            return _parse_secret(source.read_text(), str(source))
-        except OSError as exc:
-            raise ConfigError(f"{source}: cannot read fingerprint secret: {exc.strerror}") from None
+            return _read_private_secret(source)
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: cannot read fingerprint secret: No such file or directory") from None
     path = home / SECRET_FILE
     try:
-        return _read_install_secret(path)
+        return _read_private_secret(path)
     except FileNotFoundError:
         pass
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -73,14 +81,15 @@ def load_secret(home: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process won the race: use its key
-        return _read_install_secret(path)
+        return _read_private_secret(path)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return bytes.fromhex(key)
 
 
-def _read_install_secret(path: Path) -> bytes:
-    """The per-install key, refused when others may read it (raises FileNotFoundError when absent)."""
+def _read_private_secret(path: Path) -> bytes:
+    """A key file (the install's or AUDIT_SECRET_FILE), refused when others may read it (FileNotFoundError when
+    absent)."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
         text = path.read_text()
@@ -113,11 +122,28 @@ def validate_secret(key: bytes, where: str) -> None:
         raise ConfigError(
             f"{where}: fingerprint secret must be at least {MIN_SECRET_BYTES} bytes ({MIN_SECRET_BYTES * 2} hex digits)"
         )
+    problem = _not_random(key)
+    if problem:
+        raise ConfigError(f"{where}: fingerprint secret is not random ({problem}); {GENERATE}")
+
+
+def _not_random(key: bytes) -> str | None:
+    """Why `key` cannot be a random key, or None. A random key passes each test but for negligible odds (all bytes
+    printable: (95/256)**32, 2e-14); a key that fails one could be guessed offline by whoever holds a fingerprint
+    or a baseline's secret_id."""
     if len(set(key)) < MIN_DISTINCT_BYTES:
-        raise ConfigError(
-            f"{where}: fingerprint secret is not random (only {len(set(key))} distinct bytes); "
-            'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
-        )
+        return f"only {len(set(key))} distinct bytes"
+    for period in range(1, len(key) // 2 + 1):
+        differ = sum(a != b for a, b in zip(key[period:], key[:-period], strict=True))
+        if differ <= (len(key) - period) // 4:  # a pattern with a few bytes changed or appended is no better
+            return f"it repeats a {period}-byte pattern"
+    if all(0x20 <= b < 0x7F for b in key):
+        return "every byte is printable ASCII: a passphrase in hex, not a key"
+    counts = Counter(key)
+    entropy = -sum(c / len(key) * math.log2(c / len(key)) for c in counts.values())
+    if entropy < ENTROPY_SHARE * math.log2(min(len(key), 256)):
+        return f"{entropy:.1f} bits of entropy per byte"
+    return None
 
 
 def normalise(value: str) -> str:

@@ -78,6 +78,7 @@ def test_shared_secret_file_and_short_keys(tmp_path, monkeypatch):
     from audit.errors import ConfigError
 
     (tmp_path / "team.key").write_text(RANDOM_KEY + "\n")
+    (tmp_path / "team.key").chmod(0o600)
     monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "team.key"))
     assert load_secret(tmp_path / "home") == bytes.fromhex(RANDOM_KEY)
     monkeypatch.setenv("AUDIT_SECRET", "abcd")
@@ -92,6 +93,11 @@ WEAK_KEYS = [
     ("ab" * 32, "not random"),
     ("0123" * 16, "not random"),
     ("ab" * 31, "at least 32 bytes"),
+    ("0123456789abcdef" * 4, r"not random \(it repeats a 8-byte pattern\)"),
+    (bytes(range(1, 9)).hex() * 4 + "ff", r"not random \(it repeats a 8-byte pattern\)"),
+    (bytes(range(16)).hex() * 2, r"not random \(it repeats a 16-byte pattern\)"),
+    (b"correct horse battery staple 42!".hex(), "every byte is printable ASCII: a passphrase in hex"),
+    ((bytes(20) + bytes(range(1, 13))).hex(), r"not random \(\d\.\d bits of entropy per byte\)"),
 ]
 
 
@@ -105,6 +111,7 @@ def test_every_key_source_refuses_empty_short_and_constant_keys(tmp_path, monkey
         monkeypatch.setenv("AUDIT_SECRET", text)
     elif source == "AUDIT_SECRET_FILE":
         (tmp_path / "team.key").write_text(text)
+        (tmp_path / "team.key").chmod(0o600)
         monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "team.key"))
     else:
         home.mkdir()
@@ -112,6 +119,49 @@ def test_every_key_source_refuses_empty_short_and_constant_keys(tmp_path, monkey
         (home / "secret.key").chmod(0o600)
     with pytest.raises(ConfigError, match=error):
         load_secret(home)
+
+
+def test_weak_key_messages_say_how_to_generate_one(monkeypatch, tmp_path):
+    from audit.errors import ConfigError
+
+    monkeypatch.setenv("AUDIT_SECRET", b"correct horse battery staple 42!".hex())
+    with pytest.raises(ConfigError) as refused:
+        load_secret(tmp_path / "home")
+    assert str(refused.value).endswith('generate one with: python -c "import secrets; print(secrets.token_hex(32))"')
+
+
+def test_random_keys_pass_every_check():
+    import secrets
+
+    from audit.fingerprint import validate_secret
+
+    for size in (32, 33, 48, 64, 256):
+        for _ in range(2000):
+            validate_secret(secrets.token_bytes(size), "test")
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644])
+def test_shared_key_file_readable_by_others_is_refused(tmp_path, monkeypatch, mode):
+    from audit.errors import ConfigError
+
+    key = tmp_path / "team.key"
+    key.write_text(RANDOM_KEY + "\n")
+    key.chmod(mode)
+    monkeypatch.setenv("AUDIT_SECRET_FILE", str(key))
+    with pytest.raises(
+        ConfigError, match=f"team.key: fingerprint secret is readable by group or others \\(mode {mode:04o}\\)"
+    ):
+        load_secret(tmp_path / "home")
+    key.chmod(0o600)
+    assert load_secret(tmp_path / "home") == bytes.fromhex(RANDOM_KEY)
+
+
+def test_a_missing_shared_key_file_is_a_config_error(tmp_path, monkeypatch):
+    from audit.errors import ConfigError
+
+    monkeypatch.setenv("AUDIT_SECRET_FILE", str(tmp_path / "absent.key"))
+    with pytest.raises(ConfigError, match="absent.key: cannot read fingerprint secret: No such file"):
+        load_secret(tmp_path / "home")
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o644])
