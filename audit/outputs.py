@@ -7,20 +7,33 @@ of one. Devices and pipes (`/dev/stdout`, a FIFO) are written in place, since a
 rename would replace the device node itself. A symlink is followed, so the
 file it points to is replaced and the link stays. An output that holds raw
 values (`--show-values`) is created 0600 whatever the umask.
+
+No output replaces the fingerprint secret, the span cache, a registry head, or
+any SQLite database (a registry, named or not): exit 2 before anything is
+written. A killed run leaves its temporary file (with `--show-values`, raw
+values); the next output into that directory removes the temporary files of
+ours whose process is gone or that are over an hour old.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from audit.errors import AuditError, ConfigError
+
+TEMP_TAG = "llm-audit"
+_OUR_TEMP = re.compile(rf"\..+\.{TEMP_TAG}-(\d+)\.[^.]+\.tmp")  # .NAME.llm-audit-PID.RANDOM.tmp
+STALE_TEMP_SECONDS = 3600
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class OutputError(AuditError):
@@ -76,11 +89,15 @@ def open_output(path: str | os.PathLike, *, private: bool = False) -> Iterator[T
         return
     target = Path(os.path.realpath(path))
     special, tmp = _is_special(target), ""
+    if not special:
+        refuse_protected(path, target)
+        remove_stale_temps(target.parent)
     try:
         if special:
             fh = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below, its error named
         else:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            prefix = f".{target.name}.{TEMP_TAG}-{os.getpid()}."
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
             fh = os.fdopen(fd, "w", encoding="utf-8")
     except OSError as exc:
         raise write_error(path, exc) from None
@@ -104,6 +121,62 @@ def open_output(path: str | os.PathLike, *, private: bool = False) -> Iterator[T
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         raise write_error(path, exc) from None
+
+
+def refuse_protected(path: str | os.PathLike, target: Path) -> None:
+    """ConfigError when `target` is the secret, the span cache, a kept registry head or any SQLite database."""
+    from audit.settings import PROTECTED, audit_home, protected_output
+
+    what = protected_output(target)
+    if what is None and target.parent == Path(os.path.realpath(audit_home() / "heads")):
+        what = "a registry head kept beside the secret"
+    if what is None:
+        try:
+            with open(target, "rb") as fh:
+                if fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
+                    what = "a SQLite database (a registry?)"
+        except OSError:
+            pass
+    if what:
+        raise ConfigError(f"{path}: that is {what}; {PROTECTED}")
+
+
+def remove_stale_temps(directory: Path) -> list[Path]:
+    """Remove our temporary outputs in `directory` left by a run that was killed: files of this user named as
+    `open_output` names them, whose process is gone or that are older than an hour. Returns what was removed."""
+    removed = []
+    try:
+        names = [n for n in os.listdir(directory) if n.endswith(".tmp")]
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        found = _OUR_TEMP.fullmatch(name)
+        if not found:
+            continue
+        path = directory / name
+        try:
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            if now - info.st_mtime > STALE_TEMP_SECONDS or not _alive(int(found[1])):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _close_quietly(fh: TextIO) -> None:

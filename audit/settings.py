@@ -7,7 +7,10 @@ else the `[tool.llm-audit]` table of `pyproject.toml` there.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import sys
 import tomllib
 from pathlib import Path
 
@@ -72,24 +75,46 @@ class Settings(BaseModel):
         return raw if "://" in raw else f"sqlite:///{Path(raw).resolve()}"
 
 
-def protected_files(settings: Settings) -> list[Path]:
-    """Files no output may name: the registry's SQLite file and the fingerprint secret (the install's key and
-    AUDIT_SECRET_FILE). Overwriting either would destroy the audit trail or the key that makes it verifiable."""
-    out = [settings.home_dir() / "secret.key"]
+def protected_files(settings: Settings | None = None) -> dict[Path, str]:
+    """Files no output may name, each with what it is: the fingerprint secret (the install's key and
+    AUDIT_SECRET_FILE), the span cache, and (given settings) the registry's SQLite file. Overwriting one would
+    destroy the audit trail, the key that makes it verifiable, or poison later scans. Without settings, the
+    defaults (AUDIT_HOME) apply; `audit.outputs` also refuses any SQLite database and the kept registry heads."""
+    from audit.cache import CACHE_FILE, cache_dir
+
+    home = settings.home_dir() if settings else audit_home()
+    found = {home / "secret.key": "the fingerprint secret"}
     if os.environ.get("AUDIT_SECRET_FILE"):
-        out.append(Path(os.environ["AUDIT_SECRET_FILE"]))
-    url = settings.db_url()
+        found[Path(os.environ["AUDIT_SECRET_FILE"])] = "the fingerprint secret (AUDIT_SECRET_FILE)"
+    cache = cache_dir(settings) if settings else home / "cache"
+    databases = [(cache / CACHE_FILE, "the span cache")]
+    url = settings.db_url() if settings else ""
     if url.startswith("sqlite:///") and "?" not in url:
-        out.append(Path(url.removeprefix("sqlite:///")))
-    return out
+        databases.append((Path(url.removeprefix("sqlite:///")), "the registry"))
+    for path, what in databases:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            found[path.with_name(path.name + suffix)] = what
+    return found
+
+
+def protected_output(path: str | os.PathLike, settings: Settings | None = None) -> str | None:
+    """What `path` is when an output may not replace it (`protected_files`), else None."""
+    target = _same(Path(path))
+    for candidate, what in protected_files(settings).items():
+        if _same(candidate) == target:
+            return what
+    return None
 
 
 def refuse_protected_outputs(named: dict, settings: Settings) -> None:
     """ConfigError (exit 2) when an output option (`{option: path}`) names a protected file (`protected_files`)."""
-    protected = {_same(p) for p in protected_files(settings)}
     for option, path in named.items():
-        if path is not None and str(path) != "-" and _same(Path(path)) in protected:
-            raise ConfigError(f"{option} {path}: that is the registry or the fingerprint secret; choose another file")
+        what = None if path is None or str(path) == "-" else protected_output(path, settings)
+        if what:
+            raise ConfigError(f"{option} {path}: that is {what}; {PROTECTED}")
+
+
+PROTECTED = "no output may replace the registry or the fingerprint secret, nor the span cache: choose another file"
 
 
 def _same(path: Path) -> Path:
@@ -138,10 +163,47 @@ def load_settings(config: str | None = None, **overrides) -> Settings:
         origin = "--db"
     try:
         settings = Settings(**values)
-        settings._db_origin = origin
-        return settings
     except ValidationError as exc:
         where = str(path) if path else "settings"
         first = exc.errors()[0]
         field_name = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{where}: {field_name}: {first['msg']}") from None
+    settings._db_origin = origin
+    narrowed = detection_narrowed(settings)
+    if narrowed:
+        _warn_once(f"audit: warning: detection narrowed by {path or 'settings'}: {narrowed}")
+    return settings
+
+
+# Settings that turn detection (or the rules that act on it) off for some data. A repository's config file can
+# set them, so a scan says so instead of quietly reporting less.
+NARROWING = ("entities", "exclude_entities", "allow_list", "disabled_rules")
+_SHOWN = 8  # items listed per setting; the rest counted
+
+
+def detection_narrowed(settings: Settings) -> str | None:
+    """One line naming each setting that turns detection off for some data, or None when none does."""
+    parts = []
+    for name in NARROWING:
+        value = getattr(settings, name)
+        if value is None or not value:
+            continue
+        if name == "entities":
+            parts.append(f"entities {_items(value)} (only these types are detected)")
+        elif name == "allow_list":
+            parts.append(f"allow_list ({len(value)} values never reported)")
+        else:
+            parts.append(f"{name} {_items(value)}")
+    return "; ".join(parts) or None
+
+
+def _items(values: list[str]) -> str:
+    """Listed as JSON (control characters escaped), each cut short, at most _SHOWN of them."""
+    shown = [v[:64] for v in values[:_SHOWN]]
+    more = f" and {len(values) - _SHOWN} more" if len(values) > _SHOWN else ""
+    return json.dumps(shown) + more
+
+
+@functools.cache
+def _warn_once(line: str) -> None:
+    print(line, file=sys.stderr)

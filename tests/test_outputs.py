@@ -105,3 +105,42 @@ def test_a_dash_is_standard_output_never_a_file(tmp_path, monkeypatch, capsys):
         fh.write("again\n")
     assert capsys.readouterr().out == "to stdout\nagain\n"
     assert not (tmp_path / "-").exists()
+
+
+def test_an_output_over_any_sqlite_database_or_a_kept_head_is_refused(tmp_path, monkeypatch):
+    import sqlite3
+
+    from audit.errors import ConfigError
+
+    other = tmp_path / "other.db"  # a registry no option named: still a database, never an output
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    before = other.read_bytes()
+    with pytest.raises(ConfigError, match=r"other.db: that is a SQLite database \(a registry\?\); no output may"):
+        write_atomic(other, "report")
+    heads = Path(os.environ["AUDIT_HOME"]) / "heads"
+    heads.mkdir()
+    with pytest.raises(ConfigError, match="that is a registry head kept beside the secret"):
+        write_atomic(heads / "x.json", "report")
+    for name, what in (("secret.key", "the fingerprint secret"), ("cache/spans.sqlite3-wal", "the span cache")):
+        with pytest.raises(ConfigError, match=f"that is {what};"):
+            write_atomic(Path(os.environ["AUDIT_HOME"]) / name, "report")
+    assert other.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_stale_temp_outputs_of_a_killed_run_are_removed_at_the_next_start(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    killed = tmp_path / f".findings.jsonl.llm-audit-{dead_pid}.a1b2c3.tmp"  # raw values of a killed --show-values
+    old = tmp_path / f".report.html.llm-audit-{os.getpid()}.zz9.tmp"  # a live pid (reused?), but hours old
+    live = tmp_path / f".other.json.llm-audit-{os.getpid()}.q1.tmp"  # a run writing right now
+    theirs = tmp_path / ".findings.jsonl.k3j4.tmp"  # not named as ours: never touched
+    for path in (killed, old, live, theirs):
+        path.write_text("4111 1111 1111 1111")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    os.utime(theirs, (time.time() - 7200, time.time() - 7200))
+    write_atomic(tmp_path / "out.txt", "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.txt", live.name, theirs.name])
