@@ -14,18 +14,25 @@ from datetime import date, timedelta
 
 UNREADABLE_DATE = "[DATE]"
 AGE_CAP = 90  # Safe Harbor (C): ages over 89 are grouped into one "90 or older" category, written as 90
-MAX_SHIFT_DAYS = 365
+# Under a year: a shift of exactly 365 days leaves the day and month of a date with no year (and of most dated
+# ones) as they were.
+MAX_SHIFT_DAYS = 364
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
 _MONTH_WORD = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_YEAR = r"(?:,?\s+(?P<y>\d{4}|(?<=, )\d{2}))?"  # "nov 2, 1996", "2 nov, 96" (two digits only after a comma)
+# The first day of a range before a day and month: "1->2 nov", "3-5 March", "10 to 12 Jan".
+_RANGE_START = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:-+>?|\u2013|to|through|thru)\s*\Z", re.I)
 _PATTERNS = (
     re.compile(r"(?<!\d)(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})(?P<s>[-/.])(?P<d>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2}))?(?![\d/])"),
-    re.compile(_MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?(?!\d)", re.I),
-    re.compile(
-        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORD + r"(?:,?\s+(?P<y>\d{4}))?(?!\d)", re.I
+    re.compile(  # not a range of days before a month word ("3-5 March")
+        r"(?<![\d/.-])(?P<m>\d{1,2})(?P<s>[-/.])(?P<d>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2}))?(?![\d/])"
+        r"(?!(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORD.replace("?P<mon>", "?:") + ")",
+        re.I,
     ),
+    re.compile(_MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?" + _YEAR + r"(?!\d)", re.I),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORD + _YEAR + r"(?!\d)", re.I),
     re.compile(_MONTH_WORD + r",?\s+(?P<y>\d{4})(?!\d)", re.I),
 )
 _KEEP = (
@@ -50,7 +57,8 @@ def shift_dates(text: str, days: int) -> str:
         moved = _shift(match, days)
         if moved is None:
             continue
-        out.append(text[pos : match.start()])
+        head = _range_start(text, pos, match, days)
+        out.append(text[pos : match.start()] if head is None else head)
         out.append(moved)
         pos, found = match.end(), True
     if found:
@@ -60,6 +68,24 @@ def shift_dates(text: str, days: int) -> str:
     if any(k.fullmatch(text) for k in _KEEP):
         return text
     return UNREADABLE_DATE
+
+
+def _range_start(text: str, pos: int, m: re.Match, days: int) -> str | None:
+    """The text before a day-and-month match with the first day of a range before it moved too, else None."""
+    if m.re is not _PATTERNS[3]:
+        return None
+    start = _RANGE_START.search(text, pos, m.start())
+    if start is None:
+        return None
+    parts = m.groupdict()
+    year = _full_year(parts["y"]) if parts.get("y") else 2001
+    try:
+        first = date(year, _month_number(parts), int(start.group("d"))) + timedelta(days=days)
+        last = date(year, _month_number(parts), int(parts["d"])) + timedelta(days=days)
+    except ValueError:
+        return None
+    day = str(first.day) + ("" if first.month == last.month else " " + _month_word(parts["mon"], first.month))
+    return text[pos : start.start("d")] + day + text[start.end("d") : m.start()]
 
 
 def cap_age(text: str) -> str:

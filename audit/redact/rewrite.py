@@ -23,7 +23,8 @@ from audit.redact.edit import rebuild
 from audit.redact.pseudonyms import UNSCANNED_MARKER, Replacer, name_words
 from audit.redact.report import RedactReport
 
-MIN_PROPAGATED = 3  # shorter values are replaced where found, not searched for elsewhere
+MIN_PROPAGATED = 3  # shorter values are searched for elsewhere only as written ("GH" but not "gh" or "Gh")
+MIN_EXACT = 2  # one character is replaced where found only
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _elsewhere(leaves: list[tuple[Path, str]], hits: list[Hit], unscanned: set[i
     values: dict[str, Hit] = {}
     for h in hits:
         value = leaves[h.leaf][1][h.start : h.end]
-        if len(value.strip()) >= MIN_PROPAGATED:
+        if len(value.strip()) >= MIN_EXACT:
             values.setdefault(value, h)
         if h.entity_type == "PERSON":  # "Maria Lopez" in the prompt, "Thank you, Maria." in the answer
             for word in name_words(value):
@@ -177,11 +178,12 @@ def _with_surname(text: str, hit: Hit) -> Hit:
 
 
 def _occurrence(value: str) -> str:
-    body = re.escape(value)
-    if value.isalpha() and " " not in value:  # one word: as found, capitalised or in capitals ("Rob", "ROB")
+    body = re.escape(value)  # a short value: as written only
+    if len(value.strip()) >= MIN_PROPAGATED and value.isalpha() and " " not in value:
+        # one word: as found, capitalised or in capitals ("Rob", "ROB")
         forms = dict.fromkeys((value, value.capitalize(), value.upper()))
         body = "(?:" + "|".join(re.escape(f) for f in forms) + ")"
-    else:
+    elif len(value.strip()) >= MIN_PROPAGATED:
         body = f"(?i:{body})"
     before = r"(?<!\w)" if value[:1].isalnum() else ""
     after = r"(?!\w)" if value[-1:].isalnum() else ""

@@ -89,3 +89,14 @@ def test_an_unreadable_record_is_left_out_and_counted(redact, tmp_path):
     assert len(raw.splitlines()) == 2 and "Delgado" not in raw
     assert report.records_unreadable == 1 and report.failed and len(errors) == 1
     assert "Delgado" not in str(errors[0])
+
+
+def test_a_two_letter_value_is_replaced_elsewhere_only_as_written():
+    from audit.redact.rewrite import Hit, _elsewhere
+
+    text = "Sent to GH for cath. At GH EW he was intubated; gh levels and a GHz clock."
+    leaves = [((0,), text), ((1,), "back to GH")]
+    found = Hit(0, 8, 10, "LOCATION", False)
+    spans = {(h.leaf, h.start, h.end) for h in _elsewhere(leaves, [found], set())}
+    assert spans == {(0, 8, 10), (0, 24, 26), (1, 8, 10)}
+    assert _elsewhere(leaves, [Hit(0, 8, 9, "LOCATION", False)], set()) == []  # one letter: where found only

@@ -58,10 +58,21 @@ def test_zip_codes_keep_three_digits_unless_the_area_is_small(value, expected):
         ("March 12, 2024", "April 21, 2024"),
         ("12 MAR 2024", "21 APR 2024"),
         ("23/8", "2/10"),
+        ("2 nov, 96", "12 dec, 96"),  # two-digit year after a comma
+        ("1->2 nov, 96", "11->12 dec, 96"),  # the first day of a range moves with it
+        ("30 to 31 Oct 2020", "9 to 10 Dec 2020"),
+        ("3-5 March", "12-14 April"),
     ],
 )
 def test_dates_move_by_the_offset_in_their_own_layout(text, shifted):
     assert dates.shift_dates(text, 40) == shifted
+
+
+def test_every_offset_moves_day_or_month():
+    offsets = {dates.shift_offset(v.to_bytes(4, "big")) for v in range(2 * dates.MAX_SHIFT_DAYS)}
+    assert max(offsets) == dates.MAX_SHIFT_DAYS and min(offsets) == -dates.MAX_SHIFT_DAYS and 0 not in offsets
+    for days in (-dates.MAX_SHIFT_DAYS, dates.MAX_SHIFT_DAYS):  # 365 would leave "8/23" as it was
+        assert dates.shift_dates("8/23", days) != "8/23" and dates.shift_dates("March 21, 1899", days)[:8] != "March 21"
 
 
 @pytest.mark.parametrize("text", ["1992", "2130", "10:45 am", "last spring", "yesterday"])
