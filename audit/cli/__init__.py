@@ -44,6 +44,15 @@ def build_app(full: bool = True) -> typer.Typer:
     return root
 
 
+def command(full: bool = True):
+    """The click command `audit` runs: the tree of `build_app`, flags shown without a `<bool>` type in help."""
+    from audit.cli.options import hide_bool_metavars
+
+    cmd = typer.main.get_command(build_app(full))
+    hide_bool_metavars(cmd)
+    return cmd
+
+
 def __getattr__(name: str):
     if name == "app":  # the whole command tree, for tests and docs tools: built on first use
         globals()["app"] = build_app()
@@ -86,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str], debug: bool) -> None:
     try:
-        rc = build_app(full=argv[:1] != ["scan"])(args=argv, standalone_mode=False)
+        rc = command(full=argv[:1] != ["scan"])(args=argv, standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except AuditError as exc:
         if debug:

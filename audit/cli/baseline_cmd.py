@@ -11,6 +11,7 @@ import typer
 from audit import api
 from audit import baseline as baseline_lib
 from audit.cli.common import console_err, write_error_lines
+from audit.cli.options import alias, deprecated_option
 from audit.errors import EXIT_INPUT, EXIT_OK
 from audit.readers import FORMAT_CHOICES, ReadOptions
 from audit.settings import refuse_protected_outputs
@@ -22,16 +23,22 @@ baseline_app = typer.Typer(help="Baselines of accepted findings (value-free, saf
 def create(
     paths: Annotated[list[str], typer.Argument(help="Log files or directories to scan.")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Baseline file to write (kept metadata: owner, reason, expires).")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Baseline file to write (kept metadata: owner, reason, expires)."
+        ),
     ] = Path(baseline_lib.DEFAULT_FILE),
     input_format: Annotated[
-        str, typer.Option("--format", help=f"Force the input format: {', '.join(FORMAT_CHOICES)}.")
-    ] = "auto",
+        str | None,
+        typer.Option("--input-format", help=f"Force the input format (default: auto): {', '.join(FORMAT_CHOICES)}."),
+    ] = None,
+    deprecated_format: Annotated[str | None, deprecated_option("baseline create", "--format")] = None,
     workload: Annotated[str | None, typer.Option(help="Attribute every record to this workload.")] = None,
     config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml or pyproject.toml).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or error lines on stderr.")] = False,
 ) -> None:
     """Scan PATHS and write every finding to a baseline file; owner/reason/expires of kept entries survive."""
+    input_format = alias(input_format, deprecated_format, "--format", "--input-format") or "auto"
     settings = api.settings_from(config)
     refuse_protected_outputs({"--output": output}, settings)
     previous = baseline_lib.load(output) if output.exists() else None

@@ -7,12 +7,15 @@ import itertools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from audit.errors import ConfigError
 from audit.report import terminal
 from audit.store.scanning import RegistryChoice, choose_registry
 
@@ -28,6 +31,38 @@ def announce_registry(settings, no_registry: bool = False, create: bool = False,
     if choice.url and not quiet:
         print(choice.line(), file=sys.stderr)
     return choice
+
+
+@dataclass(frozen=True)
+class WorkloadSource:
+    """Where a command reads workloads from: `manifest` (a file) or, when it is None, the registry at `registry`.
+    `registry` is the registry in use either way (flows check adds drift from it)."""
+
+    manifest: str | None
+    registry: str | None
+
+
+def workload_source(manifest: str | None, settings, no_registry: bool = False, quiet: bool = False) -> WorkloadSource:
+    """The one precedence every command that reads workloads follows: the manifest named on the command line,
+    else the registry (--db, AUDIT_DB, the config's `db`, ./llm-audit.db), else ./workloads.yaml. The registry
+    is named on stderr unless `quiet`."""
+    from audit.api import DEFAULT_MANIFEST_FILE
+
+    url = announce_registry(settings, no_registry, quiet=quiet).url
+    if manifest:
+        return WorkloadSource(manifest, url)
+    if url:
+        return WorkloadSource(None, url)
+    if Path(DEFAULT_MANIFEST_FILE).is_file():
+        return WorkloadSource(DEFAULT_MANIFEST_FILE, None)
+    raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
+
+
+def load_workloads(source: WorkloadSource, settings):
+    """The workloads (a Manifest) `source` names."""
+    from audit import api
+
+    return api.load_workloads(source.manifest, settings, None if source.registry else False)
 
 
 def console_err() -> Console:

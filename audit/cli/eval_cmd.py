@@ -9,6 +9,7 @@ import typer
 
 from audit import api, evaluation
 from audit.cli.common import progress_for
+from audit.cli.options import resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -24,7 +25,11 @@ def eval_command(
     min_hipaa_recall: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when record-level HIPAA recall is below this (0-1).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every number.")] = False,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Output format: table or json (one object, every number; default: table)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml).")] = None,
 ) -> int:
@@ -38,6 +43,7 @@ def eval_command(
     in the README ("US_SSN", "MEDICAL_RECORD_NUMBER"), which counts as its coarse label. Every figure,
     printed or taken as a threshold, is a fraction from 0 to 1.
     """
+    as_json = resolve_format(output_format, as_json, ("table", "json"), "table") == "json"
     settings = api.settings_from(config, spacy_model=spacy_model, cache=False)
     with progress_for(as_json) as progress:
         result = evaluation.evaluate(gold, settings, progress=progress)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,12 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from audit import api
-from audit.cli.common import NoRegistryOption, announce_registry
-from audit.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
+from audit.cli.common import NoRegistryOption, workload_source
+from audit.cli.options import alias, resolve_format
+from audit.errors import EXIT_FINDINGS, EXIT_OK
 from audit.flows import DriftIssue, FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
 from audit.report import terminal
 
-DEFAULT_MANIFEST = "workloads.yaml"
 FORMATS = ("table", "json")
 
 flows_app = typer.Typer(help="Check declared data flows against endpoints and scans.", no_args_is_help=True)
@@ -25,11 +24,16 @@ flows_app = typer.Typer(help="Check declared data flows against endpoints and sc
 
 @flows_app.command("check")
 def check(
-    manifest: Annotated[
+    manifest_file: Annotated[
         str | None,
         typer.Argument(
-            help="Workload manifest with data_flows (default: ./workloads.yaml, else the flows stored in the registry)."
+            metavar="[MANIFEST]",
+            help="Workload manifest with data_flows, as --manifest (default: the flows stored in the registry, "
+            "else ./workloads.yaml).",
         ),
+    ] = None,
+    manifest: Annotated[
+        str | None, typer.Option("--manifest", help="Workload manifest with data_flows (as the MANIFEST argument).")
     ] = None,
     db: Annotated[
         str | None, typer.Option(help="Registry URL or SQLite file; adds drift against the latest scans.")
@@ -38,7 +42,10 @@ def check(
     min_count: Annotated[
         int, typer.Option(help="Drift: ignore categories whose findings in the latest scan total fewer than this.")
     ] = 1,
-    output: Annotated[str, typer.Option("--format", help="Output: table or json.")] = "table",
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
     config: Annotated[str | None, typer.Option(help="Config file.")] = None,
     no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
@@ -48,15 +55,13 @@ def check(
     may not receive. Undeclared (advisory): seen, not declared, but the endpoints may receive it.
     Exit 1 on any violation or drift, 0 otherwise (undeclared rows never fail).
     """
-    if output not in FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
-    url = announce_registry(api.settings_from(config, db=db), no_registry, quiet=output == "json").url
-    if manifest is None and not Path(DEFAULT_MANIFEST).exists():
-        if not url:
-            raise ConfigError(f"no manifest: pass one, run where {DEFAULT_MANIFEST} is, or point --db at a registry")
-        report = _from_registry(url, workload, min_count)
+    output = resolve_format(output_format, as_json, FORMATS, "table")
+    manifest = alias(manifest, manifest_file, "MANIFEST", "--manifest")
+    source = workload_source(manifest, api.settings_from(config, db=db), no_registry, quiet=output == "json")
+    if source.manifest is None:
+        report = _from_registry(source.registry, workload, min_count)
     else:
-        report = _from_manifest(manifest or DEFAULT_MANIFEST, url, workload, min_count)
+        report = _from_manifest(source.manifest, source.registry, workload, min_count)
     if output == "json":
         typer.echo(json.dumps(report_dict(report), indent=2))
     else:

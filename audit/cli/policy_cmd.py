@@ -45,7 +45,7 @@ def list_packs(config: ConfigOpt = None) -> None:
     for pack in ps.packs:
         enabled = sum(1 for e in ps.entries if e.pack == pack.id)
         table.add_row(*map(escape, (pack.id, pack.version, pack.regulation, str(enabled), str(ps.sources[pack.id]))))
-    terminal.print_table(table, "pack")
+    terminal.print_table(table, "pack", keys=(0, 4))
     typer.echo(f"identity: {ps.identity}")
 
 

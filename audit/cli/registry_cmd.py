@@ -16,6 +16,7 @@ from rich.table import Table
 
 from audit import api
 from audit.cli.common import announce_registry
+from audit.cli.options import deprecated_option, resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
@@ -28,6 +29,11 @@ from audit.store.registry import Registry
 DbOption = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
 ConfigOption = Annotated[str | None, typer.Option("--config", help="Config file (its `db` key names the registry).")]
 LIST_FORMATS = ("table", "json", "csv")
+SHOW_FORMATS = ("table", "json")
+FormatOption = Annotated[
+    str | None, typer.Option("--format", "-f", help="Output format: table or json (default: table).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 app = typer.Typer(help="The workload registry: manifests, scan history, decisions, waivers.", no_args_is_help=True)
 
@@ -86,7 +92,10 @@ def list_(
     stale: Annotated[
         int | None, typer.Option(help="Only workloads not scanned for DAYS days (or never).", metavar="DAYS")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Output format: table, json or csv (default: table).")
+    ] = None,
+    as_json: JsonOption = False,
     fail_on_violation: Annotated[
         bool,
         typer.Option(
@@ -98,8 +107,7 @@ def list_(
     config: ConfigOption = None,
 ) -> None:
     """List registered workloads with their latest decision and violation flag."""
-    if output_format not in LIST_FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(LIST_FORMATS)}")
+    output_format = resolve_format(output_format, as_json, LIST_FORMATS, "table")
     registry = open_registry(db, config, quiet=output_format != "table")
     rows = views.list_workloads(registry, decision, regulation, owner, stale)
     flows = check_registry(registry, [r.name for r in rows]).by_workload() if rows else {}
@@ -114,6 +122,11 @@ NO_FLOW_ISSUES = {"violations": 0, "drift": 0, "undeclared": 0}
 
 
 def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
+    terminal.print_table(list_table(rows, flows), "workload")
+
+
+def list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> Table:
+    """The `registry list` table: one row per workload."""
     table = Table(
         "workload", "owner", "hipaa", "hosting", "agreements", "decision", "regulations", "last scan", "violation",
         "flows",
@@ -125,7 +138,7 @@ def _list_table(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
             (r.last_scan or "-") + (f" ({views.PROFILE_CHANGED})" if r.profile_changed else ""),
             "[bold red]VIOLATION[/]" if r.violation else "", _flow_cell(flows.get(r.name, NO_FLOW_ISSUES)),
         )  # fmt: skip
-    terminal.print_table(table, "workload")
+    return table
 
 
 def _flow_cell(c: dict[str, int]) -> str:
@@ -159,7 +172,8 @@ def _list_csv(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
 @app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="Workload name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    output_format: FormatOption = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -168,6 +182,7 @@ def show(
     The decision is the strictest of what each source showed in the latest scan that read it. Data flows: the
     flows declared at import, flow violations, and drift against what its sources last showed.
     """
+    as_json = resolve_format(output_format, as_json, SHOW_FORMATS, "table") == "json"
     registry = open_registry(db, config, quiet=as_json)
     detail = views.show_workload(registry, name)
     flows = check_registry(registry, [name])
@@ -245,11 +260,13 @@ def _print_flows(d: views.WorkloadDetail, report: FlowReport) -> None:
 @app.command("history")
 def history(
     name: Annotated[str, typer.Argument(help="Workload name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    output_format: FormatOption = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """A workload's decisions per scan and its registry changes, newest first."""
+    as_json = resolve_format(output_format, as_json, SHOW_FORMATS, "table") == "json"
     rows = views.history(open_registry(db, config, quiet=as_json), name)
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -312,16 +329,12 @@ def verify(
             help="Accept a log whose every event is unkeyed (a registry from before the keyed chain, no anchor).",
         ),
     ] = False,
-    accept_unkeyed: Annotated[
-        bool, typer.Option("--accept-unkeyed", hidden=True, help="Deprecated: --allow-legacy.")
-    ] = False,
+    accept_unkeyed: Annotated[bool, deprecated_option("registry verify", "--accept-unkeyed")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Check the keyed event chain, the head kept beside the secret, the anchors and the rows the chain covers;
     exit 3 at the first problem."""
-    if accept_unkeyed:
-        print("audit: warning: --accept-unkeyed is deprecated; use --allow-legacy", file=sys.stderr)
     anchors = _anchors(expect_head, expect_head_file)
     refuse_protected_outputs({"--save-head": save_head}, api.settings_from(config, db=db))
     registry = open_registry(db, config, quiet=True)  # its verdict: one stderr line

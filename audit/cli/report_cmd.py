@@ -10,6 +10,7 @@ import typer
 
 from audit import __version__, api
 from audit.cli.common import NoRegistryOption, announce_registry, console_err
+from audit.cli.options import resolve_format
 from audit.errors import ConfigError
 from audit.outputs import write_atomic
 from audit.report import html, json_report, markdown, registry_report
@@ -19,11 +20,13 @@ RENDERERS = {"html": html.render, "markdown": markdown.render, "json": json_repo
 
 
 def report(
-    report_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(RENDERERS)}.")
-    ] = "html",
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(RENDERERS)} (default: html).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (default: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (default: standard output)."),
     ] = None,
     db: Annotated[
         str | None,
@@ -31,7 +34,7 @@ def report(
     ] = None,
     from_scan: Annotated[
         Path | None,
-        typer.Option("--from-scan", help="Build the report from an `audit scan -o json` file instead of the registry."),
+        typer.Option("--from-scan", help="Build the report from an `audit scan --json` file instead of the registry."),
     ] = None,
     show_values: Annotated[
         bool,
@@ -43,8 +46,7 @@ def report(
     no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Write the audit report: executive summary, charts, and per-workload decisions with citations."""
-    if report_format not in RENDERERS:
-        raise ConfigError(f"unknown report format {report_format!r}; choose from {', '.join(RENDERERS)}")
+    report_format = resolve_format(output_format, as_json, RENDERERS, "html", "report format")
     refuse_protected_outputs({"--output": output}, api.settings_from(config, db=db))
     if from_scan is not None:
         data = registry_report.from_scan_json(from_scan, show_values=show_values, tool_version=__version__)

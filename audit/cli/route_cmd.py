@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from audit import api
-from audit.cli.common import NoRegistryOption, announce_registry, write_error_lines
+from audit.cli.common import NoRegistryOption, load_workloads, workload_source, write_error_lines
+from audit.cli.options import alias, deprecated_option, resolve_format
 from audit.cost import Pricing, Recommendation, blended_price, break_even_tokens, load_pricing, sensitivity
 from audit.errors import EXIT_INPUT, ConfigError
 from audit.flows import load_taxonomy
@@ -32,23 +33,29 @@ ManifestOpt = Annotated[
 DbOpt = Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")]
 ConfigOpt = Annotated[str | None, typer.Option("--config", help="Config file.")]
 PricingOpt = Annotated[str | None, typer.Option("--pricing", help="YAML overriding audit/data/pricing.yaml.")]
-FormatOpt = Annotated[str, typer.Option("--format", help="Output: table or json.")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
 def _console() -> Console:
     return terminal.console()
 
 
-def _check_format(output: str) -> None:
-    if output not in FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+def _format(output_format: str | None, as_json: bool) -> str:
+    return resolve_format(output_format, as_json, FORMATS, "table")
 
 
 @route_app.command("export")
 def export(
     target: Annotated[str, typer.Option("--target", help="Gateway to configure: litellm.")] = "litellm",
     manifest: ManifestOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the config to FILE instead of standard output."),
+    ] = None,
+    deprecated_out: Annotated[Path | None, deprecated_option("route export", "--out")] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
     guardrail: Annotated[
@@ -66,11 +73,12 @@ def export(
         raise ConfigError("--target must be litellm")
     from audit.routing.litellm_export import HEADER, export_litellm
 
+    out = alias(output, deprecated_out, "--out", "--output")
     settings = api.settings_from(config, db=db)
-    refuse_protected_outputs({"--out": out}, settings)
-    use = _registry_use(settings, no_registry, quiet=False)
-    workloads = api.load_workloads(manifest, settings, use)
-    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], use)
+    refuse_protected_outputs({"--output": out}, settings)
+    source = workload_source(manifest, settings, no_registry)
+    workloads = load_workloads(source, settings)
+    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], _use(source))
     result = export_litellm(workloads, load_taxonomy(), observed)
     if keys_auth and not guardrail:
         raise ConfigError("--keys-auth binds keys to workloads for the guardrail: add --guardrail")
@@ -103,10 +111,9 @@ def export(
         typer.echo(f"audit: warning: {warning}", err=True)
 
 
-def _registry_use(settings, no_registry: bool, quiet: bool) -> bool | None:
-    """Name the registry this command reads on stderr (unless `quiet`); False under --no-registry."""
-    announce_registry(settings, no_registry, quiet=quiet)
-    return False if no_registry else None
+def _use(source) -> bool | None:
+    """The registry choice that reads the registry `source` found (False: none is in use)."""
+    return None if source.registry else False
 
 
 def _guardrail_db(settings, db: str | None, manifest: str | None) -> str | None:
@@ -140,20 +147,21 @@ def replay_cmd(
         float | None, typer.Option(help="Requests per month (default: the logs are one month).")
     ] = None,
     pricing: PricingOpt = None,
-    output: FormatOpt = "table",
+    output_format: FormatOpt = None,
+    as_json: JsonOpt = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
     no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Dry run: route historical logs (nothing is sent) and compare monthly costs."""
-    _check_format(output)
+    output = _format(output_format, as_json)
     from audit.pipeline import build_context
     from audit.routing import Router
     from audit.routing.replay import replay
 
     prices = load_pricing(pricing)
     settings = api.settings_from(config, db=db)
-    workloads = api.load_workloads(manifest, settings, _registry_use(settings, no_registry, output == "json"))
+    workloads = load_workloads(workload_source(manifest, settings, no_registry, quiet=output == "json"), settings)
     check_workload(workload, [w.name for w in workloads.workloads])
     router = Router(build_context(settings), workloads)
     report = replay(router, logs, prices, ReadOptions(), workload, monthly_requests)
@@ -238,20 +246,21 @@ def recommend_cmd(
         str | None,
         typer.Option(help="Registry (default as for scan): workloads, and decisions that can make the floor stricter."),
     ] = None,
-    output: FormatOpt = "table",
+    output_format: FormatOpt = None,
+    as_json: JsonOpt = False,
     config: ConfigOpt = None,
     no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:
     """Per workload: monthly cost closed vs self-hosted, break-even volume, and a compliant recommendation."""
-    _check_format(output)
+    output = _format(output_format, as_json)
     from audit.routing.recommend import recommend_workload
 
     settings = api.settings_from(config, db=db)
-    use = _registry_use(settings, no_registry, quiet=output == "json")
-    parsed, taxonomy, prices = api.load_workloads(manifest, settings, use), load_taxonomy(), load_pricing(pricing)
+    source = workload_source(manifest, settings, no_registry, quiet=output == "json")
+    parsed, taxonomy, prices = load_workloads(source, settings), load_taxonomy(), load_pricing(pricing)
     check_workload(workload, [w.name for w in parsed.workloads], "WORKLOAD")
     names = [workload] if workload else [w.name for w in parsed.workloads]
-    observed = api.registry_tiers(settings, names, use)
+    observed = api.registry_tiers(settings, names, _use(source))
     recs = [recommend_workload(parsed, taxonomy, prices, n, volume, observed.get(n)) for n in names]
     if output == "json":
         typer.echo(

@@ -15,7 +15,9 @@ from typing import Annotated
 import typer
 
 from audit import api
+from audit.cli import options
 from audit.cli.common import console_err, error_writer, progress_for
+from audit.cli.options import alias, deprecated_option, scan_formats
 from audit.readers import FORMAT_CHOICES, ReadOptions
 from audit.report.formats import FORMATS
 from audit.scan_request import FAIL_ON_CHOICES, Output, ScanEvents, ScanRequest, ScanResult, run_scan
@@ -29,13 +31,19 @@ def scan(
             "postgresql://USER@HOST/DB with --litellm-spend-logs."
         ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write the output to FILE instead of standard output.")
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of standard output."),
     ] = None,
     input_format: Annotated[
-        str, typer.Option("--format", help=f"Force the input format: {', '.join(FORMAT_CHOICES)}.")
-    ] = "auto",
+        str | None,
+        typer.Option("--input-format", help=f"Force the input format (default: auto): {', '.join(FORMAT_CHOICES)}."),
+    ] = None,
+    deprecated_out: Annotated[str | None, deprecated_option("scan", "--out")] = None,
     column: Annotated[str | None, typer.Option(help="CSV/TSV: name or 1-based number of the text column.")] = None,
     include: Annotated[
         list[str] | None, typer.Option(help="Directories: only files matching this glob (repeatable).")
@@ -122,12 +130,14 @@ def scan(
     ] = None,
 ) -> None:
     """Scan prompt logs for PII and regulated content, and decide where each record may be sent."""
-    outputs = [Output(output, out, "--out")]
+    fmt, input_format, path = scan_formats(output_format, input_format, output, FORMATS, FORMAT_CHOICES)
+    path = alias(path, deprecated_out and Path(deprecated_out), "--out", "--output")
+    outputs = [Output(options.resolve_format(fmt, as_json, FORMATS, "table"), path, "--output")]
     outputs += [Output(name, path, f"--{name}") for name, path in (("sarif", sarif), ("junit", junit)) if path]
     if github_annotations:
         outputs.append(Output("github"))
     read_options = ReadOptions(
-        format=input_format, column=column, include=include or [], exclude=exclude or [],
+        format=input_format or "auto", column=column, include=include or [], exclude=exclude or [],
         litellm_spend_logs=litellm_spend_logs, started_after=started_after,
     )  # fmt: skip
     request = ScanRequest(

@@ -25,6 +25,7 @@ import re
 import sys
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -108,15 +109,29 @@ def console(file: TextIO | None = None, *, stderr: bool = False, **kwargs) -> Co
     return _EscapingConsole(file=target, highlight=False, **kwargs)
 
 
-def print_table(table: Table, name: str, file: TextIO | None = None) -> None:
-    """Print `table` as a rich table on a terminal, else its title, then `table_lines` (one line per row)."""
+def print_table(table: Table, name: str, file: TextIO | None = None, keys: tuple[int, ...] = (0,)) -> None:
+    """Print `table` as a rich table on a terminal (its `keys` columns kept whole, see `keep_keys`), else its
+    title, then `table_lines` (one line per row)."""
     target = file if file is not None else sys.stdout
     if is_terminal(target):
-        console(target, soft_wrap=False).print(table)
+        console(target, soft_wrap=False).print(keep_keys(table, keys))
         return
     title = [one_line(_plain(table.title))] if table.title else []
     for line in [*title, *table_lines(table, name)]:
         target.write(line + "\n")
+
+
+def keep_keys(table: Table, keys: tuple[int, ...] = (0,)) -> Table:
+    """Key columns (a workload name, a path) are never split or cut: unwrapped and as wide as their longest
+    cell, so rich narrows and wraps the free-text columns first (folding a word too long for its column
+    rather than cutting it short with an ellipsis)."""
+    for i, column in enumerate(table.columns):
+        if i in keys:
+            column.no_wrap = True
+            column.min_width = max(cell_len(_plain(c)) for c in (column.header, *column.cells))
+        elif column.overflow == "ellipsis":
+            column.overflow = "fold"
+    return table
 
 
 def table_lines(table: Table, name: str) -> list[str]:

@@ -115,4 +115,4 @@ def test_the_registry_answers_once_the_manifest_is_gone(run, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = run_cli("flows", "check", cwd=empty)  # no manifest, no registry
-    assert nothing.returncode == 2 and "no manifest" in nothing.stderr.decode()
+    assert nothing.returncode == 2 and "no workloads: pass --manifest FILE" in nothing.stderr.decode()

@@ -36,7 +36,7 @@ class TableFormat:
     def finish(self, summary) -> None:
         """Print the findings table and (unless quiet) the summary."""
         if self.rows:
-            terminal.print_table(_findings_table(self.rows), "finding", self.out)
+            terminal.print_table(_findings_table(self.rows), "finding", self.out, keys=(0, 2))
             if self.more:
                 self.console.print(f"... and {self.more} more records with findings (use --output jsonl for all)")
         if not self.quiet:
