@@ -214,11 +214,11 @@ def test_unknown_gold_label_names_file_and_line(tmp_path):
         evaluation.load_gold([str(path)])
 
 
-def test_the_readme_gold_example_is_valid_gold(tmp_path):
+def test_the_documented_gold_example_is_valid_gold(tmp_path):
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Your own gold data", 1)[1]
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = doc.split("## Your own gold data", 1)[1]
     block = section.split("```json\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "gold.jsonl"
     path.write_text(json.dumps(json.loads(block)) + "\n", encoding="utf-8")
