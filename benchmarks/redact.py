@@ -200,10 +200,6 @@ def _verbatim(copied: list[int | None], old: str, new: str, start: int, end: int
     return not (glued_before or glued_after)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 SCAN = """
 import os, sys
 from audit import api
@@ -251,3 +247,7 @@ def _throughput(requests: int, jobs: int) -> dict:
         "redact / scan": round(ratio, 3),
         "redact within 15% of scan": ratio <= 1.15,
     }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,6 +28,10 @@ from audit.redact.rewrite import Unit
 BOM = b"\xef\xbb\xbf"
 
 
+class NoOutput(Exception):
+    """The input gave nothing a copy could be made of (a Parquet file with no readable schema)."""
+
+
 @dataclass(frozen=True)
 class Blank:
     """A line that holds nothing: written back as it was."""
@@ -39,18 +43,21 @@ class Blank:
 class Layout:
     """How a file is laid out: its kind and what is needed to write it back the same way."""
 
-    kind: str  # "jsonl" | "json" | "csv" | "tsv" | "text"
+    kind: str  # "jsonl" | "json" | "csv" | "tsv" | "text" | "parquet"
     bom: bool = False
     newline: str = "\n"
     indent: int | str | None = None  # json documents
     style: Style = (False, False)
     array: bool = False  # json: a top-level array
     header: list[str] | None = None  # csv/tsv
+    schema: object = None  # parquet: the input's pyarrow schema
 
 
 def sniff(source: str, head: bytes) -> str | None:
     """The layout kind of a decompressed stream's first bytes, or None when it cannot be redacted here."""
-    if head.startswith(UTF16_BOMS) or head.startswith(PARQUET_MAGIC):
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith(UTF16_BOMS):
         return None
     kind = detect_format(source, head)
     return None if kind == "binary" else kind
@@ -58,7 +65,11 @@ def sniff(source: str, head: bytes) -> str | None:
 
 def read_items(source: str, stream, layout: Layout, max_bytes: int) -> Iterator[Unit | Blank | ReadError]:
     """What the file holds, record by record, in order; sets `layout`'s details as it reads."""
-    if layout.kind in ("csv", "tsv"):
+    if layout.kind == "parquet":
+        from audit.redact.parquet import read_units
+
+        yield from read_units(source, stream, layout)
+    elif layout.kind in ("csv", "tsv"):
         yield from _csv_items(source, stream, layout)
     elif layout.kind == "json":
         yield from _document_items(source, stream, layout, max_bytes)
@@ -170,16 +181,22 @@ class Writer:
 
     def __init__(self, out, layout: Layout) -> None:
         self.layout = layout
-        self.text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+        self.out = out
         self._elements: list = []
         self._csv = None
+        self._parquet = None
+        if layout.kind == "parquet":
+            return  # the schema is known once the first rows are read
+        self.text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         if layout.bom:
             self.text.write("\ufeff")
 
     def write(self, unit: Unit, value) -> None:
         """One redacted record, in the layout of the original."""
         kind = self.layout.kind
-        if kind == "text":
+        if kind == "parquet":
+            self._parquet_writer().write(value)
+        elif kind == "text":
             self.text.write(value + unit.style[0])
         elif kind == "jsonl":
             self.text.write(dumps_styled(value, unit.style[1:]) + unit.style[0])
@@ -194,7 +211,12 @@ class Writer:
             self.text.write(item.text)
 
     def close(self) -> None:
-        """Write what is held (a JSON document) and flush; the underlying stream stays open."""
+        """Write what is held (a JSON document, Parquet rows) and flush; the underlying stream stays open."""
+        if self.layout.kind == "parquet":
+            if self.layout.schema is None:
+                raise NoOutput("not a readable Parquet file")
+            self._parquet_writer().close()  # a file with no rows is still written, with its schema
+            return
         if self.layout.kind == "json" and (self._elements or self.layout.array):
             value = self._elements if self.layout.array else self._elements[0]
             self.text.write(dumps_styled(value, self.layout.style, self.layout.indent) + "\n")
@@ -202,6 +224,13 @@ class Writer:
             self._csv_writer()  # a header with no rows is still written
         self.text.flush()
         self.text.detach()
+
+    def _parquet_writer(self):
+        if self._parquet is None:
+            from audit.redact.parquet import ParquetWriter
+
+            self._parquet = ParquetWriter(self.out, self.layout.schema)
+        return self._parquet
 
     def _csv_writer(self):
         if self._csv is None:

@@ -28,6 +28,7 @@ class RedactReport:
     residual: int | None = None  # --verify: identifiers found in the output that are not ours
     residual_types: Counter = field(default_factory=Counter)
     residual_limit_exceeded: bool = False
+    batches: int = 0  # a database redacted in place: transactions committed
 
     @property
     def failed(self) -> bool:
@@ -57,6 +58,7 @@ class RedactReport:
             "backups": self.backups,
             "residual": self.residual,
             "residual_types": dict(sorted(self.residual_types.items())),
+            "batches": self.batches,
         }
 
     def lines(self) -> list[str]:
@@ -71,6 +73,8 @@ class RedactReport:
         out += [f"kept entity={k} count={v}" for k, v in sorted(self.kept.items())]
         out += [f"rule id={k} records={v}" for k, v in sorted(self.rules.items())]
         out += [f"backup path={p}" for p in self.backups]
+        if self.batches:
+            out.append(f"database batches={self.batches} rows={self.records}")
         if self.residual is not None:
             out.append(f"verify residual={self.residual} replaced={self.replacements}")
             out += [f"residual entity={k} count={v}" for k, v in sorted(self.residual_types.items())]

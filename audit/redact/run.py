@@ -15,7 +15,7 @@ from audit.pipeline import ScanContext, batched, build_context
 from audit.readers.base import display_path
 from audit.readers.inputs import InputFile, default_max_line_bytes, open_binary
 from audit.redact import files
-from audit.redact.layouts import Blank, Layout, Writer, read_items, sniff
+from audit.redact.layouts import Blank, Layout, NoOutput, Writer, read_items, sniff
 from audit.redact.pseudonyms import MODES, Replacer
 from audit.redact.report import RedactReport, record_event
 from audit.redact.rewrite import Plan, Unit, apply, plan
@@ -96,6 +96,35 @@ def redact_paths(
     return report
 
 
+def redact_database(
+    url: str,
+    before: str,
+    options: RedactOptions,
+    settings: Settings,
+    on_error: OnError | None = None,
+    context: ScanContext | None = None,
+) -> RedactReport:
+    """LiteLLM's spend logs redacted in place: rows started before `before` (an ISO date), batch by batch,
+    resumable (`audit.redact.litellm_db`). The run's counts go to the registry as for files."""
+    from audit.redact import litellm_db
+
+    moment = litellm_db.parse_before(before)
+    registry = _registry(settings, options)
+    ctx = context or build_context(settings)
+    report = RedactReport(options.mode)
+    try:
+        replacer = Replacer(ctx.secret, options.mode, options.locale)
+        litellm_db.redact_spend_logs(ctx, replacer, url, moment, report, on_error or (lambda _e: None))
+        if registry is not None:
+            record_event(registry, report)
+    finally:
+        if context is None:
+            ctx.close()
+        if registry is not None:
+            registry.close()
+    return report
+
+
 def exit_code(report: RedactReport) -> int:
     """3 when an input could not be read or scanned, else 1 when --verify found more than allowed, else 0."""
     if report.failed:
@@ -109,17 +138,21 @@ def _redact_file(ctx, replacer, path: str, target: Path, options: RedactOptions,
         kind = sniff(source, _peek(stream))
         if kind is None:
             report.files_unreadable += 1
-            on_error(ReadError(source, 0, "binary, Parquet or UTF-16 input: not redacted, no output written"))
+            on_error(ReadError(source, 0, "binary or UTF-16 input: not redacted, no output written"))
             return
         if options.in_place:
             report.backups.append(files.backup(path))
         layout = Layout(kind)
-        with files.atomic_output(target, files.compression_of(path), mode_of=path) as out:
-            writer = Writer(out, layout)
-            items = read_items(source, stream, layout, default_max_line_bytes())
-            for batch, values in _redacted(ctx, replacer, items, report):
-                _write(writer, batch, values, report, on_error)
-            writer.close()
+        try:
+            with files.atomic_output(target, files.compression_of(path), mode_of=path) as out:
+                writer = Writer(out, layout)
+                items = read_items(source, stream, layout, default_max_line_bytes())
+                for batch, values in redacted_batches(ctx, replacer, items, report):
+                    _write(writer, batch, values, report, on_error)
+                writer.close()
+        except NoOutput:  # its ReadError was reported as it was read
+            report.files_unreadable += 1
+            return
     report.files_written += 1
     report.outputs.append(str(target))
 
@@ -135,7 +168,7 @@ def _write(writer: Writer, batch: list, values: Iterator, report: RedactReport, 
             writer.write(item.unit, next(values))
 
 
-def _redacted(ctx: ScanContext, replacer: Replacer, items: Iterable, report: RedactReport):
+def redacted_batches(ctx: ScanContext, replacer: Replacer, items: Iterable, report: RedactReport):
     """(batch of items with Plans in place of Units, iterator of the Plans' redacted values), batch by batch."""
     for batch, spans in resolve(ctx, batched(items, ctx.settings.batch_size)):
         plans = [p for p in batch if isinstance(p, Plan)]

@@ -150,3 +150,59 @@ def test_directories_keep_their_tree_and_the_input_is_untouched(redact, tmp_path
     ]
     assert before == {p: p.read_bytes() for p in logs.rglob("*") if p.is_file()}
     assert report.records == 2 and report.records_changed == 2
+
+
+def test_parquet_round_trips_under_its_own_schema(redact, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    schema = pa.schema(
+        [
+            pa.field("request_id", pa.string(), nullable=False),
+            pa.field("startTime", pa.timestamp("ms", tz="UTC")),
+            pa.field("messages", pa.string()),  # JSON held in a string, as exports write it
+            pa.field("response", pa.large_binary()),  # text stored as binary
+            pa.field("member", pa.int64()),
+            pa.field("meta", pa.struct([("user", pa.string()), ("tags", pa.list_(pa.string()))])),
+            pa.field("attrs", pa.map_(pa.string(), pa.string())),
+        ],
+        metadata={b"exporter": b"litellm-export"},
+    )
+    rows = [
+        {
+            "request_id": f"req-{n}",
+            "startTime": 1728897160000 + n,
+            "messages": json.dumps([{"role": "user", "content": turn}]),
+            "response": f"Noted, {name}.".encode(),
+            "member": 482913771204,
+            "meta": {"user": "maria.delgado@example.com", "tags": ["intake", name]},
+            "attrs": [("caller", name)],
+        }
+        for n, (turn, name) in enumerate([(CHAT_TURN, "Maria Delgado-Reyes"), (OTHER_PERSON, "Jonathan Pike")])
+    ]
+    src = tmp_path / "spend.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), src)
+    report, out = redact([src])
+    target = out / "spend.parquet"
+    assert report.files_written == 1 and report.records == 2 and report.records_changed == 2 and not report.failed
+    table = pq.read_table(target)  # pyarrow reads it back
+    assert table.schema.equals(pq.read_schema(src), check_metadata=True) and table.num_rows == 2
+    assert table.schema.metadata[b"exporter"] == b"litellm-export" and not table.schema.field("request_id").nullable
+    got = table.to_pylist()
+    assert [r["request_id"] for r in got] == ["req-0", "req-1"]
+    assert [r["startTime"] for r in got] == [r["startTime"] for r in pq.read_table(src).to_pylist()]
+    assert json.loads(got[0]["messages"])[0]["role"] == "user" and isinstance(got[0]["response"], bytes)
+    assert got[0]["meta"]["tags"][0] == "intake" and got[0]["attrs"][0][0] == "caller"
+    assert got[0]["member"] != 482913771204 and isinstance(got[0]["member"], int)  # a long number is an identifier
+    assert _shape(_records(target)) == _shape(_records(src)), "our readers see the same records and roles"
+    text = json.dumps(got, default=lambda v: v.decode() if isinstance(v, bytes) else str(v))
+    for value in ("Maria Delgado-Reyes", "Delgado", "Jonathan Pike", "00482913", "maria.delgado@example.com"):
+        assert value not in text, value
+
+
+def test_an_unreadable_parquet_file_gets_no_copy_and_exit_3(redact, tmp_path):
+    src = tmp_path / "broken.parquet"
+    src.write_bytes(b"PAR1" + b"\0" * 64)
+    errors = []
+    report, out = redact([src], errors=errors.append)
+    assert report.files_unreadable == 1 and report.files_written == 0 and not (out / "broken.parquet").exists()
+    assert len(errors) == 1 and "Parquet" in errors[0].reason
