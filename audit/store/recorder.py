@@ -1,24 +1,40 @@
 """`ScanRecorder`: the registry's observer for `api.scan_to`.
 
-`start()` writes a scan row with status running. `add()` only counts and
-keeps masked findings in memory. `finish()` writes findings, decisions, the
-scan's counts and its event in ONE transaction, so a scan that fails or is
-killed leaves no partial rows: its row stays running until `fail()` (or, after
-a kill, the next registry use on this host) marks it failed.
+`start()` writes a scan row with status running. `add()` counts each record
+into per-workload and per-source tallies (the decision needs only those) and
+spools its masked findings, a batch at a time, to a `FindingSpool`: a private
+temporary SQLite file on local disk, never the registry. `finish()` then
+copies the spooled findings into the registry in chunks, with the decisions,
+the scan's counts and its event, in ONE transaction. So memory stays flat
+however many findings a scan has, and a scan that fails or is killed still
+leaves no partial rows: its row stays running until `fail()` (or, after a
+kill, the next registry use on this host) marks it failed.
+
+Why not write findings into the registry as the scan goes: on SQLite a write
+transaction holds the database's write lock from its start (BEGIN IMMEDIATE),
+so one transaction around a long scan would stall every other writer (the
+gateway's counts, other scans) past the busy timeout; and findings committed
+before the scan completes are rows no scan.completed event vouches for, which
+`registry verify` reports as inserted (and a killed scan would leave them).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
+import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from audit import __version__
+from audit.errors import StoreError
 from audit.model import RecordResult, WorkloadProfile
 from audit.store import digests, events
 from audit.store.db import read_session, utcnow
@@ -26,9 +42,79 @@ from audit.store.decide import ActiveWaivers, SourceTally, WorkloadTally, bare, 
 from audit.store.models import Decision, FindingRow, Scan, Waiver, Workload
 from audit.store.registry import Registry, load_workload_profiles, mark_failed
 
+SPOOL_BATCH = 5_000  # findings held in memory before they go to the spool (a few MB)
+COPY_CHUNK = 2_000  # findings per INSERT when the spool is copied into the registry
+
+
+class FindingSpool:
+    """One scan's findings rows on their way to the registry, in a private temporary SQLite database.
+
+    SQLite opens a database named "" as an on-disk temporary file that is unlinked
+    at once and gone when the connection closes (or the process dies), so nothing
+    is left behind. Each row is kept as the canonical JSON line of its values in
+    `digests.FINDING_KEYS` order: the line the scan's findings digest hashes, from
+    which the row is rebuilt when copied. Rows hold masked previews and keyed
+    fingerprints only, as the registry does.
+    """
+
+    def __init__(self, batch: int = SPOOL_BATCH) -> None:
+        self.batch = batch
+        self.pending: list[str] = []
+        self.count = 0
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE spool (seq INTEGER PRIMARY KEY, line TEXT NOT NULL)")
+
+    def add(self, row: dict) -> None:
+        """Queue one findings row (its keys: digests.FINDING_KEYS); a full batch goes to disk."""
+        self.pending.append(events.canonical(digests.values(row, digests.FINDING_KEYS)))
+        self.count += 1
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued rows to the spool."""
+        if self.pending:
+            with _spool_errors(), self.db:
+                self.db.executemany("INSERT INTO spool (line) VALUES (?)", ((line,) for line in self.pending))
+            self.pending = []
+
+    def digest(self) -> str:
+        """`digests.findings_digest` of every row, computed with the spool sorting the lines (on disk if large)."""
+        self.flush()
+        sha, sep = hashlib.sha256(), b""
+        with _spool_errors():
+            for (line,) in self.db.execute("SELECT line FROM spool ORDER BY line"):  # BINARY: code point order
+                sha.update(sep + line.encode("utf-8"))
+                sep = b"\n"
+        return sha.hexdigest()
+
+    def chunks(self, size: int | None = None) -> Iterator[list[dict]]:
+        """The rows in the order they were added, `size` (default COPY_CHUNK) at a time."""
+        size = size or COPY_CHUNK
+        self.flush()
+        with _spool_errors():
+            cursor = self.db.execute("SELECT line FROM spool ORDER BY seq")
+            while rows := cursor.fetchmany(size):
+                yield [dict(zip(digests.FINDING_KEYS, json.loads(line), strict=True)) for (line,) in rows]
+
+    def close(self) -> None:
+        """Drop the spool (SQLite deletes its file)."""
+        self.db.close()
+
+
+@contextmanager
+def _spool_errors() -> Iterator[None]:
+    """A failing spool (a full temporary directory, say) as a StoreError naming the cause, not the rows."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot spool the scan's findings to a temporary file ({type(exc).__name__}: {exc})"
+        ) from None
+
 
 class ScanRecorder:
-    """Collects one scan's results and records them atomically at the end."""
+    """Collects one scan's results and records them atomically at the end (findings spooled on the way)."""
 
     def __init__(
         self,
@@ -36,6 +122,7 @@ class ScanRecorder:
         policy_identity: str = "none",
         workload: str | None = None,
         profiles: dict[str, WorkloadProfile] | None = None,
+        spool_batch: int | None = None,
     ) -> None:
         self.registry = registry
         self.policy_identity = policy_identity
@@ -44,7 +131,7 @@ class ScanRecorder:
         self.scan_id: int | None = None
         self.tallies: dict[str, WorkloadTally] = {}
         self.by_source: dict[tuple[str, str], SourceTally] = {}  # (workload, source): see audit.store.state
-        self.findings: list[dict] = []
+        self.spool = FindingSpool(spool_batch or SPOOL_BATCH)
         self.waivers: dict[str, ActiveWaivers] = {}
 
     def __enter__(self) -> ScanRecorder:
@@ -52,8 +139,11 @@ class ScanRecorder:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None and self.scan_id is not None:
-            self.fail(f"{exc_type.__name__} during the scan")
+        try:
+            if exc_type is not None and self.scan_id is not None:
+                self.fail(f"{exc_type.__name__} during the scan")
+        finally:
+            self.spool.close()
 
     def start(self) -> int:
         """Reap dead scans, write this scan's running row, and load profiles and waivers."""
@@ -76,7 +166,7 @@ class ScanRecorder:
         return self.scan_id
 
     def add(self, result: RecordResult) -> None:
-        """Count one record and keep its masked findings (never values)."""
+        """Count one record and spool its masked findings (never values)."""
         name = result.workload
         if name:
             waivers = self.waivers.get(name, ActiveWaivers())
@@ -84,7 +174,7 @@ class ScanRecorder:
             self.by_source.setdefault((name, result.source), SourceTally()).add(result, waivers)
         for i, f in enumerate(result.findings):
             rules = [rule_id(h) for h in result.evaluation.rules if i in h.findings]
-            self.findings.append(
+            self.spool.add(
                 {"workload": name, "source": result.source, "record_id": result.record_id, "line": result.line,
                  "message": f.message, "role": f.role, "start": f.start, "end": f.end, "entity_type": f.entity_type,
                  "kind": f.kind, "score": f.score, "recognizer": f.recognizer, "masked": f.masked,
@@ -94,18 +184,21 @@ class ScanRecorder:
     def finish(self, summary) -> list[Decision]:
         """Write everything for the scan in one transaction; returns the decisions."""
         inputs = input_hashes(self._read(summary.sources))
+        findings_sha256 = self.spool.digest()  # before the transaction: the registry's write lock is not held for it
         with self.registry.writing() as session:
             scan = session.get(Scan, self.scan_id)
-            if self.findings:
-                session.execute(insert(FindingRow), [{**f, "scan_id": scan.id} for f in self.findings])
+            for chunk in self.spool.chunks():
+                session.execute(insert(FindingRow), [{**f, "scan_id": scan.id} for f in chunk])
             decisions = [self._decision(scan.id, name, t) for name, t in sorted(self.tallies.items())]
             session.add_all(decisions)
             scan.status, scan.finished_at, scan.inputs = "completed", utcnow(), inputs
             scan.records_read, scan.records_skipped = summary.records_read, summary.records_skipped
-            scan.records_with_findings, scan.findings_count = summary.records_with_findings, len(self.findings)
+            scan.records_with_findings, scan.findings_count = summary.records_with_findings, self.spool.count
             scan.by_entity, scan.by_decision = dict(summary.by_entity), dict(summary.by_decision)
             session.flush()
-            events.append(session, "scan.completed", f"scan {scan.id}", self._payload(scan, decisions))
+            payload = self._payload(scan, decisions, findings_sha256)
+            events.append(session, "scan.completed", f"scan {scan.id}", payload)
+        self.spool.close()
         return decisions
 
     def fail(self, reason: str) -> None:
@@ -132,12 +225,12 @@ class ScanRecorder:
     def _sources(self, name: str) -> dict[str, dict]:
         return {source: t.entry() for (n, source), t in sorted(self.by_source.items()) if n == name}
 
-    def _payload(self, scan: Scan, decisions: list[Decision]) -> dict:
+    def _payload(self, scan: Scan, decisions: list[Decision], findings_sha256: str) -> dict:
         return {
             "scan": scan.id, "inputs": scan.inputs, "policy": scan.policy_identity,
             "records": scan.records_read, "skipped": scan.records_skipped, "findings": scan.findings_count,
             "decisions": {d.workload: {"tier": d.tier, "violation": d.violation} for d in decisions},
-            "digest_version": digests.DIGEST_VERSION, "findings_sha256": digests.findings_digest(self.findings),
+            "digest_version": digests.DIGEST_VERSION, "findings_sha256": findings_sha256,
             "decisions_sha256": digests.decisions_digest(decisions), "scan_sha256": digests.scan_digest(scan),
         }  # fmt: skip
 
