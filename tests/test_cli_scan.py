@@ -46,7 +46,7 @@ def test_malformed_lines_are_reported_counted_and_skipped(workdir):
 
 def test_quiet_still_names_the_file_and_line_that_failed_the_scan(workdir):
     (workdir / "bad.jsonl").write_text(chat("hello") + "\n{oops\n" + "not json\n" * 12)
-    proc = scan(workdir, "bad.jsonl", "-q", "-o", "jsonl")
+    proc = scan(workdir, "bad.jsonl", "-q", "-f", "jsonl")
     assert proc.returncode == 3
     assert proc.stderr.decode().splitlines() == [
         "audit: skipped bad.jsonl:2: invalid JSON: Expecting property name enclosed in double quotes at column 2",

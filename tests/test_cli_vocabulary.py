@@ -184,3 +184,11 @@ def test_format_errors_are_usage_errors_in_plain_words(args, shown):
     code, _, err = invoke(*args)
     assert code == 2
     assert shown in err
+
+
+def test_docs_cli_lists_every_flag_and_every_deprecated_spelling():
+    doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert all(f"`{spelling}`" in doc for spelling in VOCABULARY), [s for s in VOCABULARY if f"`{s}`" not in doc]
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
+    for (command, old), new in DEPRECATED.items():
+        assert any(r.startswith(f"| `{command}` | `{old}") and f"`{new}" in r for r in rows), (command, old, new)

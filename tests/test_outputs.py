@@ -66,7 +66,7 @@ CARD_LOG = '{"messages": [{"role": "user", "content": "card 4111 1111 1111 1111 
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["logs/a.jsonl", "--out", "logs/a.jsonl"], "--out logs/a.jsonl is also an input"),
+        (["logs/a.jsonl", "-o", "logs/a.jsonl"], "--output logs/a.jsonl is also an input"),
         (["logs/a.jsonl", "--sarif", "./logs/../logs/a.jsonl"], "--sarif logs/../logs/a.jsonl is also an input"),
         (["logs", "--junit", "logs/old.jsonl"], "--junit logs/old.jsonl would be read as a log from logs/old.jsonl"),
     ],

@@ -67,16 +67,16 @@ def alias(value, old_value, old: str, new: str):
     return old_value
 
 
-def close_matches(name: str, known: Iterable[str], what: str) -> str:
-    """'no pack named 'hipa': did you mean 'hipaa'?' (or the first few known names)."""
+def close_matches(name: str, known: Iterable[str]) -> str:
+    """'did you mean 'hipaa'?', else a few of the known names, for an error about an unknown `name`."""
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=3)
     if close:
-        return f"no {what} named {name!r}: did you mean {' or '.join(map(repr, close))}?"
+        return f"did you mean {' or '.join(map(repr, close))}?"
     if not known:
-        return f"no {what} named {name!r}: there are none"
+        return "there are none"
     more = f" (and {len(known) - 8} more)" if len(known) > 8 else ""
-    return f"no {what} named {name!r}: known: {', '.join(known[:8])}{more}"
+    return f"known: {', '.join(known[:8])}{more}"
 
 
 def resolve_format(value: str | None, as_json: bool, choices: Iterable[str], default: str, what: str = "format") -> str:

@@ -12,6 +12,7 @@ from rich.table import Column, Table
 
 from audit import api, policy
 from audit.cli.common import NoRegistryOption, announce_registry
+from audit.cli.options import close_matches
 from audit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, InputError
 from audit.manifest import check_workload
 from audit.model import Finding, Message, Record, WorkloadProfile
@@ -105,7 +106,8 @@ def show(
                 typer.echo(f"{pack.id} [{pack.regulation}]")
                 typer.echo("\n".join(_show_rule(pack, rule, rule.id in enabled)))
                 return
-    raise ConfigError(f"no pack or rule named {name!r}; see `audit policy list`")
+    names = [n for p in ps.packs for n in (p.id, *(r.id for r in p.rules))]
+    raise ConfigError(f"no pack or rule named {name!r}: {close_matches(name, names)} (see `audit policy list`)")
 
 
 @policy_app.command("lint")
@@ -163,7 +165,8 @@ def test(
     ps, settings = _policy_set(config)
     unknown = [p for p in packs or [] if ps.pack(p) is None]
     if unknown:
-        raise ConfigError(f"no pack named {unknown[0]!r}; see `audit policy list`")
+        hint = close_matches(unknown[0], [p.id for p in ps.packs])
+        raise ConfigError(f"no pack named {unknown[0]!r}: {hint} (see `audit policy list`)")
     findings_for, supported = _scanner(settings)
     results = run_examples(ps, findings_for, tuple(packs or ()), None if strict else supported)
     for r in results:
@@ -196,7 +199,9 @@ def findings_from_contract(line: dict) -> tuple[Finding, ...]:
 
 
 def _contract_line(path: Path, record_id: str) -> dict | None:
-    """The output-contract line for `record_id` if `path` is a findings JSONL file, else None."""
+    """The output-contract line for `record_id` if `path` is a findings JSONL file, else None; InputError with
+    the close matches when it is one and holds no such record."""
+    seen: list[str] = []
     try:
         with open(path, encoding="utf-8") as fh:
             for text in fh:
@@ -208,9 +213,12 @@ def _contract_line(path: Path, record_id: str) -> dict | None:
                     return None
                 if str(line.get("record")) == record_id:
                     return line
+                seen.append(str(line.get("record")))
     except (OSError, UnicodeDecodeError):
         return None
-    return None
+    if not seen:
+        return None
+    raise InputError(f"{path}: no record with id {record_id!r}: {close_matches(record_id, seen)}")
 
 
 def _scan_profiles(manifest: Path | None, settings, no_registry: bool = False) -> dict[str, WorkloadProfile]:
@@ -299,11 +307,14 @@ def _rescan(file: Path, record_id: str, settings) -> tuple[tuple[Finding, ...], 
     from audit.batch import scan_batch
     from audit.pipeline import build_context
 
+    seen: list[str] = []
     for item in read_paths([str(file)], ReadOptions()):
         if isinstance(item, Record) and item.record_id == record_id:
             result = scan_batch(build_context(settings), [item])[0]
             return result.findings, f"{item.source}:{item.line}", item.workload
-    raise InputError(f"{file}: no record with id {record_id!r}")
+        if isinstance(item, Record):
+            seen.append(item.record_id)
+    raise InputError(f"{file}: no record with id {record_id!r}: {close_matches(record_id, seen)}")
 
 
 def register(app) -> None:

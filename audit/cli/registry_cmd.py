@@ -20,6 +20,7 @@ from audit.cli.options import deprecated_option, resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
+from audit.manifest import check_workload
 from audit.outputs import write_atomic
 from audit.report import spreadsheet, terminal
 from audit.settings import refuse_protected_outputs
@@ -267,7 +268,12 @@ def history(
 ) -> None:
     """A workload's decisions per scan and its registry changes, newest first."""
     as_json = resolve_format(output_format, as_json, SHOW_FORMATS, "table") == "json"
-    rows = views.history(open_registry(db, config, quiet=as_json), name)
+    registry = open_registry(db, config, quiet=as_json)
+    try:
+        rows = views.history(registry, name)
+    except ConfigError:  # no history: say which registered name was meant
+        check_workload(name, [r.name for r in views.list_workloads(registry)], "WORKLOAD")
+        raise
     if as_json:
         print(json.dumps(rows, indent=2))
         return

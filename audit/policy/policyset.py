@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from audit.errors import ConfigError
@@ -51,4 +52,6 @@ class PolicySet:
         rule_ids = {r.id: p.id for p in self.packs for r in p.rules}
         if rule in rule_ids and pack in ("", rule_ids[rule]):
             return rule
-        raise ConfigError(f"unknown rule {text!r}: no loaded policy pack has it (see `audit policy show`)")
+        close = difflib.get_close_matches(rule, rule_ids, n=3)
+        hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+        raise ConfigError(f"unknown rule {text!r}: no loaded policy pack has it ({hint}see `audit policy show`)")
