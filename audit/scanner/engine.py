@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import logging
+import re
 from dataclasses import dataclass
 
 import spacy
@@ -47,6 +49,16 @@ NER_IGNORED = [
     "WORK_OF_ART",
 ]
 
+# Fictitious texts that make what loads lazily load (the e-mail check's public suffix list, phone
+# numbering plans, ID code tables, health vocabularies, the language identifier): a server routes
+# them once at start, so its first real request does not pay 2-5 s for them.
+WARM_UP_TEXTS = (
+    "Hi, I am Jane Doe, mail jane.doe@example.com or call (555) 201-3344, 12 Elm Street, Springfield.",
+    "Patient John Roe, DOB 03/04/1980, MRN 12345678, diabetes, metformin 500 mg, IBAN DE89370400440532013000.",
+    "Der Patient Hans Müller wohnt in der Hauptstraße 5, 10115 Berlin, geboren am 03.04.1980, Tel. 030 12345678.",
+    "Madame Claire Dubois habite 12 rue des Lilas, 75011 Paris, née le 4 mai 1982, téléphone 01 42 68 53 00.",
+)
+
 
 @dataclass
 class Engine:
@@ -56,6 +68,9 @@ class Engine:
     nlp_engine: SpacyNlpEngine
     model_name: str
     recognizer_names: tuple[str, ...]
+    # Run spaCy in a thread while the recognizers that do not read its output run (audit.scanner.analyze):
+    # lower latency for one request at a time (the guardrail), no gain where every core is busy (a scan).
+    overlap_nlp: bool = False
 
     @property
     def nlp(self):
@@ -84,10 +99,9 @@ class _OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc, language: str):
         # Presidio's own, but with the lemmatizer off, lower-cased tokens stand in for lemmas. Presidio's
-        # context enhancer matches its words as substrings ("phone" in "phones"), and it reads
-        # `keywords`, which NlpArtifacts derives from the lemmas when it is built: built once, here.
+        # context enhancer matches its words as substrings ("phone" in "phones").
         entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
-        return NlpArtifacts(
+        return _LazyNlpArtifacts(
             entities=entities,
             tokens=doc,
             tokens_indices=[t.idx for t in doc],
@@ -96,6 +110,28 @@ class _OfflineSpacyNlpEngine(SpacyNlpEngine):
             language=language,
             scores=scores,
         )
+
+
+class _LazyNlpArtifacts(NlpArtifacts):
+    """Presidio's NlpArtifacts, deriving `keywords` when the context enhancer first reads them, not when built.
+
+    Presidio derives them from the lemmas in `__init__`, looking every token up in the vocabulary
+    (6% of the analysis time on the no-replay corpus), but only a result of a recognizer with
+    context words reads them: most texts have none. Same keywords, from the same code.
+    """
+
+    def __init__(self, entities, tokens, tokens_indices, lemmas, nlp_engine, language, scores=None):
+        self.entities = entities
+        self.tokens = tokens
+        self.lemmas = lemmas
+        self.tokens_indices = tokens_indices
+        self.nlp_engine = nlp_engine
+        self.language = language
+        self.scores = scores if scores else [0.85] * len(entities)
+
+    @functools.cached_property
+    def keywords(self) -> list[str]:
+        return self.set_keywords(self.nlp_engine, self.lemmas, self.language)
 
 
 class _Analyzer(AnalyzerEngine):
@@ -117,7 +153,83 @@ class _Analyzer(AnalyzerEngine):
             self._entities = (key, super().get_supported_entities(language))
         return list(self._entities[1])
 
+    def text_results(self, text: str, entities: list[str] | None) -> dict[str, list]:
+        """The results of each recognizer that never reads the NLP artifacts, by recognizer id.
+
+        Computed while spaCy still runs (`analyze(..., ready=)`): a recognizer that reads the
+        artifacts (spaCy's NER, those weighing its entities) raises on the stand-in and is left out.
+        """
+        recognizers = self.registry.get_recognizers(language="en", entities=entities, all_fields=not entities)
+        entities = entities or self.get_supported_entities("en")
+        out = {}
+        for recognizer in recognizers:
+            if not recognizer.is_loaded:
+                recognizer.load()
+                recognizer.is_loaded = True
+            try:
+                out[recognizer.id] = recognizer.analyze(text=text, entities=entities, nlp_artifacts=_PENDING_NLP)
+            except _NeedsNlp:
+                continue
+        return out
+
+    def analyze(self, text, language, entities=None, *, ready: dict[str, list] | None = None, **kwargs):
+        """Presidio's `analyze`; with `ready` (from `text_results`), those recognizers' results are not recomputed.
+
+        The `ready` path is Presidio's own steps for the arguments we pass (no ad hoc recognizers,
+        no decision process), in the same order: same results.
+        """
+        if ready is None or self.log_decision_process or set(kwargs) - _READY_ARGS:
+            return super().analyze(text, language, entities, **kwargs)
+        recognizers = self.registry.get_recognizers(language=language, entities=entities, all_fields=not entities)
+        entities = entities or self.get_supported_entities(language=language)
+        nlp_artifacts = kwargs["nlp_artifacts"]
+        results = []
+        for recognizer in recognizers:
+            if not recognizer.is_loaded:
+                recognizer.load()
+                recognizer.is_loaded = True
+            found = ready.get(recognizer.id)
+            if found is None:
+                found = recognizer.analyze(text=text, entities=entities, nlp_artifacts=nlp_artifacts)
+            if found:
+                self._AnalyzerEngine__add_recognizer_id_if_not_exists(found, recognizer)
+                results.extend(found)
+        results = self._enhance_using_context(text, results, nlp_artifacts, recognizers)
+        results = self._AnalyzerEngine__remove_low_scores(results, kwargs.get("score_threshold"), recognizers)
+        results = EntityRecognizer.remove_duplicates(results)
+        if kwargs.get("allow_list"):
+            flags = re.DOTALL | re.MULTILINE | re.IGNORECASE
+            results = self._remove_allow_list(results, kwargs["allow_list"], text, flags, "exact")
+        return self._AnalyzerEngine__remove_decision_process(results)
+
     def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        position, own_enhancers = self._order(recognizers)
+        if own_enhancers:
+            results = self._each_enhanced(text, raw_results, nlp_artifacts, recognizers, context)
+        else:  # each recognizer's results, in the recognizers' order: a stable sort by position
+            results = sorted(
+                (r for r in raw_results if r.recognition_metadata[key] in position),
+                key=lambda r: position[r.recognition_metadata[key]],
+            )
+        return self.context_aware_enhancer.enhance_using_context(
+            text=text, raw_results=results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context
+        )
+
+    _orders: tuple[object, tuple[dict[str, int], bool]] = (None, ({}, False))
+
+    def _order(self, recognizers) -> tuple[dict[str, int], bool]:
+        """(each recognizer's position by id, whether any overrides `enhance_using_context`), once per list."""
+        key = tuple(recognizers)  # held, so a different selection of recognizers is seen
+        if self._orders[0] != key:
+            position = {}
+            for i, r in enumerate(recognizers):
+                position.setdefault(r.id, i)
+            own = any(type(r).enhance_using_context is not EntityRecognizer.enhance_using_context for r in recognizers)
+            self._orders = (key, (position, own))
+        return self._orders[1]
+
+    def _each_enhanced(self, text, raw_results, nlp_artifacts, recognizers, context):
         key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         by_recognizer: dict[str, list] = {}
         for result in raw_results:
@@ -135,9 +247,27 @@ class _Analyzer(AnalyzerEngine):
                     context=context,
                 )
             results.extend(own)
-        return self.context_aware_enhancer.enhance_using_context(
-            text=text, raw_results=results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context
-        )
+        return results
+
+
+_READY_ARGS = frozenset({"score_threshold", "allow_list", "nlp_artifacts"})
+
+
+class _NeedsNlp(BaseException):
+    """A recognizer read the NLP artifacts before spaCy gave them (a BaseException: no `except Exception` hides it)."""
+
+
+class _PendingNlp:
+    """Stands for NLP artifacts still being computed: testing or reading it raises _NeedsNlp."""
+
+    def __bool__(self) -> bool:
+        raise _NeedsNlp
+
+    def __getattr__(self, name: str):
+        raise _NeedsNlp
+
+
+_PENDING_NLP = _PendingNlp()
 
 
 class _IndexedContextEnhancer(LemmaContextAwareEnhancer):
@@ -149,11 +279,15 @@ class _IndexedContextEnhancer(LemmaContextAwareEnhancer):
     a result whose score a context word raises is copied, and the others pass through as they are.
     """
 
+    _by_id: tuple[object, dict] = (None, {})
+
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         """Presidio's `enhance_using_context`, copying only the results it changes."""
         if nlp_artifacts is None:
             return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
-        by_id = {r.id: r for r in recognizers}
+        if self._by_id[0] != (key := tuple(recognizers)):
+            self._by_id = (key, {r.id: r for r in recognizers})
+        by_id = self._by_id[1]
         context = [w.lower() for w in context] if context else []
         results = []
         for result in raw_results:
