@@ -11,6 +11,7 @@ occurs verbatim in any other leaf of the unit (a name in the prompt and in `meta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,11 @@ def _label(path: Path, text: str) -> str:
 def apply(ctx, replacer: Replacer, plans: list[Plan], spans: dict, report: RedactReport) -> list[Any]:
     """The redacted value of each planned unit, counting what was done in `report`."""
     results, missed = assemble_batch(ctx, [p.record for p in plans], spans)
+    return apply_results(replacer, plans, results, missed, report)
+
+
+def apply_results(replacer: Replacer, plans: list[Plan], results: list, missed: list, report: RedactReport) -> list:
+    """The redacted value of each planned unit from its record's result (`audit.batch.assemble_batch`'s)."""
     unscanned: dict[int, set[int]] = {}
     for position, index, _reason in missed:
         unscanned.setdefault(position, set()).add(plans[position].scanned[index])
@@ -144,19 +150,67 @@ def _elsewhere(leaves: list[tuple[Path, str]], hits: list[Hit], unscanned: set[i
         if h.entity_type == "PERSON":  # "Maria Lopez" in the prompt, "Thank you, Maria." in the answer
             for word in name_words(value):
                 values.setdefault(word, h)
-    if not values:
-        return []
-    pattern = re.compile("|".join(_occurrence(v) for v in sorted(values, key=len, reverse=True)))
-    lookup = {_key(v): h for v, h in values.items()}
     out = []
     for i, (_path, text) in enumerate(leaves):
         if i in unscanned:
             continue
-        for m in pattern.finditer(text):
-            found = lookup.get(_key(m.group()))
-            if found is not None:
-                out.append(Hit(i, m.start(), m.end(), found.entity_type, found.strip))
+        lowered = None
+        for value, h in values.items():
+            if _one_word(value) or len(value.strip()) < MIN_PROPAGATED:
+                spans = _exact(text, _forms(value))
+            else:
+                lowered = text.lower() if lowered is None else lowered
+                spans = _folded(text, lowered, value)
+            out += [Hit(i, start, end, h.entity_type, h.strip) for start, end in spans]
     return out
+
+
+def _one_word(value: str) -> bool:
+    return len(value.strip()) >= MIN_PROPAGATED and value.isalpha() and " " not in value
+
+
+def _forms(value: str) -> tuple[str, ...]:
+    """A name word as found, capitalised or in capitals ("Rob", "ROB"); a short value only as written."""
+    if _one_word(value):
+        return tuple(dict.fromkeys((value, value.capitalize(), value.upper())))
+    return (value,)
+
+
+def _exact(text: str, forms: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Where any of `forms` occurs in `text` as a whole token (str.find: no pattern compiled per record)."""
+    for form in forms:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if _bounded(text, start, end):
+                yield start, end
+            start = text.find(form, start + 1)
+
+
+def _folded(text: str, lowered: str, value: str) -> Iterator[tuple[int, int]]:
+    """Where `value` occurs in `text` in any case, as a whole token."""
+    needle = value.lower()
+    if len(lowered) != len(text) or len(needle) != len(value):  # lower() changed a length: offsets would drift
+        pattern = re.compile(f"(?i:{re.escape(value)})")
+        yield from ((m.start(), m.end()) for m in pattern.finditer(text) if _bounded(text, m.start(), m.end()))
+        return
+    start = lowered.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if _bounded(text, start, end):
+            yield start, end
+        start = lowered.find(needle, start + 1)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when the match at [start, end) neither starts nor ends inside a word (as regex \\b would say)."""
+    if _word(text[start]) and start > 0 and _word(text[start - 1]):
+        return False
+    return not (_word(text[end - 1]) and end < len(text) and _word(text[end]))
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
@@ -175,23 +229,6 @@ def _with_surname(text: str, hit: Hit) -> Hit:
     if text[hit.start : hit.end].lower() in names.given and m.group(1).split("-")[0].lower() in names.surnames:
         return Hit(hit.leaf, hit.start, m.end(), hit.entity_type, hit.strip)
     return hit
-
-
-def _occurrence(value: str) -> str:
-    body = re.escape(value)  # a short value: as written only
-    if len(value.strip()) >= MIN_PROPAGATED and value.isalpha() and " " not in value:
-        # one word: as found, capitalised or in capitals ("Rob", "ROB")
-        forms = dict.fromkeys((value, value.capitalize(), value.upper()))
-        body = "(?:" + "|".join(re.escape(f) for f in forms) + ")"
-    elif len(value.strip()) >= MIN_PROPAGATED:
-        body = f"(?i:{body})"
-    before = r"(?<!\w)" if value[:1].isalnum() else ""
-    after = r"(?!\w)" if value[-1:].isalnum() else ""
-    return before + body + after
-
-
-def _key(value: str) -> str:
-    return value.casefold()
 
 
 def _anchor(plan_: Plan, hits: list[Hit]) -> str:

@@ -11,6 +11,7 @@ from audit.batch import analyze_unique
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import ReadError
 from audit.parallel import ParallelResolver, resolve_jobs
+from audit.parallel.assembly import assemble_in_pool
 from audit.pipeline import ScanContext, batched, build_context
 from audit.readers.base import display_path
 from audit.readers.inputs import InputFile, default_max_line_bytes, open_binary
@@ -18,7 +19,7 @@ from audit.redact import files
 from audit.redact.layouts import Blank, Layout, NoOutput, Writer, read_items, sniff
 from audit.redact.pseudonyms import MODES, Replacer
 from audit.redact.report import RedactReport, record_event
-from audit.redact.rewrite import Plan, Unit, apply, plan
+from audit.redact.rewrite import Plan, Unit, apply, apply_results, plan
 from audit.settings import Settings
 
 OnError = Callable[[ReadError], None]
@@ -169,10 +170,28 @@ def _write(writer: Writer, batch: list, values: Iterator, report: RedactReport, 
 
 
 def redacted_batches(ctx: ScanContext, replacer: Replacer, items: Iterable, report: RedactReport):
-    """(batch of items with Plans in place of Units, iterator of the Plans' redacted values), batch by batch."""
-    for batch, spans in resolve(ctx, batched(items, ctx.settings.batch_size)):
-        plans = [p for p in batch if isinstance(p, Plan)]
-        yield batch, iter(apply(ctx, replacer, plans, spans, report))
+    """(batch of items with Plans in place of Units, iterator of the Plans' redacted values), batch by batch.
+
+    Spans come from the scan's worker pool and span cache; with more than one job the results (fingerprints,
+    policy) are built in the scan's assembly pool too. Replacements are chosen here, in one process, so that a
+    value has one surrogate and two values never share one."""
+    resolved = resolve(ctx, batched(items, ctx.settings.batch_size))
+    if resolve_jobs(ctx.settings.jobs) <= 1:
+        for batch, spans in resolved:
+            plans = [p for p in batch if isinstance(p, Plan)]
+            yield batch, iter(apply(ctx, replacer, plans, spans, report))
+        return
+    pending: deque[tuple[list, list[Plan]]] = deque()
+
+    def records() -> Iterator[tuple[list, dict]]:
+        for batch, spans in resolved:
+            plans = [p for p in batch if isinstance(p, Plan)]
+            pending.append((batch, plans))
+            yield [p.record for p in plans], spans
+
+    for _records, results, missed in assemble_in_pool(ctx, resolve_jobs(ctx.settings.jobs), records()):
+        batch, plans = pending.popleft()
+        yield batch, iter(apply_results(replacer, plans, results, missed, report))
 
 
 def resolve(ctx: ScanContext, batches: Iterable[list]) -> Iterator[tuple[list, dict]]:
