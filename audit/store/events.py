@@ -150,15 +150,14 @@ def verify_chain(
         prev, expected = ev.hash, ev.seq + 1
     count = expected - 1
     problem = _check_anchors(session, anchors)
-    if not problem and recorded is not None:
-        problem = _check_at(session, *recorded)
-    problem = problem or check_rows(session, ledger)
     if not problem and count and legacy == count and not anchors and not allow_legacy:
         problem = (
             f"events 1-{count}: every event is unkeyed, as a rewritten chain would be (forged?); for a registry from "
             "before the keyed chain pass the anchor recorded then (--expect-head) or --allow-legacy"
         )
-    return ChainReport(count, count, prev, problem, legacy)
+    if not problem and recorded is not None:
+        problem = _check_at(session, *recorded)
+    return ChainReport(count, count, prev, problem or check_rows(session, ledger), legacy)
 
 
 def _check(ev: Event, key: bytes, prev: str, expected: int, legacy_allowed: bool) -> tuple[str | None, bool]:
