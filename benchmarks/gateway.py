@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/gateway.py                        # 300 requests per proxy, about 3 minutes
     .venv/bin/python benchmarks/gateway.py --requests 600 --seconds 15
     .venv/bin/python benchmarks/gateway.py --skip-serve --json    # latency only, machine-readable
+    .venv/bin/python benchmarks/gateway.py --in-process --requests 90 --warmup 20  # verdicts only, no servers
 
 What runs, all in one run, on 127.0.0.1:
 - upstream: a fake OpenAI-compatible server (its own process) that answers at once, echoing the last user
@@ -195,6 +196,9 @@ def prompt(i: int, seed: int = 7) -> tuple[str, str]:
 
 def main() -> None:
     args = _parse()
+    if args.in_process:
+        _in_process(args.requests, args.warmup)
+        return
     work = Path(tempfile.mkdtemp(prefix="audit-gateway-bench-"))
     procs: list[subprocess.Popen] = []
     out: dict = {"cores": os.cpu_count(), "load_before": os.getloadavg()}
@@ -267,6 +271,48 @@ def main() -> None:
         print(json.dumps(out, indent=2))
 
 
+IN_PROCESS_BLOCK = 15
+
+
+def _in_process(requests: int, warmup: int) -> None:
+    """The guardrail's own work per request (payload segments, routing), without the proxies: blocks of
+    IN_PROCESS_BLOCK requests alternate between `Engine.overlap_nlp` off and on, so load falls on both."""
+    from audit.gateway.litellm_guardrail import build_enforcer
+    from audit.gateway.payloads import request_texts
+
+    os.environ.setdefault("AUDIT_HOME", tempfile.mkdtemp(prefix="audit-gateway-bench-"))
+    enforcer, _ = build_enforcer(str(MANIFEST), None, None)
+    enforcer._observed_source, enforcer._read_ok = None, True  # the fixture's declarations, no registry
+    engine = enforcer.router.context.engine.get()
+
+    def one(i: int) -> float:
+        kind, text = prompt(i)
+        body = {"messages": [{"role": "user", "content": text}], "model": "closed"}
+        started = time.perf_counter()
+        enforcer.verdict(body, request_texts(body, "acompletion"), WORKLOAD[kind], "closed")
+        return (time.perf_counter() - started) * 1000
+
+    for i in range(warmup):
+        one(i)
+    ms: dict[bool, list[float]] = {False: [], True: []}
+    cpu = {False: 0.0, True: 0.0}
+    i = warmup
+    for block in range(max(1, requests // IN_PROCESS_BLOCK)):
+        for overlap in (False, True) if block % 2 == 0 else (True, False):
+            engine.overlap_nlp = overlap
+            started = time.process_time()
+            ms[overlap].extend(one(i + k) for k in range(IN_PROCESS_BLOCK))
+            cpu[overlap] += time.process_time() - started
+            i += IN_PROCESS_BLOCK
+    print(f"# in-process verdicts, {PROMPT_CHARS}-character prompts; load average {_load()}")
+    for overlap in (False, True):
+        st = _stats(ms[overlap])
+        print(
+            f"overlap_nlp={str(overlap):5}  n={st['n']}  p50 {st['p50']:.1f}  p90 {st['p90']:.1f}  p99 {st['p99']:.1f} ms"
+            f"  CPU {1000 * cpu[overlap] / st['n']:.1f} ms a request"
+        )
+
+
 def _parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=300, help="measured requests per proxy (default 300)")
@@ -284,6 +330,11 @@ def _parse() -> argparse.Namespace:
     p.add_argument("--json", action="store_true", help="print one JSON document instead of the tables")
     p.add_argument("--live", action="store_true", help="run the working tree, not a snapshot of it")
     p.add_argument("--keep", action="store_true", help="keep the work dir (configs, keys, server logs)")
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no servers: time the guardrail's verdict in this process (working tree), spaCy overlap off and on",
+    )
     args = p.parse_args()
     if args.requests < 3 or args.seconds <= 0 or args.serve_max_concurrent < 1:
         p.error("--requests must be at least 3, --seconds and --serve-max-concurrent positive")
