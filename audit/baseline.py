@@ -265,5 +265,10 @@ def _git(args: list[str], cwd: str | None) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"--since: cannot run git: {exc}") from None
     if done.returncode != 0:
-        raise ConfigError(f"--since: git {args[0]} failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+        said = (done.stderr.strip().splitlines() or ["?"])[-1]
+        if "not a git repository" in said:
+            raise ConfigError("--since compares with a git revision: the working directory is not in a git repository")
+        if args[0] == "rev-parse":
+            raise ConfigError(f"--since: no commit named {args[-1].removesuffix('^{commit}')!r} in this repository")
+        raise ConfigError(f"--since: git {args[0]} failed: {said.removeprefix('fatal: ')}")
     return done.stdout

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from audit import safe_yaml
-from audit.errors import ConfigError
+from audit.errors import ConfigError, plain_validation_message
 from audit.model import Tier
 
 PRICING_FILE = "pricing.yaml"
@@ -88,7 +88,9 @@ def load_pricing(override: str | Path | None = None) -> Pricing:
         return Pricing.model_validate(base)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ConfigError(f"{override or PRICING_FILE}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise ConfigError(
+            f"{override or PRICING_FILE}: {'.'.join(map(str, first['loc']))}: {plain_validation_message(first)}"
+        ) from None
 
 
 @dataclass(frozen=True)

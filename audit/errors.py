@@ -39,3 +39,29 @@ class UnscannedText(AuditError):
     """
 
     exit_code = EXIT_INPUT
+
+
+_PLAIN = {
+    "tuple_type": "should be a list",
+    "list_type": "should be a list",
+    "set_type": "should be a list",
+    "frozen_set_type": "should be a list",
+    "dict_type": "should be a mapping (key: value)",
+    "model_type": "should be a mapping (key: value)",
+    "model_attributes_type": "should be a mapping (key: value)",
+    "string_type": "should be text",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "float_type": "should be a number",
+    "float_parsing": "should be a number",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+}
+
+
+def plain_validation_message(error: dict) -> str:
+    """One pydantic error in the words of the YAML or TOML its author wrote: 'Input should be a list', not 'Input
+    should be a valid tuple' (a Python type); a validator's own sentence without pydantic's 'Value error, '."""
+    if error.get("type") in _PLAIN:
+        return f"Input {_PLAIN[error['type']]}"
+    return str(error.get("msg", "Input is not valid")).removeprefix("Value error, ")

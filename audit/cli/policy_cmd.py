@@ -257,7 +257,7 @@ def _describe_findings(findings: tuple[Finding, ...]) -> list[str]:
 
 def explain_cmd(
     file: Annotated[
-        Path, typer.Argument(help="A log file to re-scan, or a findings JSONL file from `audit scan -o jsonl`.")
+        Path, typer.Argument(help="A log file to re-scan, or a findings JSONL file from `audit scan -f jsonl`.")
     ],
     record: Annotated[str, typer.Option("--record", help="The record id to explain.")],
     workload: Annotated[str | None, typer.Option(help="Evaluate under this workload (see --manifest).")] = None,
@@ -285,7 +285,12 @@ def explain_cmd(
         raise InputError(f"{file}: no such file")
     line = _contract_line(file, record)
     if line is not None:
-        findings, seen = findings_from_contract(line), line.get("workload")
+        try:
+            findings, seen = findings_from_contract(line), line.get("workload")
+        except (KeyError, TypeError, ValueError, AttributeError):  # edited or truncated by hand
+            raise InputError(
+                f"{file}: record {record!r}: each finding needs a numeric message, start and end and an entity_type"
+            ) from None
         source = f"{line.get('source')}:{line.get('line')} (from findings file {file})"
     else:
         findings, source, seen = _rescan(file, record, settings)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit.errors import ConfigError
+from audit.errors import ConfigError, plain_validation_message
 from audit.flows.check import FlowReport, check_drift, check_flows
 from audit.flows.taxonomy import Taxonomy, load_taxonomy
 from audit.manifest import DataFlow, DeclaredEndpoint, Endpoint, Manifest, Traffic, Workload
@@ -33,7 +33,7 @@ def _checked(w) -> Workload:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in (exc.title, *first["loc"]))
-        raise ConfigError(f"registry: workload {w.name!r}: {field}: {first['msg']}") from None
+        raise ConfigError(f"registry: workload {w.name!r}: {field}: {plain_validation_message(first)}") from None
 
 
 def _workload(w) -> Workload:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from audit import safe_yaml
-from audit.errors import ConfigError
+from audit.errors import ConfigError, plain_validation_message
 from audit.policy.policyset import PolicySet, RuleEntry
 from audit.policy.schema import Pack, Rule
 from audit.resources import policies_dir
@@ -88,7 +88,7 @@ def explain_errors(where: str, data: dict, exc: ValidationError, rules_key: str 
     lines = []
     for err in _leaf_errors(exc):
         loc = tuple(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = plain_validation_message(err)
         if len(loc) >= 2 and loc[0] == rules_key and isinstance(loc[1], int):
             raw = data.get(rules_key) or []
             rule = raw[loc[1]] if loc[1] < len(raw) else None

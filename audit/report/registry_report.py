@@ -174,16 +174,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-# From a JSON scan file (`audit scan -o json --out scan.json`): no registry needed.
+# From a JSON scan file (`audit scan --json -o scan.json`): no registry needed.
 
 
 def from_scan_json(path: str | Path, show_values: bool = False, tool_version: str = "") -> ReportData:
-    """ReportData from one `audit scan -o json` document (decisions per workload, no endpoints)."""
+    """ReportData from one `audit scan --json` document (decisions per workload, no endpoints)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         records, summary = doc["records"], doc["summary"]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not an `audit scan -o json` document: {exc}") from None
+        raise InputError(f"{path}: not an `audit scan --json` document: {exc}") from None
     by_workload: dict[str, list[dict]] = defaultdict(list)
     for rec in records:
         by_workload[rec.get("workload") or UNASSIGNED].append(rec)

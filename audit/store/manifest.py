@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from audit import safe_yaml
-from audit.errors import ConfigError
+from audit.errors import ConfigError, plain_validation_message
 from audit.manifest import Manifest, profile_for
 from audit.model import WorkloadProfile
 
@@ -61,7 +61,7 @@ def _field_error(exc: ValidationError, data: dict) -> str:
             parts.append(("." if parts else "") + str(item))
             node = node.get(item) if isinstance(node, dict) else None
     where = "".join(parts) or "manifest"
-    return f"{where}: {first['msg']}"
+    return f"{where}: {plain_validation_message(first)}"
 
 
 def check_log_locations(manifest: Manifest, path: Path, root: Path) -> None:

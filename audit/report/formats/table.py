@@ -1,6 +1,6 @@
 """The terminal view: a table of records with findings, then a summary.
 
-Off a terminal (a CI log, a pipe, --out FILE) each row is one `finding ...` or
+Off a terminal (a CI log, a pipe, -o FILE) each row is one `finding ...` or
 `summary ...` line instead (see `terminal.print_table`).
 """
 
@@ -38,7 +38,7 @@ class TableFormat:
         if self.rows:
             terminal.print_table(_findings_table(self.rows), "finding", self.out, keys=(0, 2))
             if self.more:
-                self.console.print(f"... and {self.more} more records with findings (use --output jsonl for all)")
+                self.console.print(f"... and {self.more} more records with findings (use --format jsonl for all)")
         if not self.quiet:
             terminal.print_table(_summary_table(summary), "summary", self.out)
 
