@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Full, Queue
 
 from audit.batch import analyze_unique
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.model import ReadError
 from audit.parallel import ParallelResolver, resolve_jobs
-from audit.parallel.assembly import assemble_in_pool
 from audit.pipeline import ScanContext, batched, build_context
 from audit.readers.base import display_path
 from audit.readers.inputs import InputFile, default_max_line_bytes, open_binary
@@ -19,7 +20,7 @@ from audit.redact import files
 from audit.redact.layouts import Blank, Layout, NoOutput, Writer, read_items, sniff
 from audit.redact.pseudonyms import MODES, Replacer
 from audit.redact.report import RedactReport, record_event
-from audit.redact.rewrite import Plan, Unit, apply, apply_results, plan
+from audit.redact.rewrite import Plan, Unit, apply, plan
 from audit.settings import Settings
 
 OnError = Callable[[ReadError], None]
@@ -172,26 +173,55 @@ def _write(writer: Writer, batch: list, values: Iterator, report: RedactReport, 
 def redacted_batches(ctx: ScanContext, replacer: Replacer, items: Iterable, report: RedactReport):
     """(batch of items with Plans in place of Units, iterator of the Plans' redacted values), batch by batch.
 
-    Spans come from the scan's worker pool and span cache; with more than one job the results (fingerprints,
-    policy) are built in the scan's assembly pool too. Replacements are chosen here, in one process, so that a
-    value has one surrogate and two values never share one."""
+    Spans come from the scan's worker pool and span cache. With more than one job, reading, planning and the
+    pool run in a thread of their own, a few batches ahead: the workers stay fed while this thread builds
+    results and chooses replacements (in one process, so a value has one surrogate and two values never
+    share one)."""
+    jobs = resolve_jobs(ctx.settings.jobs)
     resolved = resolve(ctx, batched(items, ctx.settings.batch_size))
-    if resolve_jobs(ctx.settings.jobs) <= 1:
-        for batch, spans in resolved:
-            plans = [p for p in batch if isinstance(p, Plan)]
-            yield batch, iter(apply(ctx, replacer, plans, spans, report))
-        return
-    pending: deque[tuple[list, list[Plan]]] = deque()
+    for batch, spans in ahead(resolved, 2 * jobs + 2) if jobs > 1 else resolved:
+        plans = [p for p in batch if isinstance(p, Plan)]
+        yield batch, iter(apply(ctx, replacer, plans, spans, report))
 
-    def records() -> Iterator[tuple[list, dict]]:
-        for batch, spans in resolved:
-            plans = [p for p in batch if isinstance(p, Plan)]
-            pending.append((batch, plans))
-            yield [p.record for p in plans], spans
 
-    for _records, results, missed in assemble_in_pool(ctx, resolve_jobs(ctx.settings.jobs), records()):
-        batch, plans = pending.popleft()
-        yield batch, iter(apply_results(replacer, plans, results, missed, report))
+def ahead(source: Iterator, size: int) -> Iterator:
+    """`source`'s items, produced by a thread of their own up to `size` items ahead of the consumer."""
+    queue: Queue = Queue(size)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in source:
+                if not put(("item", item)):
+                    return
+            put(("done", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put(("error", exc))
+        finally:
+            getattr(source, "close", lambda: None)()
+
+    thread = threading.Thread(target=produce, name="redact-resolve", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "error":
+                raise value
+            if kind == "done":
+                return
+            yield value
+    finally:
+        stop.set()
+        thread.join()
 
 
 def resolve(ctx: ScanContext, batches: Iterable[list]) -> Iterator[tuple[list, dict]]:
