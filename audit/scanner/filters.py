@@ -91,13 +91,22 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
     letters = [c for c in value if c.isalpha()]
     if len(letters) < 2 or sum(c.isdigit() for c in value) > 0:
         return True
-    if _CODE_LIKE.search(value):
+    if _CODE_LIKE.search(value) and not _brand_name(text, span, value):
         return True
     if span.entity_type != "PERSON" and value == value.lower():
         # "bariatric", "anesthesia": the small model's lower-case places and groups are words; in a chat a
         # lower-case town or country ("sale deed for a flat in pune") or a word no list knows ("ovhcloud") is not
-        if care_note(text) or case_profile(text) != "lower":
-            return True  # in prose that uses case a lower-case "peru" is a word, whatever the gazetteer says
+        if care_note(text):
+            return True
+        if case_profile(text) != "lower":
+            # in prose that uses case a lower-case "peru" is a word, whatever the gazetteer says; a town or
+            # country that is no word at all ("campaigns for india and singapore", "a flat in pune") is a place
+            return not (
+                span.entity_type == "LOCATION"
+                and lexicon().is_place(value)
+                and not _any_word(value)
+                and not _DETERMINER_BEFORE.search(text, max(0, span.start - 8), span.start)
+            )  # "a peru wireless speaker": after an article it describes a thing
         return not (lexicon().is_place(value) or _unknown_words(value))
     words = value.split()
     if span.entity_type == "PERSON" and all(_TITLE_ONLY.fullmatch(w) for w in words[-1:]):
@@ -112,6 +121,32 @@ def ner_name_not_a_name(text: str, span: Span) -> bool:
         # in prose an acronym spaCy calls an organisation mostly is one ("CMU", "HSBC"); a lone place needs four letters
         return span.entity_type == "PERSON" or span.entity_type == "LOCATION" and len(letters) <= 3
     return False
+
+
+# A brand written in InterCaps ("LinkedIn", "ExxonMobil", "McKesson Corporation", "OpenAI"): capitalised words,
+# one of them with a single inner capital (or a short capital tail); code names have more ("CollectionContentPage")
+_INTERCAPS = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+|[A-Z]{1,3})")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+|[A-Z]{2,5}")
+
+
+def _brand_name(text: str, span: Span, value: str) -> bool:
+    """An organisation in InterCaps in prose: no code around it (a class or package name is, in code)."""
+    if span.entity_type == "NRP":
+        return False
+    words = value.split()
+    if not 1 <= len(words) <= 3 or not any(_INTERCAPS.fullmatch(w) for w in words):
+        return False
+    if not all(_INTERCAPS.fullmatch(w) or _CAPITALISED.fullmatch(w) for w in words):
+        return False
+    near = text[max(0, span.start - 80) : span.start] + " " + text[span.end : span.end + 80]
+    return not _CODE_LIKE.search(near)
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|my|your|our|this|that)\s+\Z", re.I)
+
+
+def _any_word(value: str) -> bool:
+    return any(lexicon().is_word(w) for w in _NAME_TOKEN.findall(value))
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -130,6 +165,25 @@ def _unknown_words(value: str) -> bool:
     """Every word of `value` is one no list knows (no ordinary word, name or clinical term) of 4+ letters."""
     words = _NAME_TOKEN.findall(value)
     return bool(words) and all(len(w) >= 4 and lexicon().unknown(w) for w in words)
+
+
+_ORG_HEAD = re.compile(
+    r"Agency|Corporation|Company|Group|Bank|Institute|Foundation|Association|Partners|Holdings|Industries|"
+    r"Enterprises|Laboratories|Labs|Ventures|Technologies|Solutions|Systems|Hotel|Resort"
+)
+_HYPHENATED_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’-]*+(?:-[^\W\d_][^\W\d_'’-]*+)*+")
+
+
+def _unlisted_name(lex, text: str, span: Span, words: list[str], ordinary: list[str]) -> bool:
+    """Two capitalised words, one a rare ordinary word, the other known to no list, in prose: a name from
+    outside the name lists ("Kayo Chingonyi"), where "Jupyter Notebook" has a common word and code nearby."""
+    others = [w for w in words if w not in ordinary]
+    if len(words) != 2 or not others or any(lex.zipf(w) >= 4.0 for w in ordinary):
+        return False
+    if not all(len(w) >= 4 and lex.unknown(w) for w in others):
+        return False
+    near = text[max(0, span.start - 80) : span.start] + " " + text[span.end : span.end + 80]
+    return not _CODE_LIKE.search(near)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*|\s[-*•]\s*)$")
@@ -177,15 +231,18 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
             # a capitalised word no list knows is a name in prose ("Gaetane"), a product in code ("Jupyter")
             near = text[max(0, span.start - 80) : span.end + 80]  # a long prompt may quote code far from the name
             return lex.unknown(w) and bool(_CODE_LIKE.search(near)) or lex.zipf(w) >= 5.0
-        words = [w for w in words if len(w) > 1 and not _TITLE_ONLY.fullmatch(w)]  # "Mary J.", "Dr. Smith"
+        # "Kwon Jang-mi": the part after a hyphen is part of the word before it
+        words = [w for w in _HYPHENATED_TOKEN.findall(_text(text, span)) if len(w) > 1 and not _TITLE_ONLY.fullmatch(w)]
         if len(words) == 1:
             return not (lex.is_name(words[0]) and words[0][0].isupper())
         if not words or not all(w[0].isupper() and not w.isupper() for w in words):
             return True
         # an ordinary word drops it ("Happy Birthday", "Jupyter Notebook") unless two other words carry it ("Kim
-        # Young Hyun")
-        ordinary = sum(lex.is_word(w) and not lex.is_name(w) for w in words)
-        return ordinary > 0 and len(words) - ordinary < 2
+        # Young Hyun"), or it is a rare word beside a word no list knows ("Kayo Chingonyi", "Rujing Tang")
+        ordinary = [w for w in words if lex.is_word(w) and not lex.is_name(w)]
+        if ordinary and len(words) - len(ordinary) < 2:
+            return not (_unlisted_name(lex, text, span, words, ordinary))
+        return False
     if profile != "mixed":
         return not (any(lex.name_first(w) for w in words) or lex.is_place(" ".join(words)) and len(words[0]) > 3)
     if any(lex.is_clinical(w) for w in words):
@@ -206,6 +263,11 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
         return True  # a field label: "Transaction Date:", "Account Holder:"
     if len(words) > 1 and all(w[0].isupper() and not w.isupper() for w in words):
         return False  # "United Kingdom", "Eastern Shore": a name made of ordinary words
+    if span.entity_type == "ORGANIZATION" and len(words) > 2 and words[0] == "the" and _ORG_HEAD.fullmatch(words[-1]):
+        # "the Federal Grid Agency", "the Delta Corporation": a company word ends it; "the Court of Appeal", "the
+        # Republic of Turkey" and "the Code of Criminal Procedure" do not (TAB leaves most of them unmarked)
+        if all(w[0].isupper() and not w.isupper() for w in words[1:]):
+            return False
     return all(lex.is_word(w) or (w.isupper() and len(w) <= 4) or not w[0].isupper() for w in words)
 
 
@@ -296,6 +358,31 @@ def vague_date(text: str, span: Span) -> bool:
     return not _DATE_ANCHOR.search(value)
 
 
+_WEEKDAY_ALONE = re.compile(rf"(?:(?:on|this|next|last)\s+)?(?:{_WEEKDAY})(?:day)?\.?", re.I)
+_NUMERIC_VALUE = re.compile(r"[\d\s/.-]+")
+
+
+def weekday_in_care_note(text: str, span: Span) -> bool:
+    """A weekday alone in a care note ("trach on monday", "LBM on Sunday"): the plan of the week, no calendar
+    date; Safe Harbor's date elements are day, month and year (45 CFR 164.514(b)(2)(i)(C))."""
+    return (
+        span.entity_type == "DATE_TIME"
+        and bool(_WEEKDAY_ALONE.fullmatch(_text(text, span).strip()))
+        and care_note(text)
+    )
+
+
+def setting_not_date(text: str, span: Span) -> bool:
+    """Numbers written like a date that are a setting or part of a longer run: "PSV 20/5/40%", "24/06/12/18"."""
+    if span.entity_type != "DATE_TIME" or not _NUMERIC_VALUE.fullmatch(_text(text, span)):
+        return False
+    after = text[span.end : span.end + 3]
+    return bool(
+        # a dash joins a range ("6/30-7/2"), so only a slash or dot continues the run
+        re.match(r"[ \t]?%|[/.]\d", after) or re.search(r"\d[/.]\Z", text[max(0, span.start - 2) : span.start])
+    )
+
+
 def phone_in_digit_run(text: str, span: Span) -> bool:
     """A phone number that is part of a longer run of digits (an ID, a card, a timestamp)."""
     if span.entity_type != "PHONE_NUMBER":
@@ -324,6 +411,8 @@ FILTERS: list[Filter] = [
     medical_term,
     nrp_not_about_a_person,
     vague_date,
+    weekday_in_care_note,
+    setting_not_date,
     publication_year,
     phone_in_digit_run,
     url_in_email,

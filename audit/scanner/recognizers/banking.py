@@ -8,6 +8,7 @@ from schwifty import BIC
 from stdnum import iban
 from stdnum.us import ein, rtn
 
+from audit.scanner.lexicon import lexicon
 from audit.scanner.recognizers.base import Rule, TermRecognizer, ValidatedRecognizer, compile_words
 
 _ROUTING_WORDS = ("routing", "aba", "rtn", "transit", "routing number", "routing no", "wire routing", "ach")
@@ -119,7 +120,10 @@ class SwiftCodeRecognizer(ValidatedRecognizer):
         return out
 
     def validate(self, value: str) -> bool:
-        """schwifty's structural check (country code, location code)."""
+        """schwifty's structural check (country code, location code); an English word ("PREVIOUS", "OVERRODE"
+        in a note written in capitals) is none."""
+        if lexicon().is_word(value):
+            return False
         try:
             BIC(value)
         except ValueError:

@@ -149,7 +149,7 @@ class UsernameRecognizer(ValidatedRecognizer):
         Rule(
             "labelled",
             r"(?<![A-Za-z0-9])(?:user[ _-]?name|user[ _-]?id|login(?:[ _-]?(?:name|id))?|screen[ _]name|handle)"
-            r"[^\S\n]{0,3}(?:[:=]|is(?![A-Za-z]))[^\S\n]{0,3}"
+            r"[^\S\n]{0,3}(?:[:=]|is(?![A-Za-z]))[^\S\n]{0,3}[\"'“‘]?"  # a quoted value: uhaul_username = "kj046613"
             r"(?P<value>@?[A-Za-z0-9](?:[A-Za-z0-9_]|[.-](?=[A-Za-z0-9_])){1,38})"
             r"(?![A-Za-z0-9_@]|[.-][A-Za-z0-9_@])",
             0.85,

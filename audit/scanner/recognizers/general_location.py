@@ -88,7 +88,8 @@ class StreetAddressRecognizer(RegexRecognizer):
         # number then "rue/via/..." lower-case street words ("36 rue de pologne")
         Rule(
             "rue",
-            r"\b\d{1,6}\s+(?:rue|via|rua|calle|avenida|chemin|strada|ulica|ul\.)\s+[\w'’. -]{2,40}?(?=,|\n|$)",
+            # "Via" capitalised only: "bp 110/60 via nbp", "13 via TLC" are a route, not a street
+            r"\b\d{1,6}\s+(?:rue|(?-i:Via)|rua|calle|avenida|chemin|strada|ulica|ul\.)\s+[\w'’. -]{2,40}?(?=,|\n|$)",
             0.85,
             flags=re.I | re.M,
         ),

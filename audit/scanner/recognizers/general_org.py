@@ -18,7 +18,8 @@ _CAP = word(UP, r"[\w'’&.-]")
 _SUFFIX = (
     r"Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Company|Co|GmbH|AG|SA|S\.A|NV|BV|PLC|Pty|"
     r"Group|Holdings|Partners|Associates|Agency|Bank|Solutions|Technologies|Systems|Labs|Consulting|Ventures|"
-    r"Enterprises|Industries|Insurance|Capital|Foundation|Institute|Orchestra|Media|Studios|Software|Analytics"
+    r"Enterprises|Industries|Insurance|Capital|Foundation|Institute|Orchestra|Media|Studios|Software|Analytics|"
+    r"Hotel|Hotels|Resort|Jewellers|Jewelers"
 )
 _EMPLOYER_SLOT = (
     r"\b(?:work(?:s|ed|ing)?\s+(?:for|at)|employed\s+(?:by|at)|employer\s*(?:is|:)|job\s+at|hired\s+by|"
@@ -39,6 +40,14 @@ class OrganizationRecognizer(RegexRecognizer):
             group="v",
         ),
         Rule("employer", rf"(?i:{_EMPLOYER_SLOT})(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})", 0.9, group="v"),
+        # the holder of a copyright notice: "© TZack88", "Copyright (c) 2021 Acme Labs"
+        Rule(
+            "copyright",
+            r"(?:©|\((?i:c)\)|\b(?i:copyright)(?:[ ]+(?:©|\((?i:c)\)))?)[ ]+(?:(?:19|20)\d{2}(?:[-–](?:19|20)\d{2})?,?[ ]+)?"
+            r"(?P<v>[A-Za-z][\w.-]{1,30}(?:[ ]+[A-Z][\w.-]{1,30}){0,3})",
+            0.8,
+            group="v",
+        ),
         Rule(
             "officer-of",
             rf"\b(?:of|at)[ ]+(?P<v>{_CAP}(?:[ ]+{_CAP}){{0,3}})(?=[ ]+is[ ]+(?:the|our|their)[ ]+(?:CEO|CTO|CFO|COO|founder|president|chair\w*|head)\b)",

@@ -8,7 +8,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from audit.scanner.lexicon import lexicon
+from audit.scanner.lexicon import FUNCTION_WORDS, lexicon
 from audit.scanner.recognizers.base import RegexRecognizer, Rule
 from audit.scanner.recognizers.patterns import UP, word
 
@@ -19,7 +19,8 @@ _INITIAL = rf"{UP}\."
 _NAME_PART = word(UP, r"[^\W\d_'’-]")
 _BOUNDED_NAME_WORD = rf"{_NAME_PART}(?:[-'’]{_NAME_PART}){{0,2}}"
 _NOT_NAME_WORD = r"(?!(?:Apt|Apartment|Suite|Ste|Unit|Room|Floor|Box)\b)"
-_NAME = rf"(?P<v>{_NAME_WORD}(?:[ ]+{_NOT_NAME_WORD}(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
+# "Hi Salar/ Waqas": names a greeting lists with a slash
+_NAME = rf"(?P<v>{_NAME_WORD}(?:(?:[ ]+|/[ ]?){_NOT_NAME_WORD}(?:{_INITIAL}|{UP}\b|{_NAME_WORD})){{0,3}})"
 _TITLE_WORD = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Sgt|Capt|Judge)\.?"
 _TITLE = rf"\b{_TITLE_WORD}[ ]+"
 _SLOT = (
@@ -34,6 +35,11 @@ _NOT_NAMES = frozenset(
 )
 
 
+_CHARTED_VERB = re.compile(r"[^\W\d_]+['’]d|[^\W\d_]-[a-z]+")
+_CITATION = re.compile(r"[ ]+et[ ]+al\b|,[ ]+(?:19|20)\d{2}[a-z]?[);]")
+_PATIENT_SLOT = re.compile(r"\b(?:patient|pt\.?)[ \t]+['\"‘“]?\Z", re.I)
+
+
 class TitledNameRecognizer(RegexRecognizer):
     """A name after a title or in a name slot; the slot decides, the words only need to look like a name."""
 
@@ -43,8 +49,29 @@ class TitledNameRecognizer(RegexRecognizer):
         Rule("titled", rf"{_TITLE}{_NAME}", 0.9),
         # above spaCy's 0.85: Presidio drops a name inside a longer spaCy span it scores higher ("Hi Salar/ Waqas")
         Rule("slot", rf"(?i:{_SLOT}){_NAME}", 0.86, group="v"),
-        # a cited author: "(Tortorella et al., 2020)", "consistent with Gaber et al. [10]"
+        # a chat typed without capitals: "my name is sulaiman", "a friend named waqas", "hi i am belal, a gp"; after
+        # "i am" only where the sentence goes on as an introduction does ("i am tired", "i am intrested in" do not)
+        Rule(
+            "slot-lower",
+            r"\b(?i:my[ ]name[ ]is|named|call[ ]me)[ \t]+(?P<v>[a-z][a-z]{2,30})(?![\w'’-])",
+            0.86,
+            group="v",
+        ),
+        Rule(
+            "i-am-lower",
+            r"\b(?i:i[ ]am|i'm|i’m)[ \t]+(?P<v>[a-z][a-z]{2,30})(?=[ \t]*(?:[,.]|$)|[ \t]+(?:a|an|from|and)\b)",
+            0.86,
+            flags=re.M,
+            group="v",
+        ),
+        # a cited author: "(Tortorella et al., 2020)", "consistent with Gaber et al. [10]", "(Preko and Boateng, 2020)"
         Rule("cited", rf"\b(?P<v>{_BOUNDED_NAME_WORD})(?=[ ]+et[ ]+al\b)", 0.86, group="v"),
+        Rule(
+            "cited-year",
+            rf"\((?P<v>{_BOUNDED_NAME_WORD}(?:[ ]+(?:and|&)[ ]+{_BOUNDED_NAME_WORD})?),[ ]+(?:19|20)\d{{2}}[a-z]?[);]",
+            0.86,
+            group="v",
+        ),
         # a name field of pasted JSON or a form: "first_name": "Jhn", "middle_name":"Moe"
         Rule(
             "name-field",
@@ -60,12 +87,34 @@ class TitledNameRecognizer(RegexRecognizer):
         words = value.split()
         if re.fullmatch(_TITLE_WORD, words[0]):
             words = words[1:]
+            if len(words) > 1 and re.fullmatch(r"[A-Z]\.?", words[0]) and words[1][1:].islower():
+                return True  # "Dr B Muse", "Dr. J. Price": a title, an initial and a word are a name
         if not words or words[0] in _NOT_NAMES or any(w.isupper() and len(w) > 1 for w in words[:1]):
             return False
         first = re.sub(r"[^\w'’-]", "", words[0])
+        if _CHARTED_VERB.fullmatch(first):
+            return False  # "Pt NTS'd", "Pt Rx'd", "Pt A-paced": what was done to the patient, not a name
         lex = lexicon()
+        if first.islower():  # no capital to go by: a listed given name that is no common word, or no word at all
+            return first not in FUNCTION_WORDS and (
+                lex.unknown(first) or lex.is_given_name(first) and lex.zipf(first) < 4.0
+            )
         # "pt. Had improved", "PT S/P", "Pt. Rx": a slot followed by an ordinary word or a letter is no name
         return len(first) > 1 and not lex.is_clinical(first) and (lex.is_name(first) or lex.zipf(first) < 3.0)
+
+    def passes(self, text: str, start: int, end: int) -> bool:
+        """A citation vouches for any capitalised surname, common word or not ("Song et al.", "(Long, 2019)")."""
+        if _CITATION.match(text, end) and text[start].isupper() and text[start:end] not in _NOT_NAMES:
+            return self.accept(text, start, end)
+        return super().passes(text, start, end)
+
+    def accept(self, text: str, start: int, end: int) -> bool:
+        """After "pt" an ordinary word that is no name is what the patient did ("Pt Teary eyed", "PT. Bil hands")."""
+        if not _PATIENT_SLOT.search(text, max(0, start - 12), start):
+            return True
+        first = re.sub(r"[^\w'’-]", "", text[start:end].split()[0])
+        lex = lexicon()
+        return lex.is_name(first) or not (lex.is_word(first) or len(first) <= 3)
 
 
 _PERSON_SLOT = re.compile(

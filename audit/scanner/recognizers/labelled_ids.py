@@ -155,9 +155,13 @@ class AccountNumberRecognizer(LabelledIdRecognizer):
 
 
 def _setting(text: str, start: int, end: int) -> bool:
-    """ "A/C 600x12", "a/c 10/700": assist-control ventilator settings, not an account."""
-    return bool(re.fullmatch(r"\d{1,4}(?:[x/]\d{1,4})+", text[start:end], re.I)) or bool(
-        re.match(r"[x/]\d", text[end : end + 2], re.I)
+    """ "A/C 600x12", "a/c 10/700", "A/C 450cc/10br/40%", "A/C 500x14/fio2.4": assist-control ventilator
+    settings (a volume, then a rate or FiO2), not an account."""
+    value = text[start:end]
+    return (
+        bool(re.fullmatch(r"\d{1,4}(?:[x/]\d{1,4})+", value, re.I))
+        or bool(re.match(r"[x/]\d", text[end : end + 2], re.I))
+        or bool(re.match(r"\d{2,4}(?:cc|ml)?[x/*]\d", value, re.I))
     )
 
 

@@ -71,6 +71,8 @@ def _is_name_word(lex: Lexicon, word: str, profile: str, strength: str) -> bool:
     if _CUE.fullmatch(word):
         return False  # "brother, sister and friend": a relation, not a name
     if strength == "verb":
+        if profile == "mixed" and word.istitle() and lex.is_given_name(word) and lex.zipf(word) < 4.5:
+            return True  # "able to reach Rob", "spoke with Jack": a given name with its capital, after the verb
         return lex.name_first(word) and (profile != "mixed" or word[0].isupper())
     if strength == "ms":  # a listed name or a word no dictionary has: "MS DELACROIX", not "MS continues"
         return lex.is_name(word) and not lex.is_word(word) or not lex.is_word(word) and lex.words.get(low, 0.0) < 3.0
@@ -106,7 +108,10 @@ class NameInContextRecognizer(SpanRecognizer):
                 strength = "ms"  # "MS waxing and waning": mental status as often as a title in a note
             cue_word = cue.group(0).lower().rstrip(".")
             plural = strength == "title" or cue_word.endswith(("s", "children", "kids")) or "'" in cue_word
-            spans.extend(self._after(text, cue.end(), lex, profile, strength, plural))
+            found = self._after(text, cue.end(), lex, profile, strength, plural)
+            if not found and strength == "role":
+                found = self._told(text, cue.end(), lex)
+            spans.extend(found)
         for cred in _CREDENTIAL.finditer(text):
             spans.extend(self._before(text, cred.start(), lex, profile))
         for family in _FAMILY.finditer(text):  # "keep the Delgado family aware": a surname before "family"
@@ -117,6 +122,15 @@ class NameInContextRecognizer(SpanRecognizer):
         for told in _TOLD.finditer(text):  # "DR. HALVORSEN AWARE", "W. OKAFOR AWARE"
             spans.extend((s, e, self.SCORES["verb"]) for s, e, _ in self._before(text, told.start(), lex, profile))
         return spans
+
+    def _told(self, text, pos, lex):
+        """A given name between a role and what is said of someone told: "NP grace made aware"."""
+        m = _TOKEN.match(text, pos)
+        if not m or text[pos : m.start("w")].strip(" \t") or not lex.is_given_name(m.group("w")):
+            return []
+        if not _TOLD.match(text, m.end("w")):
+            return []
+        return [(m.start("w"), m.end("w"), self.SCORES["role"])]
 
     def _after(self, text, pos, lex, profile, strength, plural):
         """The name (or, after a plural cue, the names joined by 'and') starting at `pos`."""

@@ -241,8 +241,16 @@ class KnownPlaceRecognizer(SpanRecognizer):
                 w = phrase[0]
                 if len(w) < 4 or lex.is_word(w) or lex.is_name(w) or lex.is_clinical(w) or w.lower() in FUNCTION_WORDS:
                     continue
-                if profile != "mixed" and lex.zipf(w) >= 3.3:
-                    continue  # without case, a common token ("ALOT", "HEARD") is a word before it is a town
+                if (
+                    profile == "upper"
+                    and lex.zipf(w) >= 3.3
+                    or profile == "lower"
+                    and not w[0].isupper()
+                    and lex.zipf(w) >= 3.3
+                ):
+                    # without case, a common token ("ALOT", "HEARD") is a word before it is a town; a capital in text
+                    # typed without them is meant ("noted, BAltimore reconsult")
+                    continue
             elif all(lex.zipf(w) >= 5.5 or w.lower() in FUNCTION_WORDS for w in phrase):
                 continue
             return (first.start(), ends[n - 1])

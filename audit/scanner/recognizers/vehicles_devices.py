@@ -50,7 +50,7 @@ class LicensePlateRecognizer(ValidatedRecognizer):
     RULES = (
         Rule(
             "plate",
-            r"(?i:\b(?:licen[sc]e\s{1,3}plate|plate|tag|registration|reg\.?|number\s{1,3}plate)(?:\s{1,3}(?:number|no\.?|#))?"
+            r"(?i:\b(?:licen[sc]e\s{1,3}plate|plate|tag|registration|reg\.?|number\s{1,3}plate)(?![A-Za-z])(?:\s{1,3}(?:number|no\.?|#))?"
             r"(?:\s{1,3}(?:is|was|reads|of))?\s{0,3}[:#]?\s{0,3})(?P<value>[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5})(?![A-Za-z0-9])",
             0.85,
             0.85,
