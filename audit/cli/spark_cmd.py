@@ -1,7 +1,12 @@
-"""`audit spark scan`: the same scan, run on Apache Spark (needs the `spark` extra)."""
+"""`audit spark scan`: the same scan, run on Apache Spark (needs the `spark` extra).
+
+Only the analysis runs on the cluster: the registry (workload profiles, the
+recorded scan, violations), outputs and gate are `audit scan`'s, on the driver.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -33,22 +38,38 @@ def spark_scan(
         str, typer.Option(help="Exit 1 when a decision is at least this strict.")
     ] = "redact_then_closed",
     config: Annotated[str | None, typer.Option(help="Config file.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Registry database: a file or SQLAlchemy URL.")] = None,
+    registry: Annotated[
+        bool | None,
+        typer.Option(
+            "--registry/--no-registry",
+            help="Record the scan in the registry (on the driver), as `audit scan` does. "
+            "Default: when --db/AUDIT_DB is set or ./llm-audit.db exists.",
+        ),
+    ] = None,
+    manifest: Annotated[
+        str | None, typer.Option("--manifest", help="Workload manifest to take workload profiles from.")
+    ] = None,
 ) -> None:
-    """Scan logs on Spark; decisions, outputs and exit code are the same as `audit scan`."""
+    """Scan logs on Spark; decisions, outputs, the registry record and exit code are the same as `audit scan`."""
     try:
         from audit.distributed.runner import SparkExecutor
     except ImportError as exc:  # pyspark missing
         raise ConfigError(f"Spark support needs the spark extra: pip install 'llm-audit[spark]' ({exc.name})") from None
+    from audit.api import settings_from
+    from audit.cli.common import error_writer
     from audit.readers import ReadOptions
-    from audit.scan_request import Output, ScanRequest, run_scan
-    from audit.settings import load_settings
+    from audit.scan_request import Output, ScanEvents, ScanRequest, run_scan
 
-    # not recorded in the registry: this command has no --db or --registry (yet)
     request = ScanRequest(
-        paths, [Output(output, out)], ReadOptions(format=input_format), workload, fail_on, registry=False
-    )
-    settings = load_settings(config)
-    result = run_scan(request, settings, executor=SparkExecutor(master=master, glob=glob, parquet=parquet))
+        paths, [Output(output, out)], ReadOptions(format=input_format), workload, fail_on,
+        registry=registry, manifest=manifest,
+    )  # fmt: skip
+    settings = settings_from(config, db=db)
+    events = ScanEvents(lambda text, _always: print(text, file=sys.stderr), error_writer(False))
+    result = run_scan(request, settings, events, executor=SparkExecutor(master=master, glob=glob, parquet=parquet))
+    for line in result.violations:
+        print(line, file=sys.stderr)
     raise typer.Exit(result.exit_code)
 
 
