@@ -84,7 +84,7 @@ def test_show_history_waive(db):
         (["registry", "show", "nope"], 2, "no workload named 'nope'"),
         (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2020-01-01", "--rule", "ccpa-personal-information"], 2, "not in the future"),
         (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "soon", "--rule", "x"], 2, "not a YYYY-MM-DD date"),
-        (["registry", "list", "--format", "xml"], 2, "--format must be one of"),
+        (["registry", "list", "--format", "xml"], 2, "--format: unknown format 'xml'; choose from table, json, csv"),
         (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2999-01-01", "--rule", "no-such-rule"], 2, "unknown rule 'no-such-rule'"),
         (["registry", "waive", "--workload", "code-helper", "--owner", "o", "--reason", "r", "--expires", "2999-01-01", "--rule", "gdpr/ccpa-personal-information"], 2, "unknown rule 'gdpr/ccpa-personal-information'"),
     ],
