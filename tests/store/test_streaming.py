@@ -7,6 +7,12 @@ the scan.completed event (so `verify` holds), and nothing of a failed scan.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +22,7 @@ from audit.store import digests, recorder
 from audit.store.db import read_session
 from audit.store.models import FindingRow, Scan
 from audit.store.recorder import FindingSpool, ScanRecorder
+from audit.store.registry import Registry
 from audit.summary import ScanSummary
 
 RECORDS = 23  # findings 1 + 2 + ... per record: many batches of 4 and copy chunks of 5
@@ -102,3 +109,46 @@ def test_a_failing_spool_is_a_store_error_without_the_rows(make):
     with pytest.raises(StoreError, match="cannot spool the scan's findings") as caught:
         spool.add(dict.fromkeys(digests.FINDING_KEYS, "secret-ish") | {"rule_ids": []})
     assert "secret-ish" not in str(caught.value)
+
+
+KILLED = """
+import json, os, signal, sys
+from audit.model import Evaluation, Finding, RecordResult
+from audit.store.recorder import ScanRecorder
+from audit.store.registry import Registry
+
+url, spool_dir = sys.argv[1], sys.argv[2]
+rec = ScanRecorder(Registry.open(url), spool_batch=1000)
+rec.start()
+for n in range(30_000):  # about 6 MB of rows: past the spool's page cache, so it writes its file
+    finding = Finding(0, "user", 0, 5, "EMAIL_ADDRESS", 0.9, "t", "a***@e***.o**", f"fp-{n:032d}")
+    rec.add(RecordResult("x.jsonl", str(n), n, "w", (finding,), Evaluation()))
+rec.spool.flush()
+held = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        held.append(os.readlink(f"/proc/self/fd/{fd}"))
+    except FileNotFoundError:  # the descriptor listdir itself used
+        pass
+print(json.dumps([[h for h in held if h.startswith(spool_dir)], os.listdir(spool_dir)]), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_killed_scan_leaves_no_spool_file_and_no_findings(tmp_path):
+    url, spool_dir = f"sqlite:///{tmp_path / 'registry.db'}", tmp_path / "spool"
+    spool_dir.mkdir()
+    env = {**os.environ, "SQLITE_TMPDIR": str(spool_dir)}
+    done = subprocess.run([sys.executable, "-c", KILLED, url, str(spool_dir)], env=env, capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    held, listed = json.loads(done.stdout)
+    assert len(held) == 1 and held[0].endswith("(deleted)"), "the spool is a file on disk, unlinked while open"
+    assert listed == [] and list(spool_dir.iterdir()) == []
+    registry = Registry.open(url)
+    try:
+        assert len(registry.reap_stale_scans()) == 1
+        with read_session(registry.engine) as session:
+            assert session.scalar(select(func.count()).select_from(FindingRow)) == 0
+        assert registry.verify().ok
+    finally:
+        registry.close()
