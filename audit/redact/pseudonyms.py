@@ -18,7 +18,7 @@ import re
 from collections import Counter
 
 from audit.redact import dates
-from audit.redact.surrogates import generator_for, zip3
+from audit.redact.surrogates import FAKER_TYPES, generator_for, zip3
 from audit.scanner.normalize import fold
 
 STRIP_MARKER = "[REMOVED]"
@@ -84,7 +84,7 @@ class Replacer:
             return _relayout(value, self._chosen[key])
         generate = generator_for(entity_type)
         for attempt in range(_ATTEMPTS):
-            rng = self._seeded(key, attempt)
+            rng = self._seeded(key, attempt, faker=entity_type in FAKER_TYPES)
             candidate = generate(value, rng, self.faker)
             if self._claim(key, candidate, value):
                 return candidate
@@ -132,9 +132,11 @@ class Replacer:
         self._chosen[key] = candidate
         return candidate
 
-    def _seeded(self, key: bytes, attempt: int) -> random.Random:
+    def _seeded(self, key: bytes, attempt: int, faker: bool = True) -> random.Random:
+        """The generator of one attempt; Faker seeded too when the draw uses it (seeding costs ~0.3 ms)."""
         seed = int.from_bytes(key[:8], "big") + attempt
-        self.faker.seed_instance(seed)
+        if faker:
+            self.faker.seed_instance(seed)
         return random.Random(seed)
 
     @property

@@ -192,6 +192,8 @@ GENERATORS: dict[str, Generator] = {
     "ABA_ROUTING_NUMBER": routing,
     "USERNAME": username,
 }
+# Types whose generator draws from Faker (the others draw from the seeded random.Random only).
+FAKER_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "EMAIL_ADDRESS", "USERNAME"})
 # Types with no realistic stand-in and no digits to redraw get a placeholder, as in mask mode.
 PLACEHOLDER_ONLY = frozenset({"NRP", "PHOTO_REFERENCE"})
 
