@@ -77,3 +77,20 @@ def test_without_keep_keys_rich_would_split_the_name():
     out = io.StringIO()
     Console(file=out, width=100, color_system=None).print(table)
     assert "customer-support-escalations-eu-west-2" not in out.getvalue()
+
+
+@pytest.mark.parametrize("width", ["100", "160"])
+def test_registry_list_at_a_terminal_shows_every_workload_name_whole(tmp_path, monkeypatch, width):
+    """Through the CLI, as a terminal of that width sees it (before: `card-s…` at 100 columns)."""
+    from audit.report import terminal
+    from tests.conftest import SAMPLES
+
+    db = str(tmp_path / "reg.db")
+    assert invoke("registry", "import", str(SAMPLES / "workloads.yaml"), "--db", db)[0] == 0
+    monkeypatch.setenv("COLUMNS", width)
+    monkeypatch.setattr(terminal, "is_terminal", lambda _file: True)
+    code, out, _ = invoke("registry", "list", "--db", db)
+    assert code == 0
+    assert max(map(len, out.splitlines())) <= int(width)
+    for name in ("card-support", "code-helper", "contract-review", "patient-intake"):
+        assert sum(f"│ {name} " in line for line in out.splitlines()) == 1, (name, out)
