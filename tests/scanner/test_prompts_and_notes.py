@@ -190,3 +190,17 @@ def test_a_capital_in_a_note_typed_without_them_marks_a_town():
 
     text = "r: stable, no seizure activity noted, BAltimore reconsult for possible transfer. heard alot"
     assert [text[s:e] for s, e, _ in KnownPlaceRecognizer().spans(text)] == ["BAltimore"]
+
+
+def test_a_name_before_what_they_did_and_an_age_that_opens_a_history():
+    from audit.scanner.recognizers.general_age import AgeRecognizer
+    from audit.scanner.recognizers.names_in_context import NameInContextRecognizer
+
+    text = "her primary psych doctor Sullivan phoned and explained"
+    assert [text[s:e] for s, e, _ in NameInContextRecognizer().spans(text)][-1:] == ["Sullivan"]
+    assert NameInContextRecognizer().spans("Pharmacy called back re: dose") == []
+    note = "CCU NPN: please see flowsheet\n\n98 s/p left hip fx comp with CHF"
+    assert [(note[r.start : r.end], r.entity_type) for r in AgeRecognizer().analyze(note, ["AGE_OVER_89"])] == [
+        ("98", "AGE_OVER_89")
+    ]
+    assert AgeRecognizer().analyze("BP 98 s/p bolus", ["AGE", "AGE_OVER_89"]) == []

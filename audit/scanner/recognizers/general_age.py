@@ -41,6 +41,8 @@ class AgeRecognizer(RegexRecognizer):
             0.75,
             group="n",
         ),
+        # a note that opens its history with the age: "98 s/p left hip fx comp with CHF"
+        Rule("opens-history", r"(?:^|\n)[ \t]*(?P<n>[1-9]\d|1[01]\d)[ \t]+(?=s/p\b)", 0.75, flags=re.I, group="n"),
     )
 
     def validate(self, value: str) -> bool:

@@ -55,7 +55,10 @@ _FAMILY = re.compile(
     re.I,
 )
 # What is said of someone right after their name in a note: "Halvorsen aware", "Wojcik notified".
-_TOLD = re.compile(r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware)\b", re.I)
+_TOLD = re.compile(
+    r"(?<=[^\W\d_])[ \t]{1,3}(?:is[ \t]+)?(?:aware|notified|paged|updated|made[ \t]+aware|phoned|called[ \t]+(?:and|to|back|in|for))\b",
+    re.I,
+)
 _PRECEDING = re.compile(
     r"(?<![^\W\d_'’-])(?P<w>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){0,30}|(?<!\S)[^\W\d_]\.)[ \t]{0,3}$"
 )
