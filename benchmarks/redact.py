@@ -13,9 +13,9 @@ redacted copy, as `audit redact` does; the copy is aligned with the note (diffli
 - **residual rate**: gold PHI spans still present verbatim in place: every character of the span copied to the
   output as one piece, not glued to new letters or digits (a surrogate "ROBIN" for "ROB" keeps R, O, B in
   place, but the name is gone). Residual spans are split by cause: missed by the scanner, kept on purpose (a
-  year alone, an age under 90: Safe Harbor lets them stay, the PhysioNet gold marks them), part of a shifted
-  date (the gold marks "July" and "29th" apart; "July 29th" moved by a few days keeps "July"), and caught but
-  not replaced (a redaction failure; 0 is the target);
+  year, alone or as the year of a shifted date, an age under 90: Safe Harbor lets them stay, the PhysioNet
+  gold marks them), another part of a shifted date that did not change (the gold marks "2", "nov" and "96" of
+  "2 nov, 96" apart), and caught but not replaced (a redaction failure; 0 is the target);
 - **residual anywhere**: gold values that occur anywhere in the output note as a whole word, an upper bound (a
   one-letter initial or "GH" occurs by chance elsewhere in a note);
 - **utility**: the share of non-PHI characters (outside every gold span) left unchanged (target >= 95%).
@@ -145,7 +145,9 @@ def _score(notes: list[dict], redacted: dict[str, str], findings: dict) -> dict:
             residual += 1
             if not hits:
                 missed += 1
-            elif any(_kept_on_purpose(text[s:e], t, shift_dates, cap_age) for s, e, t in hits):
+            elif any(_kept_on_purpose(text[s:e], t, shift_dates, cap_age) for s, e, t in hits) or any(
+                _kept_on_purpose(value, t, shift_dates, cap_age) for _s, _e, t in hits
+            ):
                 kept += 1
             elif any(t in DATE_TYPES and not _verbatim(copied, text, new, s, e) for s, e, t in hits):
                 coincide += 1

@@ -17,6 +17,9 @@ AGE_CAP = 90  # Safe Harbor (C): ages over 89 are grouped into one "90 or older"
 # Under a year: a shift of exactly 365 days leaves the day and month of a date with no year (and of most dated
 # ones) as they were.
 MAX_SHIFT_DAYS = 364
+# A month at least: a shift of a few days keeps the month ("July 29th" -> "July 31st"), which narrows the true
+# date to that month; 31 days or more always moves a day-and-month date into another month.
+MIN_SHIFT_DAYS = 31
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
@@ -45,9 +48,10 @@ _NUMBER = re.compile(r"\d+")
 
 
 def shift_offset(digest: bytes) -> int:
-    """A non-zero number of days in [-MAX_SHIFT_DAYS, MAX_SHIFT_DAYS], from a keyed digest."""
-    value = int.from_bytes(digest[:4], "big") % (2 * MAX_SHIFT_DAYS)
-    return value - MAX_SHIFT_DAYS if value < MAX_SHIFT_DAYS else value - MAX_SHIFT_DAYS + 1
+    """A number of days, MIN_SHIFT_DAYS to MAX_SHIFT_DAYS either way, from a keyed digest."""
+    span = MAX_SHIFT_DAYS - MIN_SHIFT_DAYS + 1
+    value = int.from_bytes(digest[:4], "big") % (2 * span)
+    return MIN_SHIFT_DAYS + value if value < span else -(MIN_SHIFT_DAYS + value - span)
 
 
 def shift_dates(text: str, days: int) -> str:

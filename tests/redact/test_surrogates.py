@@ -70,7 +70,11 @@ def test_dates_move_by_the_offset_in_their_own_layout(text, shifted):
 
 def test_every_offset_moves_day_or_month():
     offsets = {dates.shift_offset(v.to_bytes(4, "big")) for v in range(2 * dates.MAX_SHIFT_DAYS)}
-    assert max(offsets) == dates.MAX_SHIFT_DAYS and min(offsets) == -dates.MAX_SHIFT_DAYS and 0 not in offsets
+    assert max(offsets) == dates.MAX_SHIFT_DAYS and min(offsets) == -dates.MAX_SHIFT_DAYS
+    assert len(offsets) == 2 * (dates.MAX_SHIFT_DAYS - dates.MIN_SHIFT_DAYS + 1)
+    assert min(abs(d) for d in offsets) == dates.MIN_SHIFT_DAYS
+    for days in (-dates.MIN_SHIFT_DAYS, dates.MIN_SHIFT_DAYS):  # the month always moves
+        assert dates.shift_dates("July 1st", days)[:4] != "July" and dates.shift_dates("July 31st", days)[:4] != "July"
     for days in (-dates.MAX_SHIFT_DAYS, dates.MAX_SHIFT_DAYS):  # 365 would leave "8/23" as it was
         assert dates.shift_dates("8/23", days) != "8/23" and dates.shift_dates("March 21, 1899", days)[:8] != "March 21"
 
