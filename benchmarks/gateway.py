@@ -280,7 +280,8 @@ def _in_process(requests: int, warmup: int) -> None:
     from audit.gateway.litellm_guardrail import build_enforcer
     from audit.gateway.payloads import request_texts
 
-    os.environ.setdefault("AUDIT_HOME", tempfile.mkdtemp(prefix="audit-gateway-bench-"))
+    home = tempfile.TemporaryDirectory(prefix="audit-gateway-bench-")
+    os.environ.setdefault("AUDIT_HOME", home.name)  # removed when this function returns
     enforcer, _ = build_enforcer(str(MANIFEST), None, None)
     enforcer._observed_source, enforcer._read_ok = None, True  # the fixture's declarations, no registry
     engine = enforcer.router.context.engine.get()
