@@ -271,12 +271,8 @@ def main() -> None:
         print(json.dumps(out, indent=2))
 
 
-IN_PROCESS_BLOCK = 15
-
-
 def _in_process(requests: int, warmup: int) -> None:
-    """The guardrail's own work per request (payload segments, routing), without the proxies: blocks of
-    IN_PROCESS_BLOCK requests alternate between `Engine.overlap_nlp` off and on, so load falls on both."""
+    """The guardrail's own work per request (payload segments, routing), without the proxies or HTTP."""
     from audit.gateway.litellm_guardrail import build_enforcer
     from audit.gateway.payloads import request_texts
 
@@ -284,7 +280,6 @@ def _in_process(requests: int, warmup: int) -> None:
     os.environ.setdefault("AUDIT_HOME", home.name)  # removed when this function returns
     enforcer, _ = build_enforcer(str(MANIFEST), None, None)
     enforcer._observed_source, enforcer._read_ok = None, True  # the fixture's declarations, no registry
-    engine = enforcer.router.context.engine.get()
 
     def one(i: int) -> float:
         kind, text = prompt(i)
@@ -295,23 +290,14 @@ def _in_process(requests: int, warmup: int) -> None:
 
     for i in range(warmup):
         one(i)
-    ms: dict[bool, list[float]] = {False: [], True: []}
-    cpu = {False: 0.0, True: 0.0}
-    i = warmup
-    for block in range(max(1, requests // IN_PROCESS_BLOCK)):
-        for overlap in (False, True) if block % 2 == 0 else (True, False):
-            engine.overlap_nlp = overlap
-            started = time.process_time()
-            ms[overlap].extend(one(i + k) for k in range(IN_PROCESS_BLOCK))
-            cpu[overlap] += time.process_time() - started
-            i += IN_PROCESS_BLOCK
+    started = time.process_time()
+    st = _stats([one(warmup + i) for i in range(requests)])
+    cpu = time.process_time() - started
     print(f"# in-process verdicts, {PROMPT_CHARS}-character prompts; load average {_load()}")
-    for overlap in (False, True):
-        st = _stats(ms[overlap])
-        print(
-            f"overlap_nlp={str(overlap):5}  n={st['n']}  p50 {st['p50']:.1f}  p90 {st['p90']:.1f}  p99 {st['p99']:.1f} ms"
-            f"  CPU {1000 * cpu[overlap] / st['n']:.1f} ms a request"
-        )
+    print(
+        f"verdict  n={st['n']}  p50 {st['p50']:.1f}  p90 {st['p90']:.1f}  p99 {st['p99']:.1f} ms"
+        f"  CPU {1000 * cpu / st['n']:.1f} ms a request"
+    )
 
 
 def _parse() -> argparse.Namespace:
@@ -334,7 +320,7 @@ def _parse() -> argparse.Namespace:
     p.add_argument(
         "--in-process",
         action="store_true",
-        help="no servers: time the guardrail's verdict in this process (working tree), spaCy overlap off and on",
+        help="no servers: time the guardrail's verdicts in this process (the working tree)",
     )
     args = p.parse_args()
     if args.requests < 3 or args.seconds <= 0 or args.serve_max_concurrent < 1:

@@ -177,7 +177,6 @@ def build_enforcer(manifest: str | None, db: str | None, config: str | None):
     settings = api.settings_from(config, db=db)
     workloads = api.load_workloads(manifest, settings)
     router = Router(build_context(settings), workloads)
-    router.context.engine.get().overlap_nlp = True  # requests are routed one at a time: spaCy overlaps the rest
     for text in WARM_UP_TEXTS:  # each alone: it loads what its kind of text needs before the first request
         router.route([text], None)
     return enforcer_for(router, workloads, settings), settings

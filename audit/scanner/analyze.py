@@ -13,8 +13,6 @@ global state, so it runs the same in a worker process or on a Spark executor.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 
 from audit.model import Span
 from audit.scanner import filters
@@ -62,29 +60,13 @@ def analyze_windows(engine: Engine, settings: Settings, part: Sequence[Window]) 
     """For each window, the spans it answers for, in the coordinates of its whole (normalised) text.
 
     spaCy reads the windows in one batch: keep `part` within one slice (`audit.scanner.windows.slices`).
-    With `engine.overlap_nlp` it does so in a thread while the recognizers that do not read its
-    output run here (spaCy's NER spends most of its time outside the GIL).
     """
     views = [spacy_view(w.text) for w in part]
-
-    def nlp() -> list:
-        return [a for _, a in engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)]
-
-    if engine.overlap_nlp:
-        pending = _nlp_thread().submit(nlp)
-        ready = [engine.analyzer.text_results(w.text, settings.entities) for w in part]
-        artifacts = pending.result()
-    else:
-        artifacts, ready = nlp(), [None] * len(part)
+    artifacts = engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)
     return [
-        [w.shift(s) for s in _analyze_one(engine, settings, w.text, nlp_artifacts, done) if w.owns(s)]
-        for w, nlp_artifacts, done in zip(part, artifacts, ready, strict=True)
+        [w.shift(s) for s in _analyze_one(engine, settings, w.text, nlp_artifacts) if w.owns(s)]
+        for w, (_, nlp_artifacts) in zip(part, artifacts, strict=True)
     ]
-
-
-@cache
-def _nlp_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-nlp")
 
 
 def finish_text(settings: Settings, normalized: Normalized, spans: list[Span]) -> tuple[Span, ...]:
@@ -92,7 +74,7 @@ def finish_text(settings: Settings, normalized: Normalized, spans: list[Span]) -
     return tuple(normalized.restore(s) for s in filters.finalize(normalized.text, _dedupe(spans), settings))
 
 
-def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts, ready=None) -> list[Span]:
+def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts) -> list[Span]:
     results = engine.analyzer.analyze(
         text=text,
         language="en",
@@ -100,7 +82,6 @@ def _analyze_one(engine: Engine, settings: Settings, text: str, nlp_artifacts, r
         score_threshold=settings.score_threshold,
         allow_list=settings.allow_list or None,
         nlp_artifacts=nlp_artifacts,
-        **({"ready": ready} if ready is not None else {}),
     )
     spans = []
     for r in results:

@@ -6,7 +6,6 @@ import bisect
 import copy
 import functools
 import logging
-import re
 from dataclasses import dataclass
 
 import spacy
@@ -68,9 +67,6 @@ class Engine:
     nlp_engine: SpacyNlpEngine
     model_name: str
     recognizer_names: tuple[str, ...]
-    # Run spaCy in a thread while the recognizers that do not read its output run (audit.scanner.analyze):
-    # lower latency for one request at a time (the guardrail), no gain where every core is busy (a scan).
-    overlap_nlp: bool = False
 
     @property
     def nlp(self):
@@ -153,55 +149,6 @@ class _Analyzer(AnalyzerEngine):
             self._entities = (key, super().get_supported_entities(language))
         return list(self._entities[1])
 
-    def text_results(self, text: str, entities: list[str] | None) -> dict[str, list]:
-        """The results of each recognizer that never reads the NLP artifacts, by recognizer id.
-
-        Computed while spaCy still runs (`analyze(..., ready=)`): a recognizer that reads the
-        artifacts (spaCy's NER, those weighing its entities) raises on the stand-in and is left out.
-        """
-        recognizers = self.registry.get_recognizers(language="en", entities=entities, all_fields=not entities)
-        entities = entities or self.get_supported_entities("en")
-        out = {}
-        for recognizer in recognizers:
-            if not recognizer.is_loaded:
-                recognizer.load()
-                recognizer.is_loaded = True
-            try:
-                out[recognizer.id] = recognizer.analyze(text=text, entities=entities, nlp_artifacts=_PENDING_NLP)
-            except _NeedsNlp:
-                continue
-        return out
-
-    def analyze(self, text, language, entities=None, *, ready: dict[str, list] | None = None, **kwargs):
-        """Presidio's `analyze`; with `ready` (from `text_results`), those recognizers' results are not recomputed.
-
-        The `ready` path is Presidio's own steps for the arguments we pass (no ad hoc recognizers,
-        no decision process), in the same order: same results.
-        """
-        if ready is None or self.log_decision_process or set(kwargs) - _READY_ARGS:
-            return super().analyze(text, language, entities, **kwargs)
-        recognizers = self.registry.get_recognizers(language=language, entities=entities, all_fields=not entities)
-        entities = entities or self.get_supported_entities(language=language)
-        nlp_artifacts = kwargs["nlp_artifacts"]
-        results = []
-        for recognizer in recognizers:
-            if not recognizer.is_loaded:
-                recognizer.load()
-                recognizer.is_loaded = True
-            found = ready.get(recognizer.id)
-            if found is None:
-                found = recognizer.analyze(text=text, entities=entities, nlp_artifacts=nlp_artifacts)
-            if found:
-                self._AnalyzerEngine__add_recognizer_id_if_not_exists(found, recognizer)
-                results.extend(found)
-        results = self._enhance_using_context(text, results, nlp_artifacts, recognizers)
-        results = self._AnalyzerEngine__remove_low_scores(results, kwargs.get("score_threshold"), recognizers)
-        results = EntityRecognizer.remove_duplicates(results)
-        if kwargs.get("allow_list"):
-            flags = re.DOTALL | re.MULTILINE | re.IGNORECASE
-            results = self._remove_allow_list(results, kwargs["allow_list"], text, flags, "exact")
-        return self._AnalyzerEngine__remove_decision_process(results)
-
     def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         position, own_enhancers = self._order(recognizers)
@@ -248,26 +195,6 @@ class _Analyzer(AnalyzerEngine):
                 )
             results.extend(own)
         return results
-
-
-_READY_ARGS = frozenset({"score_threshold", "allow_list", "nlp_artifacts"})
-
-
-class _NeedsNlp(BaseException):
-    """A recognizer read the NLP artifacts before spaCy gave them (a BaseException: no `except Exception` hides it)."""
-
-
-class _PendingNlp:
-    """Stands for NLP artifacts still being computed: testing or reading it raises _NeedsNlp."""
-
-    def __bool__(self) -> bool:
-        raise _NeedsNlp
-
-    def __getattr__(self, name: str):
-        raise _NeedsNlp
-
-
-_PENDING_NLP = _PendingNlp()
 
 
 class _IndexedContextEnhancer(LemmaContextAwareEnhancer):
