@@ -22,10 +22,9 @@ from tests.conftest import REPO, SAMPLES, invoke
 LOG = str(SAMPLES / "logs" / "litellm_card_support.jsonl")
 
 # Spellings in commands another change is renaming (spark scan: -o is its output format, --out its file and
-# --format its input format; redact: --out is its output directory). Delete each line once it is renamed.
+# --format its input format). Delete each line once it is renamed.
 PENDING = {
     ("spark scan", "-o"), ("spark scan", "--output"), ("spark scan", "--out"), ("spark scan", "--format"),
-    ("redact", "--out"),
 }  # fmt: skip
 
 # What each canonical spelling must look like besides its parameter name: the metavar it shows, and the

@@ -23,6 +23,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "--input-format": ("input_format", "the format of the logs read (default: auto, detected per file)"),
     "--output": ("output", "the FILE the command writes its output to (default: standard output)"),
     "-o": ("output", "short for --output"),
+    "--output-dir": ("output_dir", "the DIRECTORY the command writes its files to (one per input)"),
 }
 
 # (command, old spelling) -> the spelling that replaces it. Hidden options; each use prints one warning line.
@@ -31,6 +32,7 @@ DEPRECATED: dict[tuple[str, str], str] = {
     ("baseline create", "--format"): "--input-format",
     ("route export", "--out"): "--output",
     ("registry verify", "--accept-unkeyed"): "--allow-legacy",
+    ("redact", "--out"): "--output-dir",
 }
 
 # Old meanings told apart by value (the value sets barely overlap): `scan --format <an input format>` and

@@ -9,6 +9,7 @@ import typer
 
 from audit import api
 from audit.cli.common import error_writer
+from audit.cli.options import alias, deprecated_option
 from audit.model import ReadError
 
 
@@ -19,9 +20,11 @@ def redact(
             help="Log files or directories to redact, or postgresql://USER@HOST/DB with --litellm-spend-logs."
         ),
     ],
-    out: Annotated[
-        Path | None, typer.Option("--out", file_okay=False, help="Directory to write the redacted copies to.")
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", file_okay=False, metavar="DIR", help="Directory to write the redacted copies to."),
     ] = None,
+    deprecated_out: Annotated[Path | None, deprecated_option("redact", "--out")] = None,
     in_place: Annotated[
         bool, typer.Option("--in-place", help="Rewrite the inputs themselves, each after a FILE.orig backup.")
     ] = False,
@@ -73,6 +76,7 @@ def redact(
     """Write de-identified copies of prompt logs: identifiers replaced, strip material removed, layout kept."""
     from audit.redact import RedactOptions, exit_code, redact_database, redact_paths
 
+    out = alias(output_dir, deprecated_out, "--out", "--output-dir")
     database = _database(paths, litellm_spend_logs, before, out, in_place, verify, dry_run)
     options = RedactOptions(
         out_dir=out, in_place=in_place or database is not None, mode=mode, locale=locale, verify=verify,
@@ -108,7 +112,7 @@ def _database(paths, spend_logs, before, out, in_place, verify, dry_run) -> str 
     if before is None:
         raise ConfigError(f"{FLAG} rewrites rows in place: give --before DATE (rows started before it)")
     if out is not None or in_place or verify:
-        raise ConfigError(f"{FLAG} rewrites the database in place: --out, --in-place and --verify do not apply")
+        raise ConfigError(f"{FLAG} rewrites the database in place: --output-dir, --in-place and --verify do not apply")
     return paths[0]
 
 

@@ -52,7 +52,7 @@ def _check_outside(raw: str, out_dir: Path | None) -> None:
         return
     src, out = Path(raw).resolve(), out_dir.resolve()
     if out == src or (src.is_dir() and out.is_relative_to(src)):
-        raise ConfigError(f"--out {out_dir} is inside the input {raw}; choose a directory outside it")
+        raise ConfigError(f"--output-dir {out_dir} is inside the input {raw}; choose a directory outside it")
 
 
 def compression_of(path: str) -> str | None:

@@ -44,7 +44,7 @@ class RedactOptions:
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; choose from {', '.join(MODES)}")
         if (self.out_dir is None) == (not self.in_place):
-            raise ConfigError("give --out DIR, or --in-place to rewrite the inputs (a backup is kept)")
+            raise ConfigError("give --output-dir DIR, or --in-place to rewrite the inputs (a backup is kept)")
         residual_limit(self.max_residual, 1)
 
 

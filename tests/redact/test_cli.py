@@ -19,21 +19,21 @@ def _log(tmp_path, *turns):
 
 def test_usage_errors_exit_2(tmp_path):
     src = _log(tmp_path, "hello")
-    assert invoke("redact", str(src))[0] == 2  # neither --out nor --in-place
-    assert invoke("redact", str(src), "--out", str(tmp_path / "o"), "--in-place")[0] == 2
-    assert invoke("redact", str(src), "--out", str(tmp_path / "o"), "--mode", "blur")[0] == 2
-    assert invoke("redact", str(src), "--out", str(tmp_path / "o"), "--max-residual", "some")[0] == 2
-    assert invoke("redact", str(src.parent), "--out", str(src.parent / "out"))[0] == 2  # output inside the input
-    assert invoke("redact", "-", "--out", str(tmp_path / "o"))[0] == 2
+    assert invoke("redact", str(src))[0] == 2  # neither --output-dir nor --in-place
+    assert invoke("redact", str(src), "--output-dir", str(tmp_path / "o"), "--in-place")[0] == 2
+    assert invoke("redact", str(src), "--output-dir", str(tmp_path / "o"), "--mode", "blur")[0] == 2
+    assert invoke("redact", str(src), "--output-dir", str(tmp_path / "o"), "--max-residual", "some")[0] == 2
+    assert invoke("redact", str(src.parent), "--output-dir", str(src.parent / "out"))[0] == 2  # output inside the input
+    assert invoke("redact", "-", "--output-dir", str(tmp_path / "o"))[0] == 2
 
 
 def test_unreadable_input_exits_3_and_writes_no_copy_of_it(tmp_path):
     binary = tmp_path / "in" / "blob.bin"
     binary.parent.mkdir()
     binary.write_bytes(b"\x00\x01\x02\x00" * 200)
-    code, _out, err = invoke("redact", str(binary), "--out", str(tmp_path / "o"), "--no-registry")
+    code, _out, err = invoke("redact", str(binary), "--output-dir", str(tmp_path / "o"), "--no-registry")
     assert code == 3 and "blob.bin" in err and not (tmp_path / "o" / "blob.bin").exists()
-    assert invoke("redact", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o"))[0] == 3
+    assert invoke("redact", str(tmp_path / "missing.jsonl"), "--output-dir", str(tmp_path / "o"))[0] == 3
 
 
 def test_clean_run_exits_0_and_records_the_event_without_values(tmp_path):
@@ -42,7 +42,7 @@ def test_clean_run_exits_0_and_records_the_event_without_values(tmp_path):
     out = tmp_path / "out"
     assert invoke("db", "upgrade", "--db", str(db))[0] == 0
     code, stdout, stderr = invoke(
-        "redact", str(src), "--out", str(out), "--db", str(db), "--registry", "-j", "1", "--no-cache"
+        "redact", str(src), "--output-dir", str(out), "--db", str(db), "--registry", "-j", "1", "--no-cache"
     )
     assert code == 0, stderr
     assert "replaced entity=PERSON" in stdout and "removed entity=CARD_SECURITY_CODE count=1" in stdout
@@ -65,7 +65,7 @@ def test_verify_exit_1_above_the_limit_and_0_within_it(tmp_path, monkeypatch):
         report.residual_types["PERSON"] += 1
 
     monkeypatch.setattr(verify, "_count", one_residual)
-    base = ("redact", str(src), "--out", str(tmp_path / "o"), "--verify", "--no-registry", "-j", "1")
+    base = ("redact", str(src), "--output-dir", str(tmp_path / "o"), "--verify", "--no-registry", "-j", "1")
     code, stdout, _ = invoke(*base)
     assert code == 1 and "verify residual=1" in stdout
     assert invoke(*base, "--max-residual", "1")[0] == 0
@@ -76,7 +76,7 @@ def test_verify_exit_1_above_the_limit_and_0_within_it(tmp_path, monkeypatch):
 def test_verify_on_a_real_rescan_passes_on_plain_values(tmp_path):
     src = _log(tmp_path, CHAT_TURN, CARD_TURN)
     code, stdout, stderr = invoke(
-        "redact", str(src), "--out", str(tmp_path / "o"), "--verify", "--no-registry", "-j", "1"
+        "redact", str(src), "--output-dir", str(tmp_path / "o"), "--verify", "--no-registry", "-j", "1"
     )
     assert code == 0, stdout + stderr
     assert "verify residual=0" in stdout
@@ -96,6 +96,6 @@ def test_gzip_output_names_no_temporary_file(tmp_path):
     src = tmp_path / "in" / "chat.jsonl.gz"
     src.parent.mkdir()
     src.write_bytes(gzip.compress((json.dumps({"messages": [{"role": "user", "content": CHAT_TURN}]}) + "\n").encode()))
-    assert invoke("redact", str(src), "--out", str(tmp_path / "o"), "--no-registry", "-j", "1")[0] == 0
+    assert invoke("redact", str(src), "--output-dir", str(tmp_path / "o"), "--no-registry", "-j", "1")[0] == 0
     data = (tmp_path / "o" / "chat.jsonl.gz").read_bytes()
     assert data[:2] == b"\x1f\x8b" and b".tmp" not in data[:64]

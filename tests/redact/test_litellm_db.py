@@ -179,6 +179,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert invoke("redact", url, "--litellm-spend-logs", "--no-registry")[0] == 2  # no --before
     assert invoke("redact", url, "--litellm-spend-logs", "--before", "yesterday", "--no-registry")[0] == 2
     assert invoke("redact", url, "--before", BEFORE, "--no-registry")[0] == 2  # no --litellm-spend-logs
-    code = invoke("redact", url, "--litellm-spend-logs", "--before", BEFORE, "--out", str(tmp_path), "--no-registry")
+    code = invoke(
+        "redact", url, "--litellm-spend-logs", "--before", BEFORE, "--output-dir", str(tmp_path), "--no-registry"
+    )
     assert code[0] == 2
-    assert invoke("redact", str(tmp_path), "--out", str(tmp_path / "o"), "--dry-run")[0] == 2
+    assert invoke("redact", str(tmp_path), "--output-dir", str(tmp_path / "o"), "--dry-run")[0] == 2
