@@ -204,3 +204,18 @@ def test_a_name_before_what_they_did_and_an_age_that_opens_a_history():
         ("98", "AGE_OVER_89")
     ]
     assert AgeRecognizer().analyze("BP 98 s/p bolus", ["AGE", "AGE_OVER_89"]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Write sale deed agreement for apartment in pune", ["pune"]),
+        ("I moved to mumbai, then Delhi.", ["mumbai", "Delhi"]),
+        ("Write it in erlang please", []),
+        ("He came from china.", []),  # also a word
+    ],
+)
+def test_a_town_typed_without_its_capital(text, places):
+    from audit.scanner.recognizers.places_in_context import KnownPlaceRecognizer
+
+    assert [text[s:e] for s, e, _ in KnownPlaceRecognizer().spans(text)] == places

@@ -194,6 +194,18 @@ class CareFacilityRecognizer(SpanRecognizer):
 
 _PLACE_TOKEN = re.compile(r"(?<![\w'’.-])[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){1,30}(?![\w'’-])")
 _PLACE_GAP = re.compile(r"[ \t]{1,2}")
+# "a sale deed for an apartment in pune.": a town typed without its capital, after a word of place, ending the clause
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|from|to|near|around|visiting)[ \t]+\Z", re.I)
+_CLAUSE_END = re.compile(r"[ \t]*(?:[.,;:!?)\n]|$)")
+
+
+def _lower_place_in_prose(text: str, first: re.Match) -> bool:
+    """A one-word town in lower case, in prose that uses case, where nothing else could be meant."""
+    return bool(
+        first.group(0).islower()
+        and _LOCATIVE_BEFORE.search(text, max(0, first.start() - 12), first.start())
+        and _CLAUSE_END.match(text, first.end())
+    )
 
 
 class KnownPlaceRecognizer(SpanRecognizer):
@@ -235,7 +247,11 @@ class KnownPlaceRecognizer(SpanRecognizer):
             phrase = words[:n]
             if not lex.is_place(" ".join(phrase)):
                 continue
-            if profile == "mixed" and not all(w[0].isupper() for w in phrase):
+            if (
+                profile == "mixed"
+                and not all(w[0].isupper() for w in phrase)
+                and not _lower_place_in_prose(text, first)
+            ):
                 continue
             if n == 1:
                 w = phrase[0]
