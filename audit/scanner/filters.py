@@ -358,7 +358,7 @@ def vague_date(text: str, span: Span) -> bool:
     return not _DATE_ANCHOR.search(value)
 
 
-_WEEKDAY_ALONE = re.compile(rf"(?:(?:on|this|next|last)\s+)?(?:{_WEEKDAY})(?:day)?\.?", re.I)
+_WEEKDAY_ALONE = re.compile(rf"(?:on\s+)?(?:{_WEEKDAY})(?:day)?\.?", re.I)  # "last Thursday" points at a date
 _NUMERIC_VALUE = re.compile(r"[\d\s/.-]+")
 
 

@@ -82,6 +82,11 @@ def test_a_weekday_alone_in_a_care_note_is_no_date(day):
     assert filters.weekday_in_care_note(text, spacy(text, day, "DATE_TIME"))
 
 
+def test_last_weekday_in_a_note_is_kept():
+    text = NOTE.format("") + " pt w/ hx of RA, seen at General Hosp. last Thursday."
+    assert not filters.weekday_in_care_note(text, spacy(text, "last Thursday", "DATE_TIME"))
+
+
 def test_a_weekday_outside_a_note_is_kept():
     text = "Can we move my dentist appointment to Friday?"
     assert not filters.weekday_in_care_note(text, spacy(text, "Friday", "DATE_TIME"))
