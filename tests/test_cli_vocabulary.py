@@ -21,11 +21,8 @@ from tests.conftest import REPO, SAMPLES, invoke
 
 LOG = str(SAMPLES / "logs" / "litellm_card_support.jsonl")
 
-# Spellings in commands another change is renaming (spark scan: -o is its output format, --out its file and
-# --format its input format). Delete each line once it is renamed.
-PENDING = {
-    ("spark scan", "-o"), ("spark scan", "--output"), ("spark scan", "--out"), ("spark scan", "--format"),
-}  # fmt: skip
+# Spellings in commands another change is renaming. Delete each line once it is renamed.
+PENDING: set[tuple[str, str]] = set()
 
 # What each canonical spelling must look like besides its parameter name: the metavar it shows, and the
 # spellings it always comes with.

@@ -33,6 +33,7 @@ DEPRECATED: dict[tuple[str, str], str] = {
     ("route export", "--out"): "--output",
     ("registry verify", "--accept-unkeyed"): "--allow-legacy",
     ("redact", "--out"): "--output-dir",
+    ("spark scan", "--out"): "--output",
 }
 
 # Old meanings told apart by value (the value sets barely overlap): `scan --format <an input format>` and
@@ -40,6 +41,8 @@ DEPRECATED: dict[tuple[str, str], str] = {
 DEPRECATED_BY_VALUE: dict[tuple[str, str], str] = {
     ("scan", "--format"): "--input-format",
     ("scan", "-o/--output"): "--format",
+    ("spark scan", "--format"): "--input-format",
+    ("spark scan", "-o/--output"): "--format",
 }
 
 

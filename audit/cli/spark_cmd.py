@@ -12,7 +12,10 @@ from typing import Annotated
 
 import typer
 
+from audit.cli.options import alias, deprecated_option, resolve_format, scan_formats
 from audit.errors import ConfigError
+from audit.readers import FORMAT_CHOICES
+from audit.report.formats import FORMATS
 
 spark_app = typer.Typer(help="Run scans on Apache Spark (pip install 'llm-audit\\[spark]').", no_args_is_help=True)
 
@@ -23,8 +26,16 @@ def spark_scan(
     master: Annotated[
         str | None, typer.Option(help="Spark master, e.g. local[2]; default: the active session or spark-submit's.")
     ] = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="Output format for the driver's stream.")] = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", help="Write the output here instead of standard output.")] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Output format of the driver's stream: as `audit scan` (default: jsonl)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of standard output."),
+    ] = None,
+    deprecated_out: Annotated[str | None, deprecated_option("spark scan", "--out")] = None,
     parquet: Annotated[
         str | None,
         typer.Option(help="Also write the result rows as a Parquet table at this path (from the executors)."),
@@ -33,7 +44,9 @@ def spark_scan(
     glob: Annotated[
         str | None, typer.Option(help="Only files whose name matches this glob (Spark pathGlobFilter).")
     ] = None,
-    input_format: Annotated[str, typer.Option("--format", help="Force the input format.")] = "auto",
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Force the input format (default: auto), as `audit scan`.")
+    ] = None,
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when a decision is at least this strict.")
     ] = "redact_then_closed",
@@ -61,8 +74,11 @@ def spark_scan(
     from audit.readers import ReadOptions
     from audit.scan_request import Output, ScanEvents, ScanRequest, run_scan
 
+    fmt, input_format, path = scan_formats(output_format, input_format, output, FORMATS, FORMAT_CHOICES)
+    path = alias(path, deprecated_out and Path(deprecated_out), "--out", "--output")
+    out = Output(resolve_format(fmt, as_json, FORMATS, "jsonl"), path, "--output")
     request = ScanRequest(
-        paths, [Output(output, out)], ReadOptions(format=input_format), workload, fail_on,
+        paths, [out], ReadOptions(format=input_format or "auto"), workload, fail_on,
         registry=registry, manifest=manifest,
     )  # fmt: skip
     settings = settings_from(config, db=db)

@@ -92,3 +92,16 @@ def test_spark_scan_refuses_a_registry_that_does_not_exist(workdir):
     assert code == 2
     assert "no registry at" in err and "typo.db (named by --db)" in err
     assert not (workdir / "typo.db").exists()
+
+
+def test_spark_scan_speaks_the_option_vocabulary_of_audit_scan(spark, workdir):
+    common = ["--master", "local[2]", "--no-registry", "--fail-on", "never", "--config", "audit.toml"]
+    code, out, err = invoke("spark", "scan", "logs", "-f", "jsonl", "-o", "new.jsonl", *common)
+    assert code == 0, err
+    assert out == "" and "deprecated" not in err
+    code, out, err = invoke("spark", "scan", "logs", "-o", "jsonl", "--out", "old.jsonl", *common)
+    assert code == 0, err
+    assert out == ""
+    assert "audit: warning: --out is deprecated; use --output" in err
+    assert "audit: warning: -o/--output jsonl (an output format) is deprecated; use --format jsonl" in err
+    assert (workdir / "old.jsonl").read_text() == (workdir / "new.jsonl").read_text() != ""
