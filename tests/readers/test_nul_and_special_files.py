@@ -138,7 +138,7 @@ def test_a_symlink_to_a_device_is_refused(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 @pytest.mark.parametrize(
-    "args", [["pipe.jsonl"], ["/dev/zero", "--format", "text"], ["/dev/zero", "--format", "jsonl"]]
+    "args", [["pipe.jsonl"], ["/dev/zero", "--input-format", "text"], ["/dev/zero", "--input-format", "jsonl"]]
 )
 def test_cli_refuses_special_files_with_exit_3_and_one_line(tmp_path, args):
     _fifo(tmp_path)
@@ -149,5 +149,5 @@ def test_cli_refuses_special_files_with_exit_3_and_one_line(tmp_path, args):
 
 
 def test_cli_still_reads_stdin(tmp_path):
-    proc = run_cli("scan", "-", "--format", "text", cwd=tmp_path, input=b"What is a tuple?\n")
+    proc = run_cli("scan", "-", "--input-format", "text", cwd=tmp_path, input=b"What is a tuple?\n")
     assert proc.returncode == 0, proc.stderr.decode()
