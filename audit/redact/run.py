@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Full, Queue
@@ -76,11 +77,7 @@ def redact_paths(
     `context`: a ScanContext to reuse (its engine, secret and policies); by default one is built from `settings`.
     """
     pairs = files.targets(paths, options.out_dir, options.include, [*options.exclude, "*" + files.BACKUP_SUFFIX])
-    registry = _registry(settings, options)  # a registry asked for but missing stops the run before any output
-    ctx = context or build_context(settings)
-    replacer = Replacer(ctx.secret, options.mode, options.locale)
-    report = RedactReport(options.mode)
-    try:
+    with _run(settings, options, context) as (ctx, replacer, report):
         for item, target in pairs:
             _redact_file(ctx, replacer, item.path, target, options, report, on_error or (lambda _e: None))
         if options.verify:
@@ -88,13 +85,6 @@ def redact_paths(
 
             verify_outputs(ctx, replacer, report.outputs, report)
             report.residual_limit_exceeded = report.residual > residual_limit(options.max_residual, report.replacements)
-        if registry is not None:
-            record_event(registry, report)
-    finally:
-        if context is None:
-            ctx.close()
-        if registry is not None:
-            registry.close()
     return report
 
 
@@ -111,12 +101,20 @@ def redact_database(
     from audit.redact import litellm_db
 
     moment = litellm_db.parse_before(before)
+    with _run(settings, options, context) as (ctx, replacer, report):
+        litellm_db.redact_spend_logs(ctx, replacer, url, moment, report, on_error or (lambda _e: None))
+    return report
+
+
+@contextmanager
+def _run(settings: Settings, options: RedactOptions, context: ScanContext | None):
+    """One run's engine, replacer and report; when the run completes its counts go to the registry; what the run
+    opened is closed. A registry asked for but missing stops the run before any output."""
     registry = _registry(settings, options)
     ctx = context or build_context(settings)
-    report = RedactReport(options.mode)
     try:
-        replacer = Replacer(ctx.secret, options.mode, options.locale)
-        litellm_db.redact_spend_logs(ctx, replacer, url, moment, report, on_error or (lambda _e: None))
+        report = RedactReport(options.mode)
+        yield ctx, Replacer(ctx.secret, options.mode, options.locale), report
         if registry is not None:
             record_event(registry, report)
     finally:
@@ -124,7 +122,6 @@ def redact_database(
             ctx.close()
         if registry is not None:
             registry.close()
-    return report
 
 
 def exit_code(report: RedactReport) -> int:
