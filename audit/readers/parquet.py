@@ -33,6 +33,18 @@ def read_rows(source: str, stream, read_object: ReadObject) -> Iterator[Record |
 
     A file that is not valid Parquet, or data damaged part-way, is one ReadError; rows before it are kept.
     """
+    for item in rows(source, stream):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            line, row = item
+            yield from read_object(line, {str(k): _cell(v) for k, v in row.items()})
+
+
+def rows(source: str, stream, on_schema: Callable | None = None) -> Iterator[tuple[int, dict] | ReadError]:
+    """(1-based row number, row as Python data) for each row of the Parquet file in `stream`, a batch at a time;
+    a file pyarrow cannot open, or data damaged part-way, ends it with one ReadError. `on_schema(schema)` is called
+    with the file's Arrow schema before the first row (the redactor writes its output under it)."""
     try:
         import pyarrow
         import pyarrow.parquet
@@ -42,7 +54,10 @@ def read_rows(source: str, stream, read_object: ReadObject) -> Iterator[Record |
     damaged = (pyarrow.ArrowException, OSError, ValueError)
     with _seekable(stream) as file:
         try:
-            batches = pyarrow.parquet.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS)
+            parquet = pyarrow.parquet.ParquetFile(file)
+            if on_schema is not None:
+                on_schema(parquet.schema_arrow)
+            batches = parquet.iter_batches(batch_size=BATCH_ROWS)
         except damaged as exc:  # the message names offsets and types at most, but never risk quoting a cell
             yield ReadError(source, 0, f"not a readable Parquet file ({type(exc).__name__}); skipped")
             return
@@ -57,7 +72,7 @@ def read_rows(source: str, stream, read_object: ReadObject) -> Iterator[Record |
                 return
             for row in batch.to_pylist():
                 line += 1
-                yield from read_object(line, {str(k): _cell(v) for k, v in row.items()})
+                yield line, row
 
 
 @contextmanager

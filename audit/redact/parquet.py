@@ -15,40 +15,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from audit.model import ReadError
-from audit.readers.parquet import BATCH_ROWS, EXTRA, _seekable
+from audit.readers.parquet import BATCH_ROWS, rows
 
 
 def read_units(source: str, stream, layout) -> Iterator:
     """A Unit per row (or a ReadError for a file or a batch pyarrow cannot read); sets `layout.schema`."""
     from audit.redact.rewrite import Unit
 
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        yield ReadError(source, 0, f"a Parquet file; redacting it needs pyarrow: {EXTRA}")
-        return
-    damaged = (pyarrow.ArrowException, OSError, ValueError)
-    with _seekable(stream) as file:
-        try:
-            parquet = pyarrow.parquet.ParquetFile(file)
-            layout.schema = parquet.schema_arrow
-            batches = parquet.iter_batches(batch_size=BATCH_ROWS)
-        except damaged as exc:  # the message names the exception type only: never risk quoting a cell
-            yield ReadError(source, 0, f"not a readable Parquet file ({type(exc).__name__}); no output written")
-            return
-        number = 0
-        while True:
-            try:
-                batch = next(batches, None)
-            except damaged as exc:
-                yield ReadError(source, number + 1, f"Parquet data is damaged ({type(exc).__name__}); rest left out")
-                return
-            if batch is None:
-                return
-            for row in batch.to_pylist():
-                number += 1
-                yield Unit({k: _texts(v) for k, v in row.items()}, source, number, number)
+    for item in rows(source, stream, on_schema=lambda schema: setattr(layout, "schema", schema)):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            number, row = item
+            yield Unit({k: _texts(v) for k, v in row.items()}, source, number, number)
 
 
 def _texts(value: Any) -> Any:
@@ -102,8 +81,8 @@ def conform(value: Any, kind) -> Any:
 
     if value is None:
         return None
-    if t.is_integer(kind) and isinstance(value, str):  # a long number replaced by text (a strip marker)
-        return int(value) if value.isdigit() and not value.startswith("0") else None
+    if t.is_integer(kind) and isinstance(value, str):  # a long number replaced by digits, or by a strip marker
+        return int(value) if value.isascii() and value.isdigit() else None
     if (t.is_binary(kind) or t.is_large_binary(kind)) and isinstance(value, str):
         return value.encode("utf-8")
     if t.is_struct(kind) and isinstance(value, dict):
