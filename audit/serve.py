@@ -305,7 +305,7 @@ def _count_generic(counter: DecisionCounter | None, verdict) -> None:
 
 def _load_engine(settings: Settings, manifest: Manifest | None, restore: bool, limits: ServeLimits) -> Engine:
     from audit.pipeline import build_context
-    from audit.scanner.engine import WARM_UP_TEXTS
+    from audit.scanner.engine import warm_up
 
     router = Router(build_context(settings), manifest)
     generic = None
@@ -314,7 +314,6 @@ def _load_engine(settings: Settings, manifest: Manifest | None, restore: bool, l
         enforcer.max_chars = limits.max_chars
         generic = GenericGuardrail(enforcer, restore=restore)
     engine = Engine(router, generic, limits.time_budget)
-    for text in WARM_UP_TEXTS:  # each alone: it loads what its kind of text needs before the first request
-        engine.route([text], None)
+    warm_up(engine.route)
     engine.route([CALIBRATION], None)  # the first estimate of its speed, for refusing what would overrun
     return engine

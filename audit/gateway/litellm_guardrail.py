@@ -172,11 +172,10 @@ def build_enforcer(manifest: str | None, db: str | None, config: str | None):
     from audit import api
     from audit.pipeline import build_context
     from audit.routing.router import Router
-    from audit.scanner.engine import WARM_UP_TEXTS
+    from audit.scanner.engine import warm_up
 
     settings = api.settings_from(config, db=db)
     workloads = api.load_workloads(manifest, settings)
     router = Router(build_context(settings), workloads)
-    for text in WARM_UP_TEXTS:  # each alone: it loads what its kind of text needs before the first request
-        router.route([text], None)
+    warm_up(router.route)
     return enforcer_for(router, workloads, settings), settings

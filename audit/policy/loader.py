@@ -157,7 +157,7 @@ def apply_overrides(packs: dict[str, Pack], sources: dict[str, str]) -> dict[str
                 replaced[rid] = Rule.model_validate({**base, **raw})
             except ValidationError as exc:
                 problems.extend(
-                    _line(f"{sources[pid]}: override {rid}", tuple(e["loc"]), e["msg"].removeprefix("Value error, "))
+                    _line(f"{sources[pid]}: override {rid}", tuple(e["loc"]), plain_validation_message(e))
                     for e in _leaf_errors(exc)
                 )
     if problems:

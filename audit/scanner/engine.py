@@ -59,6 +59,12 @@ WARM_UP_TEXTS = (
 )
 
 
+def warm_up(route) -> None:
+    """Route each warm-up text alone through `route(messages, workload)`: each loads what its kind of text needs."""
+    for text in WARM_UP_TEXTS:
+        route([text], None)
+
+
 @dataclass
 class Engine:
     """An AnalyzerEngine plus the spaCy pipeline it runs on, loaded once."""

@@ -131,7 +131,7 @@ def advance(path: Path, key: bytes, url: str, new: Head, hash_at: Callable[[int]
             old = read_head(path, key, url)
         except HeadFileError:
             return False
-        if old is not None and (hash_at(old.seq) != old.hash or old.seq >= new.seq):
+        if old is not None and (old.seq >= new.seq or hash_at(old.seq) != old.hash):
             return False
         write_head(path, key, url, new)
         return True

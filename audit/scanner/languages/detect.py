@@ -65,11 +65,12 @@ def language_of(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     if sum(len(w) for w in words) < MIN_LETTERS:
         return "en"
+    seen = set(words)
     # An English sentence around a foreign address or title ("his address: 36 rue de Pologne") stays English:
     # a language needs more of its function words than English has. Checked first, so an English text
     # never loads or runs the identifier.
-    english = len(ENGLISH_STOP_WORDS.intersection(words))
-    own = {lang: len(stop.intersection(words)) for lang, stop in STOP_WORDS.items()}
+    english = len(ENGLISH_STOP_WORDS & seen)
+    own = {lang: len(stop & seen) for lang, stop in STOP_WORDS.items()}
     if max(own.values()) <= english:
         return "en"
     lang, probability = _identifier().classify(text)
