@@ -41,6 +41,11 @@ class WorkloadSource:
     manifest: str | None
     registry: str | None
 
+    @property
+    def registry_use(self) -> bool | None:
+        """The registry choice (`registry=` of the api) that reads the registry found: False when none is in use."""
+        return None if self.registry else False
+
 
 def workload_source(manifest: str | None, settings, no_registry: bool = False, quiet: bool = False) -> WorkloadSource:
     """The one precedence every command that reads workloads follows: the manifest named on the command line,
@@ -62,7 +67,7 @@ def load_workloads(source: WorkloadSource, settings):
     """The workloads (a Manifest) `source` names."""
     from audit import api
 
-    return api.load_workloads(source.manifest, settings, None if source.registry else False)
+    return api.load_workloads(source.manifest, settings, source.registry_use)
 
 
 def console_err() -> Console:

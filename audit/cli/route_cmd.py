@@ -78,7 +78,7 @@ def export(
     refuse_protected_outputs({"--output": out}, settings)
     source = workload_source(manifest, settings, no_registry)
     workloads = load_workloads(source, settings)
-    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], _use(source))
+    observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], source.registry_use)
     result = export_litellm(workloads, load_taxonomy(), observed)
     if keys_auth and not guardrail:
         raise ConfigError("--keys-auth binds keys to workloads for the guardrail: add --guardrail")
@@ -109,11 +109,6 @@ def export(
         typer.echo(f"{name}: {verdict}: {result.reasons[name]}", err=True)
     for warning in result.warnings:
         typer.echo(f"audit: warning: {warning}", err=True)
-
-
-def _use(source) -> bool | None:
-    """The registry choice that reads the registry `source` found (False: none is in use)."""
-    return None if source.registry else False
 
 
 def _guardrail_db(settings, db: str | None, manifest: str | None) -> str | None:
@@ -260,7 +255,7 @@ def recommend_cmd(
     parsed, taxonomy, prices = load_workloads(source, settings), load_taxonomy(), load_pricing(pricing)
     check_workload(workload, [w.name for w in parsed.workloads], "WORKLOAD")
     names = [workload] if workload else [w.name for w in parsed.workloads]
-    observed = api.registry_tiers(settings, names, _use(source))
+    observed = api.registry_tiers(settings, names, source.registry_use)
     recs = [recommend_workload(parsed, taxonomy, prices, n, volume, observed.get(n)) for n in names]
     if output == "json":
         typer.echo(
