@@ -55,12 +55,13 @@ class ParquetWriter:
 
         self._pa = pyarrow
         self.schema = schema
+        self._fields = list(schema)
         self._writer = pyarrow.parquet.ParquetWriter(pyarrow.PythonFile(out, mode="w"), schema)
         self._rows: list[dict] = []
 
     def write(self, row: dict) -> None:
         """One redacted row; its cells conformed to the schema's types."""
-        self._rows.append(_fields(row, list(self.schema)))
+        self._rows.append(_fields(row, self._fields))
         if len(self._rows) >= BATCH_ROWS:
             self._flush()
 
