@@ -138,8 +138,12 @@ def _brand_name(text: str, span: Span, value: str) -> bool:
         return False
     if not all(_INTERCAPS.fullmatch(w) or _CAPITALISED.fullmatch(w) for w in words):
         return False
-    near = text[max(0, span.start - 80) : span.start] + " " + text[span.end : span.end + 80]
-    return not _CODE_LIKE.search(near)
+    return not _code_near(text, span)
+
+
+def _code_near(text: str, span: Span) -> bool:
+    """Code within 80 characters either side of the span (the span itself left out)."""
+    return bool(_CODE_LIKE.search(text[max(0, span.start - 80) : span.start] + " " + text[span.end : span.end + 80]))
 
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|my|your|our|this|that)\s+\Z", re.I)
@@ -182,8 +186,7 @@ def _unlisted_name(lex, text: str, span: Span, words: list[str], ordinary: list[
         return False
     if not all(len(w) >= 4 and lex.unknown(w) for w in others):
         return False
-    near = text[max(0, span.start - 80) : span.start] + " " + text[span.end : span.end + 80]
-    return not _CODE_LIKE.search(near)
+    return not _code_near(text, span)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*|\s[-*•]\s*)$")
