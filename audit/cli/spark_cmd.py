@@ -6,7 +6,6 @@ recorded scan, violations), outputs and gate are `audit scan`'s, on the driver.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -71,6 +70,7 @@ def spark_scan(
         raise ConfigError(f"Spark support needs the spark extra: pip install 'llm-audit[spark]' ({exc.name})") from None
     from audit.api import settings_from
     from audit.cli.common import error_writer
+    from audit.cli.scan import _notice_writer, _print_summary
     from audit.readers import ReadOptions
     from audit.scan_request import Output, ScanEvents, ScanRequest, run_scan
 
@@ -82,10 +82,9 @@ def spark_scan(
         registry=registry, manifest=manifest,
     )  # fmt: skip
     settings = settings_from(config, db=db)
-    events = ScanEvents(lambda text, _always: print(text, file=sys.stderr), error_writer(False))
+    events = ScanEvents(_notice_writer(False), error_writer(False))
     result = run_scan(request, settings, events, executor=SparkExecutor(master=master, glob=glob, parquet=parquet))
-    for line in result.violations:
-        print(line, file=sys.stderr)
+    _print_summary(result, out)
     raise typer.Exit(result.exit_code)
 
 
