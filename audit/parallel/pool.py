@@ -28,6 +28,7 @@ from multiprocessing.connection import wait
 
 from audit.errors import AuditError
 from audit.model import Span
+from audit.parallel import preload
 from audit.scanner.budget import over_budget_reason
 
 _PREFETCH = 2  # chunks assigned to a worker at once: one running, one queued behind it
@@ -57,7 +58,14 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-_PRELOAD = ["audit.pipeline", "audit.batch", "audit.parallel.pool", "audit.scanner.analyze", "audit.scanner.engine"]
+_PRELOAD = [
+    "audit.pipeline",
+    "audit.batch",
+    "audit.parallel.pool",
+    "audit.scanner.analyze",
+    "audit.scanner.engine",
+    "audit.parallel.preload",  # last: builds the engine in the server (see audit.parallel.preload)
+]
 
 
 @dataclass(eq=False)
@@ -109,6 +117,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: object
     ready: bool = False
+    preloaded: bool = False  # started with the forkserver's engine (audit.parallel.preload), not its own
     assigned: deque = field(default_factory=deque)
     head_started: float = 0.0
 
@@ -127,7 +136,8 @@ class WorkerPool:
         self._waiting: deque[Chunk] = deque()
         self._finished: list[Chunk] = []
         self.restarts = 0
-        self.workers = [self._start() for _ in range(jobs)]
+        with preload.settings_for_server(self.settings.model_dump_json() if self.method == "forkserver" else None):
+            self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
         parent_conn, child_conn = self._mp.Pipe()
@@ -185,7 +195,7 @@ class WorkerPool:
             return
         kind, payload = message
         if kind == "ready":
-            worker.ready = True
+            worker.ready, worker.preloaded = True, payload
             return
         if kind == "slice":  # the head chunk's next slice starts, with a budget of its own
             worker.head_started = time.monotonic()
@@ -266,11 +276,14 @@ def _worker_main(conn, settings_json: str, engine) -> None:
     from audit.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
-    if engine is None:
+    preloaded = engine is None and preload.engine_for(settings_json) is not None
+    if preloaded:
+        engine = preload.engine_for(settings_json)  # built and warmed once in the forkserver, shared by its forks
+    elif engine is None:
         from audit.scanner.engine import build_engine
 
         engine = build_engine(settings)
-    conn.send(("ready", None))
+    conn.send(("ready", preloaded))
     slice_started = lambda: conn.send(("slice", None))  # noqa: E731
     while True:
         try:

@@ -9,8 +9,11 @@ from audit.batch import analyze_unique
 from audit.parallel.pool import Chunk, WorkerPool
 
 _MISSING = object()
-# Before any worker runs, this little unseen text is analysed in this process: starting
-# workers (each loading its own engine) would cost more than the analysis.
+# An input whose unseen texts come to no more than this is analysed in this process: starting workers
+# (a forkserver that loads the engine) would cost more than the analysis. It is decided for the whole
+# input, one batch ahead, not batch by batch: a log of short prompts never filled one batch's allowance,
+# and was analysed in this one process from start to end while the other cores stayed idle; and an
+# input that goes on to need the pool does not load a second engine here first.
 IN_PROCESS_TEXTS = 256
 IN_PROCESS_CHARS = 20_000
 
@@ -44,16 +47,20 @@ class ParallelResolver:
     def run(self, batches):
         """Yield (records, spans by key) for each batch of records, in order."""
         try:
-            for records in batches:
-                self._window.append(self._plan(records))
+            batches = iter(batches)
+            records = next(batches, None)
+            while records is not None:
+                following = next(batches, None)  # one batch ahead: is this input small enough for this process?
+                self._window.append(self._plan(records, last=following is None))
                 yield from self._emit(drain=False)
+                records = following
             yield from self._emit(drain=True)
         finally:
             if self.pool is not None:
                 self.pool.close()
                 self.pool = None
 
-    def _plan(self, records: list) -> _Batch:
+    def _plan(self, records: list, last: bool) -> _Batch:
         ctx, batch, need = self.ctx, _Batch(records, {}, {}), {}
         for record in records:
             for message in record.messages:
@@ -72,7 +79,7 @@ class ParallelResolver:
                 ctx.memo.put(key, spans)
                 batch.spans[key] = spans
                 del need[key]
-        if need and self.pool is None and _small(need):
+        if need and self.pool is None and last and self._small(need):
             batch.spans.update(analyze_unique(ctx, need.values()))
             need = {}
         for key in [k for k, text in need.items() if len(text) > ctx.settings.max_chunk_chars]:
@@ -85,6 +92,10 @@ class ParallelResolver:
             for index, key in enumerate(part):
                 self._inflight[key] = batch.waiting[key] = (chunk, index)
         return batch
+
+    def _small(self, need: dict) -> bool:
+        """True when `need`, the last batch's unseen texts, fits the allowance."""
+        return len(need) <= IN_PROCESS_TEXTS and sum(len(t) for t in need.values()) <= IN_PROCESS_CHARS
 
     def _submit_windows(self, key: bytes, text: str) -> Chunk:
         """A text of several windows: each window a chunk of its own, so that every worker takes a share.
@@ -135,10 +146,6 @@ class ParallelResolver:
                     cache.put(key, value)
                 if self._inflight.get(key, (None,))[0] is chunk:
                     del self._inflight[key]
-
-
-def _small(need: dict) -> bool:
-    return len(need) <= IN_PROCESS_TEXTS and sum(len(t) for t in need.values()) <= IN_PROCESS_CHARS
 
 
 def _ready(batch: _Batch) -> bool:

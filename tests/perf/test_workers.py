@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -158,3 +161,63 @@ def _pump_until(pool, chunks, timeout, until=None):
         if (until and until()) or (chunks and all(c.done for c in chunks)):
             return done
     raise AssertionError("the pool made no progress in time")
+
+
+def test_short_prompts_over_many_batches_are_analysed_by_the_workers(make_ctx, monkeypatch):
+    # each batch alone fits the in-process allowance; the whole input does not go through this process
+    expected = list(scan_records(make_ctx(jobs=1, batch_size=4), _prompts(40), ScanSummary()))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("analysed in the main process")
+
+    monkeypatch.setattr("audit.parallel.resolver.analyze_unique", refuse)
+    results = list(scan_records(make_ctx(jobs=2, batch_size=4), _prompts(40), ScanSummary()))
+    assert [r.findings for r in results] == [r.findings for r in expected]
+    assert sum(bool(r.findings) for r in results) == 26
+
+
+def test_an_input_of_one_small_batch_is_analysed_in_this_process(make_ctx, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("started a worker pool")
+
+    monkeypatch.setattr("audit.parallel.resolver.WorkerPool", refuse)
+    results = list(scan_records(make_ctx(jobs=2, batch_size=64), _prompts(40), ScanSummary()))
+    assert sum(bool(r.findings) for r in results) == 26
+
+
+def _prompts(n: int) -> list[Record]:
+    texts = [f"Message {i} from user{i}@example.com" if i % 3 else f"Hello there, note {i}" for i in range(n)]
+    return [Record("mem", str(i), i, (Message(0, "user", t),)) for i, t in enumerate(texts)]
+
+
+FORKSERVER_SCRIPT = """
+import json, os, signal, time
+from audit.parallel import Chunk, WorkerPool
+from audit.settings import Settings
+
+if __name__ == "__main__":
+    pool = WorkerPool(Settings(), 2, method="forkserver")
+    chunk = Chunk(["Call John Smith at 212-555-0187."])
+    pool.submit(chunk)
+    while not chunk.done:
+        pool.pump(1.0)
+    first = [w.preloaded for w in pool.workers]
+    pool._fail_worker(pool.workers[0], "restarted by the test")
+    while not all(w.ready for w in pool.workers):
+        pool.pump(1.0)
+    print(json.dumps({"first": first, "restarted": pool.workers[0].preloaded, "env": os.environ.get("AUDIT_FORKSERVER_SETTINGS"),
+                      "types": sorted(s.entity_type for s in chunk.results[0])}))
+    pool.close()
+"""
+
+
+@pytest.mark.slow
+def test_forkserver_workers_start_with_the_engine_the_server_built(tmp_path):
+    # a fresh process, so that the forkserver is started by this pool with these settings
+    script = tmp_path / "forkserver_workers.py"
+    script.write_text(FORKSERVER_SCRIPT)
+    env = {**os.environ, "AUDIT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report == {"first": [True, True], "restarted": True, "env": None, "types": ["PERSON", "PHONE_NUMBER"]}
