@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from audit.model import Span
 from audit.scanner import filters
 from audit.scanner.engine import Engine
+from audit.scanner.ner_scope import entities_on, ner_ranges
 from audit.scanner.normalize import Normalized, normalize
 from audit.scanner.recognizers import CONTEXT_ENTITIES
 from audit.scanner.windows import MAX_SLICE_WINDOWS, Window, slices, spacy_view, windows
@@ -61,12 +62,30 @@ def analyze_windows(engine: Engine, settings: Settings, part: Sequence[Window]) 
 
     spaCy reads the windows in one batch: keep `part` within one slice (`audit.scanner.windows.slices`).
     """
-    views = [spacy_view(w.text) for w in part]
-    artifacts = engine.nlp_engine.process_batch(views, language="en", batch_size=MAX_SLICE_WINDOWS)
+    artifacts = _nlp_artifacts(engine, [spacy_view(w.text) for w in part])
     return [
         [w.shift(s) for s in _analyze_one(engine, settings, w.text, nlp_artifacts) if w.owns(s)]
-        for w, (_, nlp_artifacts) in zip(part, artifacts, strict=True)
+        for w, nlp_artifacts in zip(part, artifacts, strict=True)
     ]
+
+
+def _nlp_artifacts(engine: Engine, views: list[str]) -> list:
+    """Presidio's NLP artifacts for each text: tokens of the whole text, entities from the runs the NER reads.
+
+    See `audit.scanner.ner_scope`: the NER reads, in one batch, only the runs of sentences where an
+    entity could survive the filters. A text whose runs do not align with its tokens is read whole.
+    """
+    nlp = engine.nlp
+    docs = [nlp.make_doc(view) for view in views]
+    runs = [(i, start, end) for i, view in enumerate(views) for start, end in ner_ranges(view)]
+    read = nlp.pipe((views[i][start:end] for i, start, end in runs), batch_size=MAX_SLICE_WINDOWS)
+    pieces: list[list] = [[] for _ in views]
+    for (i, start, _), part in zip(runs, read, strict=True):
+        pieces[i].append((start, part))
+    for i, doc in enumerate(docs):
+        if not entities_on(doc, pieces[i]):
+            docs[i] = nlp(views[i])
+    return [engine.nlp_engine._doc_to_nlp_artifact(doc, "en") for doc in docs]
 
 
 def finish_text(settings: Settings, normalized: Normalized, spans: list[Span]) -> tuple[Span, ...]:

@@ -1,0 +1,118 @@
+"""spaCy's NER only on the sentences where an entity it finds could survive our filters.
+
+The NER is the largest cost of analysis (about 60% of the guardrail's time). Our filters
+(`audit.scanner.filters`) keep a model entity only when it carries evidence: a date needs a
+digit or a calendar word; a person, place, organisation or group needs a capitalised word
+that is no sentence-initial ordinary word, or a word that is no ordinary word at all (a name,
+a place, a word no list knows), or, in text written without case, a listed name. A sentence
+of ordinary lower-case words (after a capitalised first word) gives the model nothing we keep:
+"Give me three taglines for a wireless speaker." So each text is tokenized whole, as before
+(the context enhancer and the recognizers read its tokens), and the NER reads only the runs
+of consecutive sentences that carry such evidence; their entities are placed on the whole
+text's tokens. A run is cut at whitespace, so its tokens are the whole text's tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
+
+# A sentence ends at . ! ? (and closing quotes or brackets) before whitespace, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+|\n\s*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_DIGIT = re.compile(r"\d")
+CONTEXT = 40  # characters of a run's neighbours the model reads with it
+_SPACE = re.compile(r"\s+")
+_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_WEEKDAY = r"mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun"
+_CALENDAR = re.compile(rf"\b(?:{_MONTH}|(?:{_WEEKDAY})(?:day)?|christmas|easter|thanksgiving)\b", re.I)
+# After these a capitalised word starts a sentence of its own: "Summarize this: Forward ...", "- Item".
+_OPENERS = frozenset(":;-–—•*>\"'“‘([")
+_PRONOUN_I = frozenset({"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"})
+
+
+def ner_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the runs of `text` the NER must read: consecutive sentences with evidence, merged."""
+    lower_case_names = case_profile(text) != "mixed"
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for end, following in _sentences(text):
+        if end > start and _needs_ner(text, start, end, lower_case_names):
+            start, end = _widened(text, start, end)
+            if runs and start <= runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
+            else:
+                runs.append((start, end))
+        start = following
+    return runs
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run with up to CONTEXT characters of its neighbours on each side, cut at whitespace.
+
+    The model reads a few words either side of each token: without them a sentence reads differently
+    at its edges ("Carol had thought" after a quotation, "Acme Corp. Please").
+    """
+    if start > 0:
+        cut = _SPACE.search(text, max(0, start - CONTEXT), start)
+        start = cut.end() if cut else start
+    if end < len(text):
+        after = text[end : end + CONTEXT + 1]
+        cut = max(after.rfind(c) for c in " \t\r\n")
+        end = end + cut if cut > 0 else end
+    return start, end
+
+
+def _sentences(text: str):
+    """(end, start of the next) for each sentence of `text`, the last ending at len(text)."""
+    for m in _SENTENCE_END.finditer(text):
+        yield m.start(), m.end()
+    yield len(text), len(text)
+
+
+def _needs_ner(text: str, start: int, end: int, lower_case_names: bool) -> bool:
+    if _DIGIT.search(text, start, end) or _CALENDAR.search(text, start, end):
+        return True
+    lex = lexicon()
+    opened = True  # at the sentence's start, or right after an opener
+    position = start
+    for m in _WORD.finditer(text, start, end):
+        word = m.group()
+        between = text[position : m.start()]
+        if between.strip():
+            opened = any(c in _OPENERS for c in between)
+        position = m.end()
+        if word in _PRONOUN_I or word.lower() in FUNCTION_WORDS and (opened or word.islower()):
+            opened = False
+            continue
+        if not word.islower():
+            # a capital: evidence, unless an ordinary word (no name, no place) starts the sentence
+            if not (opened and word[1:].islower() and _plain(lex, word)):
+                return True
+        elif lower_case_names:
+            # text without case: spaCy's lower-case names and places are kept when no ordinary word is
+            if not lex.is_word(word) or lex.is_name(word) and lex.zipf(word) < 4.5 or lex.is_place(word):
+                return True
+        elif lex.is_place(word) and not lex.is_word(word):
+            return True  # "a flat in pune": in prose with case only a lower-case place is kept
+        opened = False
+    return False
+
+
+def _plain(lex, word: str) -> bool:
+    return lex.is_word(word) and not lex.is_name(word) and not lex.is_place(word)
+
+
+def entities_on(doc, pieces: Sequence[tuple[int, object]]) -> bool:
+    """Set `doc`'s entities from `pieces` ((offset in doc's text, a doc the NER read)); False if one does not align."""
+    spans = []
+    for offset, part in pieces:
+        for ent in part.ents:
+            span = doc.char_span(offset + ent.start_char, offset + ent.end_char, label=ent.label_)
+            if span is None:
+                return False
+            spans.append(span)
+    doc.ents = spans
+    return True
