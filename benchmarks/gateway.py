@@ -278,6 +278,7 @@ def _in_process(requests: int, warmup: int) -> None:
 
     home = tempfile.TemporaryDirectory(prefix="audit-gateway-bench-")
     os.environ.setdefault("AUDIT_HOME", home.name)  # removed when this function returns
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no price-list download (7 s of retries offline)
     enforcer, _ = build_enforcer(str(MANIFEST), None, None)
     enforcer._observed_source, enforcer._read_ok = None, True  # the fixture's declarations, no registry
 
