@@ -273,12 +273,12 @@ def main() -> None:
 
 def _in_process(requests: int, warmup: int) -> None:
     """The guardrail's own work per request (payload segments, routing), without the proxies or HTTP."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no price-list download (7 s of retries offline)
     from audit.gateway.litellm_guardrail import build_enforcer
     from audit.gateway.payloads import request_texts
 
     home = tempfile.TemporaryDirectory(prefix="audit-gateway-bench-")
     os.environ.setdefault("AUDIT_HOME", home.name)  # removed when this function returns
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no price-list download (7 s of retries offline)
     enforcer, _ = build_enforcer(str(MANIFEST), None, None)
     enforcer._observed_source, enforcer._read_ok = None, True  # the fixture's declarations, no registry
 
