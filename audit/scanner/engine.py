@@ -15,6 +15,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Sp
 
 from audit.errors import ConfigError
 from audit.scanner import recognizers as recognizer_registry
+from audit.scanner.evidence import prefilter_patterns
 from audit.scanner.languages.gate import gate_recognizers
 from audit.settings import Settings
 
@@ -309,6 +310,7 @@ def build_engine(settings: Settings) -> Engine:
     for recognizer in recognizer_registry.build_recognizers(settings):
         registry.add_recognizer(recognizer)
     gate_recognizers(registry.recognizers)  # English-model false positives on the six EU languages (issue 27)
+    prefilter_patterns(registry.recognizers)  # skip Presidio patterns the text lacks evidence for (issue 30)
     analyzer = _Analyzer(
         registry=registry,
         nlp_engine=nlp_engine,

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from audit.scanner import evidence
+
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]{0,40}")
 
 
@@ -82,7 +84,9 @@ class ValidatedRecognizer(EntityRecognizer):
     REQUIRE_CONTEXT: bool = False
 
     def __init__(self) -> None:
-        self._rules = [(r, re.compile(r.regex, r.flags)) for r in self.RULES]
+        compiled = [(r, re.compile(r.regex, r.flags)) for r in self.RULES]
+        # Each rule's evidence (a digit, an '@', ...): a text without it cannot match (audit.scanner.evidence).
+        self._rules = [(r, rx, evidence.requirement(rx)) for r, rx in compiled]
         context = self.CONTEXT
         self._context = context if isinstance(context, re.Pattern) else compile_words(context) if context else None
         super().__init__(supported_entities=self.supported(), name=type(self).__name__, supported_language="en")
@@ -107,8 +111,14 @@ class ValidatedRecognizer(EntityRecognizer):
         return has_context(text, start, end, self._context, self.WINDOW)
 
     def candidates(self, text: str) -> Iterator[tuple[Rule, int, int]]:
-        """(rule, start, end) for every regex match, spanning its rule's group (see Rule)."""
-        for rule, rx in self._rules:
+        """(rule, start, end) for every regex match, spanning its rule's group (see Rule).
+
+        A rule whose evidence the text lacks is not run: it has no match there.
+        """
+        have = evidence.text_evidence(text)
+        for rule, rx, need in self._rules:
+            if need and not need <= have:
+                continue
             for m in rx.finditer(text):
                 span = _span(rule, m)
                 if span is not None:
