@@ -248,3 +248,12 @@ def test_whole_scanner_gives_the_same_spans_with_and_without_the_prefilter(engin
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_care_dates_skip_a_text_none_of_their_patterns_can_match():
+    from audit.scanner.recognizers.dates import _NEEDS, CareDateRecognizer
+
+    assert _NEEDS == frozenset({DIGIT})  # every pattern needs a digit; a new one that does not shrinks this
+    r = CareDateRecognizer()
+    assert r.spans("s/p CABG in the spring, seen since") == []
+    assert [("1992",)] == [(("s/p CABG 1992"[s:e]),) for s, e, _ in r.spans("s/p CABG 1992")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from audit.scanner.evidence import possible, requirement
 from audit.scanner.recognizers.base import Rule, SpanRecognizer, ValidatedRecognizer, compile_words, result
 
 _MONTHS = {
@@ -160,6 +161,8 @@ class CareDateRecognizer(SpanRecognizer):
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Short dates that are calendar dates and not a dose or setting; years in context."""
+        if not possible(_NEEDS, text):
+            return []  # no pattern below can match (each needs a digit: audit.scanner.evidence)
         out = []
         for m in _SHORT.finditer(text):
             if self._short_date(text, m):
@@ -192,5 +195,8 @@ class CareDateRecognizer(SpanRecognizer):
             return False  # "PSV increased to 10/5": a pressure pair further on in a ventilator sentence
         return not _NOT_A_DATE_AFTER.match(text, m.end()) and _exists(2000, month, day)
 
+
+# What every pattern of CareDateRecognizer needs (their shared evidence): a text without it matches none.
+_NEEDS = frozenset.intersection(*(requirement(p) for p in (_SHORT, _FULL, _APOSTROPHE_YEAR, _EVENT_YEAR, _YEAR)))
 
 RECOGNIZERS = [PersonalDateRecognizer, CareDateRecognizer]
