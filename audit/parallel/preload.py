@@ -29,12 +29,15 @@ ENGINE = None
 def _build() -> None:
     global ENGINE
     from audit.scanner.analyze import analyze_texts
-    from audit.scanner.engine import WARM_UP_TEXTS, build_engine
+    from audit.scanner.engine import WARM_UP_ENGLISH, build_engine
     from audit.settings import Settings
 
     settings = Settings.model_validate_json(_SETTINGS_JSON)
     engine = build_engine(settings)
-    analyze_texts(engine, settings, WARM_UP_TEXTS)  # what loads on first use loads here, once
+    # What loads on first use loads here, once: the English texts' vocabularies, numbering plans and code
+    # tables. Not the other languages' (their identifier and lists, about 1 s): until the server is done no
+    # worker can start, and a log in English never needs them; a worker that meets one loads them then.
+    analyze_texts(engine, settings, WARM_UP_ENGLISH)
     ENGINE = engine
 
 

@@ -52,9 +52,11 @@ NER_IGNORED = [
 # Fictitious texts that make what loads lazily load (the e-mail check's public suffix list, phone
 # numbering plans, ID code tables, health vocabularies, the language identifier): a server routes
 # them once at start, so its first real request does not pay 2-5 s for them.
-WARM_UP_TEXTS = (
+WARM_UP_ENGLISH = (
     "Hi, I am Jane Doe, mail jane.doe@example.com or call (555) 201-3344, 12 Elm Street, Springfield.",
     "Patient John Roe, DOB 03/04/1980, MRN 12345678, diabetes, metformin 500 mg, IBAN DE89370400440532013000.",
+)
+WARM_UP_TEXTS = WARM_UP_ENGLISH + (
     "Der Patient Hans Müller wohnt in der Hauptstraße 5, 10115 Berlin, geboren am 03.04.1980, Tel. 030 12345678.",
     "Madame Claire Dubois habite 12 rue des Lilas, 75011 Paris, née le 4 mai 1982, téléphone 01 42 68 53 00.",
 )
