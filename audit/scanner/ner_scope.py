@@ -17,17 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from audit.scanner.filters import _DATE_WORD, _MEETING_TIME, _NUMERIC_DATE, _YEAR_ALONE
 from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
 
 # A sentence ends at . ! ? (and closing quotes or brackets) before whitespace, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+|\n\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_DIGIT = re.compile(r"\d")
 CONTEXT = 40  # characters of a run's neighbours the model reads with it
 _SPACE = re.compile(r"\s+")
-_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-_WEEKDAY = r"mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun"
-_CALENDAR = re.compile(rf"\b(?:{_MONTH}|(?:{_WEEKDAY})(?:day)?|christmas|easter|thanksgiving)\b", re.I)
+# What a model date must hold to be kept (filters.number_not_date): a calendar word, a calendar date, a
+# year or a time with am/pm. Other numbers ("5 mg", "x2", "120/80" aside) give the NER no date we keep.
+_DATE_EVIDENCE = (_DATE_WORD, _NUMERIC_DATE, _YEAR_ALONE, _MEETING_TIME)
 # After these a capitalised word starts a sentence of its own: "Summarize this: Forward ...", "- Item".
 _OPENERS = frozenset(":;-–—•*>\"'“‘([")
 _PRONOUN_I = frozenset({"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"})
@@ -73,7 +73,7 @@ def _sentences(text: str):
 
 
 def _needs_ner(text: str, start: int, end: int, lower_case_names: bool) -> bool:
-    if _DIGIT.search(text, start, end) or _CALENDAR.search(text, start, end):
+    if any(p.search(text, start, end) for p in _DATE_EVIDENCE):
         return True
     lex = lexicon()
     opened = True  # at the sentence's start, or right after an opener

@@ -21,6 +21,7 @@ def _read(text: str) -> list[str]:
         "Summarize this paragraph: Forward positive more exist dinner travel. Push society entire pick memory.",
         "What does the indemnification clause usually cover? I want a short answer.",
         "keep it short, and avoid jargon.",  # text without case
+        "Take 5 mg twice a day with water.",  # a number that is no date
     ],
 )
 def test_a_text_of_ordinary_words_is_not_read_by_the_ner(text):
@@ -32,7 +33,9 @@ def test_a_text_of_ordinary_words_is_not_read_by_the_ner(text):
     [
         "Please write to John Smith about it.",  # a capitalised word inside a sentence
         "Smith called about the order.",  # a name starts the sentence
-        "The visit is on the 3rd of the month.",  # a digit
+        "The visit is on 3/14 at the clinic.",  # a calendar date
+        "She moved here in 1998 with her family.",  # a year
+        "Dinner is at 7 pm tonight.",  # a time a date filter keeps
         "We met last tuesday for lunch.",  # a calendar word
         "She bought a flat in pune last year.",  # a lower-case place in prose with case
         "pls tell emma the meeting moved, thanks",  # a listed name in text without case
