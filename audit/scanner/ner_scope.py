@@ -2,7 +2,7 @@
 
 The NER is the largest cost of analysis (about 60% of the guardrail's time). Our filters
 (`audit.scanner.filters`) keep a model entity only when it carries evidence: a date needs a
-digit or a calendar word; a person, place, organisation or group needs a capitalised word
+calendar word, a calendar date, a year or an am/pm time; a person, place, organisation or group needs a capitalised word
 that is no sentence-initial ordinary word, or a word that is no ordinary word at all (a name,
 a place, a word no list knows), or, in text written without case, a listed name. A sentence
 of ordinary lower-case words (after a capitalised first word) gives the model nothing we keep:
