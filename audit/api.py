@@ -37,42 +37,74 @@ def settings_from(config: str | None = None, **overrides) -> Settings:
 DEFAULT_MANIFEST_FILE = "workloads.yaml"
 
 
-def load_workloads(manifest: str | None, settings: Settings, registry: bool | None = None):
-    """The workloads (a Manifest) that routing commands read: --manifest, else the registry when there is
-    one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db; `registry=False`:
-    none), else ./workloads.yaml."""
+@dataclass(frozen=True)
+class WorkloadSource:
+    """Where workloads are read from: `manifest` (a file) or, when it is None, the registry at `registry`.
+    `registry` is the registry in use either way (flows check adds drift from it)."""
+
+    manifest: str | None
+    registry: str | None
+
+    @property
+    def registry_use(self) -> bool | None:
+        """The registry choice (`registry=` of this module) that reads the registry found: False when none."""
+        return None if self.registry else False
+
+
+def workload_source(manifest: str | None, settings: Settings, registry: bool | None = None) -> WorkloadSource:
+    """The one precedence every reader of workloads follows: the manifest named (--manifest), else the registry
+    when there is one (as `audit scan` decides: --db, AUDIT_DB, `db` in the config or ./llm-audit.db;
+    `registry=False`: none), else ./workloads.yaml. ConfigError when there is none of them."""
     from pathlib import Path
 
     from audit.errors import ConfigError
+    from audit.store.scanning import choose_registry
+
+    url = choose_registry(settings, registry).url
+    if manifest:
+        return WorkloadSource(manifest, url)
+    if url:
+        return WorkloadSource(None, url)
+    if Path(DEFAULT_MANIFEST_FILE).is_file():
+        return WorkloadSource(DEFAULT_MANIFEST_FILE, None)
+    raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
+
+
+def load_workloads(manifest: str | None, settings: Settings, registry: bool | None = None):
+    """The workloads (a Manifest) that routing commands read, from where `workload_source` says."""
+    return read_workloads(workload_source(manifest, settings, registry), settings)
+
+
+def read_workloads(source: WorkloadSource, settings: Settings):
+    """The workloads (a Manifest) `source` names."""
     from audit.flows import load_manifest
 
-    if manifest:
-        return load_manifest(manifest)
+    if source.manifest:
+        return load_manifest(source.manifest)
     from audit.flows.stored import load_registry_manifest
     from audit.store import scanning
 
-    store = scanning.open_for_scan(settings, registry)
-    if store is not None:
-        try:
-            return load_registry_manifest(store)
-        finally:
-            store.close()
-    if Path(DEFAULT_MANIFEST_FILE).is_file():
-        return load_manifest(DEFAULT_MANIFEST_FILE)
-    raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
+    store = scanning.open_for_scan(settings, source.registry_use)
+    if store is None:  # the registry went away since the choice
+        from audit.errors import ConfigError
+
+        raise ConfigError(f"no registry at {source.registry}: pass --manifest FILE")
+    try:
+        return load_registry_manifest(store)
+    finally:
+        store.close()
 
 
 def workload_names(manifest: str | None, settings: Settings, registry: bool | None = None) -> list[str]:
     """The names of the workloads `load_workloads` reads; [] when no manifest, registry or ./workloads.yaml is in
     use (nothing to check a name against)."""
-    from pathlib import Path
+    from audit.errors import ConfigError
 
-    from audit.store import scanning
-
-    if not manifest and not Path(DEFAULT_MANIFEST_FILE).is_file():
-        if scanning.choose_registry(settings, registry).url is None:
-            return []
-    return [w.name for w in load_workloads(manifest, settings, registry).workloads]
+    try:
+        source = workload_source(manifest, settings, registry)
+    except ConfigError:
+        return []
+    return [w.name for w in read_workloads(source, settings).workloads]
 
 
 def registry_tiers(settings: Settings, names: list[str], registry: bool | None = None) -> dict[str, Tier]:

@@ -7,15 +7,12 @@ import itertools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from audit.errors import ConfigError
 from audit.report import terminal
 from audit.store.scanning import RegistryChoice, choose_registry
 
@@ -33,41 +30,20 @@ def announce_registry(settings, no_registry: bool = False, create: bool = False,
     return choice
 
 
-@dataclass(frozen=True)
-class WorkloadSource:
-    """Where a command reads workloads from: `manifest` (a file) or, when it is None, the registry at `registry`.
-    `registry` is the registry in use either way (flows check adds drift from it)."""
+def workload_source(manifest: str | None, settings, no_registry: bool = False, quiet: bool = False):
+    """`api.workload_source` (the one precedence: --manifest, else the registry, else ./workloads.yaml), with the
+    registry in use named on stderr unless `quiet`."""
+    from audit import api
 
-    manifest: str | None
-    registry: str | None
-
-    @property
-    def registry_use(self) -> bool | None:
-        """The registry choice (`registry=` of the api) that reads the registry found: False when none is in use."""
-        return None if self.registry else False
+    announce_registry(settings, no_registry, quiet=quiet)
+    return api.workload_source(manifest, settings, False if no_registry else None)
 
 
-def workload_source(manifest: str | None, settings, no_registry: bool = False, quiet: bool = False) -> WorkloadSource:
-    """The one precedence every command that reads workloads follows: the manifest named on the command line,
-    else the registry (--db, AUDIT_DB, the config's `db`, ./llm-audit.db), else ./workloads.yaml. The registry
-    is named on stderr unless `quiet`."""
-    from audit.api import DEFAULT_MANIFEST_FILE
-
-    url = announce_registry(settings, no_registry, quiet=quiet).url
-    if manifest:
-        return WorkloadSource(manifest, url)
-    if url:
-        return WorkloadSource(None, url)
-    if Path(DEFAULT_MANIFEST_FILE).is_file():
-        return WorkloadSource(DEFAULT_MANIFEST_FILE, None)
-    raise ConfigError("no workloads: pass --manifest FILE, or run `audit registry import FILE` first")
-
-
-def load_workloads(source: WorkloadSource, settings):
+def load_workloads(source, settings):
     """The workloads (a Manifest) `source` names."""
     from audit import api
 
-    return api.load_workloads(source.manifest, settings, source.registry_use)
+    return api.read_workloads(source, settings)
 
 
 def console_err() -> Console:
