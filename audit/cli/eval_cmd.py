@@ -9,7 +9,7 @@ import typer
 
 from audit import api, evaluation
 from audit.cli.common import progress_for
-from audit.cli.options import resolve_format
+from audit.cli.options import JsonOpt, resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -29,7 +29,7 @@ def eval_command(
         str | None,
         typer.Option("--format", "-f", help="Output format: table or json (one object, every number; default: table)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    as_json: JsonOpt = False,
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     config: Annotated[str | None, typer.Option(help="Config file (default: ./audit.toml).")] = None,
 ) -> int:

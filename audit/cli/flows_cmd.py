@@ -12,7 +12,7 @@ from rich.table import Table
 
 from audit import api
 from audit.cli.common import NoRegistryOption, workload_source
-from audit.cli.options import alias, resolve_format
+from audit.cli.options import JsonOpt, alias, resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_OK
 from audit.flows import DriftIssue, FlowReport, check_drift, check_flows, load_manifest, load_taxonomy
 from audit.report import terminal
@@ -45,7 +45,7 @@ def check(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    as_json: JsonOpt = False,
     config: Annotated[str | None, typer.Option(help="Config file.")] = None,
     no_registry: Annotated[bool, NoRegistryOption] = False,
 ) -> None:

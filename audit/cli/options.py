@@ -10,10 +10,18 @@ import difflib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from audit.errors import ConfigError
+
+# Options declared alike by several commands, declared once.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+OutputFileOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of standard output."),
+]
 
 # A canonical spelling -> (the Python parameter name every command gives it, what it means): one meaning a flag.
 VOCABULARY: dict[str, tuple[str, str]] = {

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from audit import api
 from audit.cli.common import announce_registry
-from audit.cli.options import deprecated_option, resolve_format
+from audit.cli.options import JsonOpt, deprecated_option, resolve_format
 from audit.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
 from audit.flows import FlowReport
 from audit.flows.stored import check_registry
@@ -34,7 +34,6 @@ SHOW_FORMATS = ("table", "json")
 FormatOption = Annotated[
     str | None, typer.Option("--format", "-f", help="Output format: table or json (default: table).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 app = typer.Typer(help="The workload registry: manifests, scan history, decisions, waivers.", no_args_is_help=True)
 
@@ -96,7 +95,7 @@ def list_(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", help="Output format: table, json or csv (default: table).")
     ] = None,
-    as_json: JsonOption = False,
+    as_json: JsonOpt = False,
     fail_on_violation: Annotated[
         bool,
         typer.Option(
@@ -174,7 +173,7 @@ def _list_csv(rows: list[views.WorkloadStatus], flows: FlowCounts) -> None:
 def show(
     name: Annotated[str, typer.Argument(help="Workload name.")],
     output_format: FormatOption = None,
-    as_json: JsonOption = False,
+    as_json: JsonOpt = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -262,7 +261,7 @@ def _print_flows(d: views.WorkloadDetail, report: FlowReport) -> None:
 def history(
     name: Annotated[str, typer.Argument(help="Workload name.")],
     output_format: FormatOption = None,
-    as_json: JsonOption = False,
+    as_json: JsonOpt = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:

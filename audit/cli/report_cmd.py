@@ -10,7 +10,7 @@ import typer
 
 from audit import __version__, api
 from audit.cli.common import NoRegistryOption, announce_registry, console_err
-from audit.cli.options import resolve_format
+from audit.cli.options import JsonOpt, resolve_format
 from audit.errors import ConfigError
 from audit.outputs import write_atomic
 from audit.report import html, json_report, markdown, registry_report
@@ -23,7 +23,7 @@ def report(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(RENDERERS)} (default: html).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    as_json: JsonOpt = False,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (default: standard output)."),

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from audit import api
 from audit.cli.common import NoRegistryOption, load_workloads, workload_source, write_error_lines
-from audit.cli.options import alias, deprecated_option, resolve_format
+from audit.cli.options import JsonOpt, alias, deprecated_option, resolve_format
 from audit.cost import Pricing, Recommendation, blended_price, break_even_tokens, load_pricing, sensitivity
 from audit.errors import EXIT_INPUT, ConfigError
 from audit.flows import load_taxonomy
@@ -36,7 +36,6 @@ PricingOpt = Annotated[str | None, typer.Option("--pricing", help="YAML overridi
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
 def _console() -> Console:

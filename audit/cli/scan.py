@@ -17,7 +17,7 @@ import typer
 from audit import api
 from audit.cli import options
 from audit.cli.common import console_err, error_writer, progress_for
-from audit.cli.options import alias, deprecated_option, scan_formats
+from audit.cli.options import JsonOpt, OutputFileOpt, alias, deprecated_option, scan_formats
 from audit.readers import FORMAT_CHOICES, ReadOptions
 from audit.report.formats import FORMATS
 from audit.scan_request import FAIL_ON_CHOICES, Output, ScanEvents, ScanRequest, ScanResult, run_scan
@@ -34,11 +34,8 @@ def scan(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default: table).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of standard output."),
-    ] = None,
+    as_json: JsonOpt = False,
+    output: OutputFileOpt = None,
     input_format: Annotated[
         str | None,
         typer.Option("--input-format", help=f"Force the input format (default: auto): {', '.join(FORMAT_CHOICES)}."),

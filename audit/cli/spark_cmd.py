@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from audit.cli.options import alias, deprecated_option, resolve_format, scan_formats
+from audit.cli.options import JsonOpt, OutputFileOpt, alias, deprecated_option, resolve_format, scan_formats
 from audit.errors import ConfigError
 from audit.readers import FORMAT_CHOICES
 from audit.report.formats import FORMATS
@@ -29,11 +29,8 @@ def spark_scan(
         str | None,
         typer.Option("--format", "-f", help="Output format of the driver's stream: as `audit scan` (default: jsonl)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of standard output."),
-    ] = None,
+    as_json: JsonOpt = False,
+    output: OutputFileOpt = None,
     deprecated_out: Annotated[str | None, deprecated_option("spark scan", "--out")] = None,
     parquet: Annotated[
         str | None,
