@@ -276,10 +276,11 @@ def _worker_main(conn, settings_json: str, engine) -> None:
     from audit.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
-    preloaded = engine is None and preload.engine_for(settings_json) is not None
-    if preloaded:
+    preloaded = False
+    if engine is None:
         engine = preload.engine_for(settings_json)  # built and warmed once in the forkserver, shared by its forks
-    elif engine is None:
+        preloaded = engine is not None
+    if engine is None:
         from audit.scanner.engine import build_engine
 
         engine = build_engine(settings)

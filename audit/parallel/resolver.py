@@ -79,7 +79,7 @@ class ParallelResolver:
                 ctx.memo.put(key, spans)
                 batch.spans[key] = spans
                 del need[key]
-        if need and self.pool is None and last and self._small(need):
+        if need and self.pool is None and last and _small(need):
             batch.spans.update(analyze_unique(ctx, need.values()))
             need = {}
         for key in [k for k, text in need.items() if len(text) > ctx.settings.max_chunk_chars]:
@@ -92,10 +92,6 @@ class ParallelResolver:
             for index, key in enumerate(part):
                 self._inflight[key] = batch.waiting[key] = (chunk, index)
         return batch
-
-    def _small(self, need: dict) -> bool:
-        """True when `need`, the last batch's unseen texts, fits the allowance."""
-        return len(need) <= IN_PROCESS_TEXTS and sum(len(t) for t in need.values()) <= IN_PROCESS_CHARS
 
     def _submit_windows(self, key: bytes, text: str) -> Chunk:
         """A text of several windows: each window a chunk of its own, so that every worker takes a share.
@@ -146,6 +142,11 @@ class ParallelResolver:
                     cache.put(key, value)
                 if self._inflight.get(key, (None,))[0] is chunk:
                     del self._inflight[key]
+
+
+def _small(need: dict) -> bool:
+    """True when `need`, the last batch's unseen texts, fits the allowance."""
+    return len(need) <= IN_PROCESS_TEXTS and sum(len(t) for t in need.values()) <= IN_PROCESS_CHARS
 
 
 def _ready(batch: _Batch) -> bool:

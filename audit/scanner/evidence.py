@@ -214,21 +214,18 @@ def _pattern_needs(recognizer, flags: int) -> tuple[frozenset[str], ...] | None:
     return cached[1]
 
 
-def _prefiltered_class(cls: type) -> type:
-    if cls not in _PREFILTERED:
-        analyze_patterns = getattr(cls, _PATTERNS_METHOD)
+def _prefiltered_methods(cls: type) -> dict:
+    analyze_patterns = getattr(cls, _PATTERNS_METHOD)
 
-        def skip_or_analyze(self, text, flags=None):
-            needs = _pattern_needs(self, flags if flags else self.global_regex_flags)  # Presidio's choice of flags
-            if needs is not None:
-                have = text_evidence(text)
-                if not any(need <= have for need in needs):
-                    return []  # no pattern can match: what Presidio returns when none matches
-            return analyze_patterns(self, text, flags)
+    def skip_or_analyze(self, text, flags=None):
+        needs = _pattern_needs(self, flags if flags else self.global_regex_flags)  # Presidio's choice of flags
+        if needs is not None:
+            have = text_evidence(text)
+            if not any(need <= have for need in needs):
+                return []  # no pattern can match: what Presidio returns when none matches
+        return analyze_patterns(self, text, flags)
 
-        body = {_PATTERNS_METHOD: skip_or_analyze, "__doc__": cls.__doc__, "__module__": cls.__module__}
-        _PREFILTERED[cls] = type(f"Prefiltered{cls.__name__}", (cls,), body)
-    return _PREFILTERED[cls]
+    return {_PATTERNS_METHOD: skip_or_analyze, "__module__": cls.__module__}
 
 
 def prefilter_patterns(recognizers: list) -> None:
@@ -238,9 +235,9 @@ def prefilter_patterns(recognizers: list) -> None:
     """
     from presidio_analyzer import PatternRecognizer
 
+    from audit.scanner.recognizers.base import subclass_in_place
+
     original = getattr(PatternRecognizer, _PATTERNS_METHOD)
     for recognizer in recognizers:
-        cls = type(recognizer)
-        if isinstance(recognizer, PatternRecognizer) and cls not in _PREFILTERED.values():
-            if getattr(cls, _PATTERNS_METHOD) is original:
-                recognizer.__class__ = _prefiltered_class(cls)
+        if isinstance(recognizer, PatternRecognizer) and getattr(type(recognizer), _PATTERNS_METHOD) is original:
+            subclass_in_place(recognizer, "Prefiltered", _PREFILTERED, _prefiltered_methods)

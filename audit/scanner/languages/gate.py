@@ -24,6 +24,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from audit.scanner.languages import SUPPORTED
 from audit.scanner.languages.detect import language_of
+from audit.scanner.recognizers.base import subclass_in_place
 
 # Stems of religions, ethnic origins and political leanings in the six languages (GDPR Art. 9(1)).
 _SPECIAL_NRP = re.compile(
@@ -92,23 +93,20 @@ KEEPS: dict[str, Callable[[str, RecognizerResult, str], bool]] = {
 _GATED: dict[type, type] = {}
 
 
-def _gated_class(cls: type) -> type:
-    if cls not in _GATED:
+def _gated_methods(cls: type) -> dict:
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = cls.analyze(self, text, entities, nlp_artifacts)
+        lang = language_of(text)
+        if lang not in SUPPORTED:
+            return found
+        keeps = KEEPS[self.name]
+        return [r for r in found if keeps(text, r, lang)]
 
-        def analyze(self, text, entities, nlp_artifacts=None):
-            found = cls.analyze(self, text, entities, nlp_artifacts)
-            lang = language_of(text)
-            if lang not in SUPPORTED:
-                return found
-            keeps = KEEPS[self.name]
-            return [r for r in found if keeps(text, r, lang)]
-
-        _GATED[cls] = type(f"LanguageGated{cls.__name__}", (cls,), {"analyze": analyze, "__doc__": cls.__doc__})
-    return _GATED[cls]
+    return {"analyze": analyze}
 
 
 def gate_recognizers(recognizers: list[EntityRecognizer]) -> None:
     """Give the recognizers named in KEEPS their language gate, in place (same objects, same order)."""
     for recognizer in recognizers:
-        if recognizer.name in KEEPS and type(recognizer) not in _GATED.values():
-            recognizer.__class__ = _gated_class(type(recognizer))
+        if recognizer.name in KEEPS:
+            subclass_in_place(recognizer, "LanguageGated", _GATED, _gated_methods)

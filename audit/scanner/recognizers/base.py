@@ -146,6 +146,18 @@ class ValidatedRecognizer(EntityRecognizer):
         return list(out.values())
 
 
+def subclass_in_place(recognizer: EntityRecognizer, prefix: str, cache: dict[type, type], methods) -> None:
+    """Give `recognizer` a subclass of its class holding `methods(cls)` (a dict of overrides), in place: the same
+    object, name, id and registry position. One subclass per class in `cache`; a recognizer already given
+    one keeps it."""
+    cls = type(recognizer)
+    if cls in cache.values():
+        return
+    if cls not in cache:
+        cache[cls] = type(f"{prefix}{cls.__name__}", (cls,), {"__doc__": cls.__doc__, **methods(cls)})
+    recognizer.__class__ = cache[cls]
+
+
 def _span(rule: Rule, m: re.Match[str]) -> tuple[int, int] | None:
     if rule.group is None:
         return m.span("value" if "value" in m.re.groupindex and m.group("value") is not None else 0)
