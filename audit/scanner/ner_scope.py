@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from audit.scanner.filters import _DATE_WORD, _MEETING_TIME, _NUMERIC_DATE, _YEAR_ALONE
+from audit.scanner.filters import _DATE_WORD, _MEETING_TIME, _NUMERIC_DATE, _YEAR_ALONE, _lower_case_name
 from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
 
 # A sentence ends at . ! ? (and closing quotes or brackets) before whitespace, or at a line break.
@@ -92,8 +92,8 @@ def _needs_ner(text: str, start: int, end: int, lower_case_names: bool) -> bool:
             if not (opened and word[1:].islower() and _plain(lex, word)):
                 return True
         elif lower_case_names:
-            # text without case: spaCy's lower-case names and places are kept when no ordinary word is
-            if not lex.is_word(word) or lex.is_name(word) and lex.zipf(word) < 4.5 or lex.is_place(word):
+            # text without case: the filters keep spaCy's lower-case names (their own test) and places
+            if not lex.is_word(word) or _lower_case_name(lex, word) or lex.is_place(word):
                 return True
         elif lex.is_place(word) and not lex.is_word(word):
             return True  # "a flat in pune": in prose with case only a lower-case place is kept
