@@ -9,9 +9,12 @@ The analysis is conservative: whatever it cannot prove (letters under IGNORECASE
 back-references, another regex engine's syntax) is "no requirement". A wrong requirement would
 silently lose findings; a missing one only costs the regex run it would have saved.
 
-Evidence is a frozenset of tokens: DIGIT (a Unicode decimal digit, what `\\d` matches) and single
+Evidence is a frozenset of tokens: DIGIT (a Unicode decimal digit, what `\\d` matches), single
 ASCII punctuation characters, which no other character matches even under IGNORECASE
-(tests/scanner/test_evidence.py checks that over every code point, for `re` and `regex`).
+(tests/scanner/test_evidence.py checks that over every code point, for `re` and `regex`), and
+`AnyOf(words)`: one of these keywords occurs in the text's case fold (`fold`). Most rules without a
+digit or punctuation to require start from a cue ("patient", "account", "my name is"); one
+Aho-Corasick pass over the folded text (pyahocorasick) finds every keyword of every rule at once.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from __future__ import annotations
 import re
 import re._parser as _parser  # the parse tree `re` compiles from (Python >= 3.11)
 import string
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from re._constants import (
     ASSERT,
     ASSERT_NOT,
+    AT,
     ATOMIC_GROUP,
     BRANCH,
     CATEGORY,
@@ -38,6 +44,7 @@ from re._constants import (
     SUBPATTERN,
 )
 
+import ahocorasick
 import regex as _regex  # Presidio's regex engine
 
 DIGIT = "DIGIT"
@@ -51,6 +58,43 @@ _RE_DIGIT = re.compile(r"\d")
 # has the DIGIT evidence when either engine finds a `\d` in it (both agree on ASCII text).
 _REGEX_DIGIT = _regex.compile(r"\d")
 
+# Under IGNORECASE, `re` and `regex` match an ASCII letter with these characters too (dotted and
+# dotless i, long s, the Kelvin sign); str.lower() leaves the first three apart from the letter and
+# turns U+0130 into two characters. `fold` maps them first: then every character a regex matches with
+# an ASCII letter folds to that letter in lower case (tests/scanner/test_evidence.py: every code point).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+MIN_WORD = 2  # shorter keywords are in nearly every text: not worth requiring
+
+
+def fold(text: str) -> str:
+    """`text` in lower case, with the characters that match an ASCII letter under IGNORECASE made that letter."""
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
+_known_lock = threading.Lock()
+_known: set[AnyOf] = set()
+_generation = 0  # bumped by each new AnyOf: evidence computed before it lacks it
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Evidence that one of `words` (lower-case ASCII, MIN_WORD characters or more) occurs in the text's `fold`.
+
+    Every AnyOf made in this process, unpickled or copied included, is known to `text_evidence`.
+    """
+
+    words: frozenset[str]
+
+    def __post_init__(self) -> None:
+        global _generation
+        with _known_lock:
+            if self not in _known:
+                _known.add(self)
+                _generation += 1
+
+    def __reduce__(self):
+        return AnyOf, (self.words,)  # through __init__, so that an unpickled AnyOf is known here too
+
 
 def requirement(pattern: object) -> frozenset[str]:
     """The evidence every match of a compiled `re` pattern contains; NONE for anything else."""
@@ -60,7 +104,7 @@ def requirement(pattern: object) -> frozenset[str]:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - a parser we cannot read is no requirement
         return NONE
-    return _sequence(tree)
+    return _tree_requirement(tree)
 
 
 # Flags of the `regex` module that mean what `re`'s do (not all have the same value: regex.ASCII is
@@ -96,7 +140,13 @@ def regex_requirement(source: str, flags: int) -> frozenset[str]:
         return NONE
     if _has_literal(tree, "{}"):
         return NONE
-    return _sequence(tree)
+    return _tree_requirement(tree)
+
+
+def _tree_requirement(tree) -> frozenset[str]:
+    need = _sequence(tree)
+    words = _words(tree)
+    return need | {AnyOf(words)} if words else need
 
 
 def _sequence(items) -> frozenset[str]:
@@ -157,6 +207,69 @@ def _char_set(items) -> frozenset[str]:
     return frozenset((DIGIT,)) if items else NONE
 
 
+def _words(items) -> frozenset[str] | None:
+    """Keywords one of which every match of the sequence contains (in `fold`), or None when none is certain.
+
+    A sequence requires each of its items: of the keyword sets its items give (a run of literal
+    characters is one keyword), the one whose shortest keyword is longest, then the smallest.
+    """
+    choices: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            choices.append(frozenset(("".join(run),)))
+            run.clear()
+
+    for op, av in items:
+        letter = _ascii_literal(op, av)
+        if letter is not None:
+            run.append(letter)
+            continue
+        if op is AT or op is ASSERT or op is ASSERT_NOT:
+            continue  # zero width: the characters either side are adjacent in the match
+        end_run()
+        words = _item_words(op, av)
+        if words is not None:
+            choices.append(words)
+    end_run()
+    choices = [c for c in choices if min(map(len, c)) >= MIN_WORD]
+    return max(choices, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _item_words(op, av) -> frozenset[str] | None:
+    if op is BRANCH:
+        alternatives = [_words(alt) for alt in av[1]]
+        if not alternatives or any(a is None for a in alternatives):
+            return None  # some alternative requires no keyword
+        return frozenset().union(*alternatives)
+    if op is SUBPATTERN:
+        return _words(av[3])
+    if op is ATOMIC_GROUP:
+        return _words(av)
+    if op in _REPEATS:
+        return _words(av[2]) if av[0] >= 1 else None
+    if op is GROUPREF_EXISTS:
+        _group, yes, no = av
+        both = (_words(yes), _words(no)) if no is not None else (None,)
+        return None if None in both else both[0] | both[1]
+    return None
+
+
+def _ascii_literal(op, av) -> str | None:
+    """The lower-case ASCII character a literal (or a set of one letter's cases: [Mm]) matches, else None."""
+    if op is LITERAL:
+        codes = {av}
+    elif op is IN and av and all(o is LITERAL for o, _ in av):
+        codes = {code for _, code in av}
+    else:
+        return None
+    if any(code >= 128 for code in codes):
+        return None
+    lowered = {chr(code).lower() for code in codes}
+    return lowered.pop() if len(lowered) == 1 else None
+
+
 def _has_literal(items, chars: str) -> bool:
     """True when one of `chars` is a literal anywhere in the tree (outside character sets)."""
     codes = {ord(c) for c in chars}
@@ -180,13 +293,45 @@ def _has_literal(items, chars: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=4)
-def text_evidence(text: str) -> frozenset[str]:
+def text_evidence(text: str) -> frozenset:
     """The evidence tokens `text` holds: computed once per text, shared by every recognizer."""
-    found = {c for c in PUNCTUATION if c in text}
+    return _text_evidence(text, _generation)
+
+
+@lru_cache(maxsize=4)
+def _text_evidence(text: str, generation: int) -> frozenset:
+    found: set = {c for c in PUNCTUATION if c in text}
     if _RE_DIGIT.search(text) or (not text.isascii() and _REGEX_DIGIT.search(text)):
         found.add(DIGIT)
+    automaton = _keyword_automaton(generation)
+    if automaton is not None:
+        for _end, tokens in automaton.iter(fold(text)):
+            found.update(tokens)
     return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _keyword_automaton(generation: int):
+    """Every known AnyOf's keywords, each mapped to the AnyOf tokens it gives: one pass finds them all."""
+    with _known_lock:
+        known = list(_known)
+    by_word: dict[str, list[AnyOf]] = {}
+    for token in known:
+        for word in token.words:
+            by_word.setdefault(word, []).append(token)
+    if not by_word:
+        return None
+    automaton = ahocorasick.Automaton()
+    for word, tokens in by_word.items():
+        automaton.add_word(word, tuple(tokens))
+    automaton.make_automaton()
+    return automaton
+
+
+def every_token() -> frozenset:
+    """Every token a text can hold as far as this process knows: evidence under which every regex runs."""
+    with _known_lock:
+        return frozenset(PUNCTUATION | {DIGIT} | _known)
 
 
 def possible(need: frozenset[str], text: str) -> bool:

@@ -1,7 +1,8 @@
 """The cheap-evidence prefilter (issue 30) must never lose a finding.
 
 - the analysis on hand-written regexes, including what it must refuse to claim;
-- the tokens are caseless: under IGNORECASE, in `re` and in `regex`, no other code point matches them;
+- the tokens are caseless: under IGNORECASE, in `re` and in `regex`, no other code point matches them,
+  and every code point either engine matches with an ASCII letter folds (`evidence.fold`) to that letter;
 - for every rule of every recognizer in the built engine, and every pattern of Presidio's recognizers,
   the regex finds nothing on texts stripped of the evidence the analysis says it needs;
 - the whole scanner gives the same spans with the prefilter on and off.
@@ -10,7 +11,9 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
+import string
 import sys
 
 import pytest
@@ -20,7 +23,7 @@ from presidio_analyzer import PatternRecognizer
 from audit.scanner import evidence
 from audit.scanner.analyze import analyze_texts
 from audit.scanner.engine import WARM_UP_TEXTS
-from audit.scanner.evidence import DIGIT, NONE, regex_requirement, requirement
+from audit.scanner.evidence import DIGIT, NONE, AnyOf, regex_requirement, requirement
 from audit.scanner.recognizers.base import ValidatedRecognizer
 from tests.conftest import SHARED
 
@@ -28,7 +31,15 @@ DEV = SHARED / "eval" / "dev"
 
 
 def need(pattern: str, flags: int = 0) -> frozenset[str]:
-    return requirement(re.compile(pattern, flags))
+    """The digit and punctuation tokens of a regex's requirement (its keywords: `words`)."""
+    return frozenset(t for t in requirement(re.compile(pattern, flags)) if not isinstance(t, AnyOf))
+
+
+def words(pattern: str, flags: int = 0) -> set[str] | None:
+    """The keywords one of which the regex's every match contains, or None."""
+    found = [t.words for t in requirement(re.compile(pattern, flags)) if isinstance(t, AnyOf)]
+    assert len(found) <= 1
+    return set(found[0]) if found else None
 
 
 @pytest.mark.parametrize(
@@ -84,6 +95,36 @@ def test_requirement_of_hand_written_regexes(pattern, flags, expected):
     assert need(pattern, flags) == frozenset(expected)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"MRN", 0, {"mrn"}),
+        (r"mrn", re.IGNORECASE, {"mrn"}),
+        (r"(?i:\b(?:patient|pt\.?|my[ ]name[ ]is))\s+\w+", 0, {"patient", "pt", "my name is"}),
+        (r"(?:ab|cd)\d", 0, {"ab", "cd"}),
+        (r"[Mm][Rr][Nn]#", 0, {"mrn#"}),  # a set of one letter's two cases is that letter
+        (r"(?<![a-z])acct(?=\s)\b:", 0, {"acct:"}),  # zero-width items keep a run of literals whole
+        (r"x\s+(?:member|subscriber)\s+id", 0, {"member", "subscriber"}),  # the rarer choice: longest shortest word
+        (r"(?:policy|polic(?:y|ies))\s+no", 0, {"polic"}),  # re's parser takes the common prefix out
+        (r"(?>street)|(?:road)+", 0, {"street", "road"}),
+        (r"(\d)?(?(1)abc|def)", 0, {"abc", "def"}),
+        # no certain keyword
+        (r"member|\d+", 0, None),  # an alternative without one
+        (r"(?:member)?\s\d", 0, None),  # optional
+        (r"(?:member)*", 0, None),
+        (r"x@y", 0, {"x@y"}),
+        (r"a\d", 0, None),  # a single letter is in nearly every text: not required
+        (r"[ab]cd", 0, {"cd"}),  # a set of two letters ends the run
+        (r"caf\u00e9s", 0, {"caf"}),  # a non-ASCII literal ends the run
+        (r"(?=member)\w+", 0, None),  # a lookahead's text is not the match's
+        (r"(a)\1", 0, None),
+        (r"(?!x)", 0, None),
+    ],
+)
+def test_keywords_of_hand_written_regexes(pattern, flags, expected):
+    assert words(pattern, flags) == expected
+
+
 def test_what_is_not_a_compiled_re_pattern_needs_nothing():
     assert requirement(r"\d") == NONE  # a string
     assert requirement(re.compile(rb"\d")) == NONE  # bytes
@@ -102,12 +143,29 @@ def test_regex_module_syntax_is_read_only_where_re_agrees():
 
 
 def test_text_evidence():
-    assert evidence.text_evidence("call 555") == {DIGIT}
-    assert evidence.text_evidence("x@y.z") == {"@", "."}
-    assert evidence.text_evidence("٣") == {DIGIT}  # an Arabic-Indic digit is a digit to \d
-    assert evidence.text_evidence("² ① Ⅻ") == NONE  # not decimal digits: \d matches none of them
-    assert evidence.text_evidence("＠") == NONE  # fullwidth: not '@'
+    def tokens(text: str) -> frozenset[str]:  # the keywords other tests make are known too: not these
+        return frozenset(t for t in evidence.text_evidence(text) if not isinstance(t, AnyOf))
+
+    assert tokens("call 555") == {DIGIT}
+    assert tokens("x@y.z") == {"@", "."}
+    assert tokens("٣") == {DIGIT}  # an Arabic-Indic digit is a digit to \d
+    assert tokens("² ① Ⅻ") == NONE  # not decimal digits: \d matches none of them
+    assert tokens("＠") == NONE  # fullwidth: not '@'
     assert evidence.possible(NONE, "") and not evidence.possible(frozenset({DIGIT}), "no digits")
+    member = AnyOf(frozenset({"member", "subscriber id"}))
+    assert member in evidence.text_evidence("MEMBER 12") and member in evidence.text_evidence("the Subscriber ID")
+    assert member not in evidence.text_evidence("memb er, subscriber-id")
+    assert member in evidence.text_evidence("SUBſCRİBER İD")  # long s and dotted I: what IGNORECASE matches
+    assert evidence.fold("Straße KELVIN \u212a İı") == "straße kelvin k ii"
+
+
+def test_a_keyword_made_after_a_text_was_read_is_found_in_it():
+    text = "the quokka-id is below"
+    assert evidence.text_evidence(text)  # '-' and, now cached, nothing of the new keyword
+    quokka = AnyOf(frozenset({"quokka"}))
+    assert quokka in evidence.text_evidence(text)
+    restored = pickle.loads(pickle.dumps(AnyOf(frozenset({"wombat"}))))  # as a Spark executor receives one
+    assert restored in evidence.text_evidence("a Wombat")
 
 
 EVERY_CHAR = "".join(map(chr, range(0x110000)))
@@ -124,6 +182,14 @@ def test_tokens_are_caseless_for_every_code_point(engine_module):
     for c in sorted(evidence.PUNCTUATION):
         for rx in (re.escape(c), f"[{re.escape(c)}]"):
             assert set(engine_module.findall(rx, EVERY_CHAR, flags)) == {c}, rx
+
+
+@pytest.mark.parametrize("engine_module", [re, regex], ids=["re", "regex"])
+def test_every_character_a_letter_matches_folds_to_it(engine_module):
+    # A keyword's match, under IGNORECASE or not, folds to the keyword: then the keyword pass sees it.
+    for letter in string.ascii_letters:
+        found = set(engine_module.findall(letter, EVERY_CHAR, engine_module.IGNORECASE))
+        assert letter in found and {evidence.fold(c) for c in found} == {letter.lower()}, sorted(found)
 
 
 # --- the property: no match without the evidence, for every regex the engine runs --------------
@@ -151,9 +217,19 @@ _DIGITS = re.compile(r"\d")
 _REGEX_DIGITS = regex.compile(r"\d")
 
 
-def _without(token: str, texts: list[str]) -> list[str]:
+def _without(token, texts: list[str]) -> list[str]:
     """Variants of the texts holding `token` that lack it: deleted, or replaced by look-alikes."""
-    if token == DIGIT:
+    if isinstance(token, AnyOf):
+        keyword = re.compile("|".join(map(re.escape, sorted(token.words, key=len, reverse=True))), re.IGNORECASE)
+        out = []
+        for t in texts:
+            if token not in evidence.text_evidence(t):
+                continue
+            for r in ("", " "):
+                while token in evidence.text_evidence(t):  # a deletion can join a new keyword
+                    t = keyword.sub(r, t)
+                out.append(t)
+    elif token == DIGIT:
         held = [t for t in texts if _DIGITS.search(t) or _REGEX_DIGITS.search(t)]
         strip = lambda t, r: _REGEX_DIGITS.sub(r, _DIGITS.sub(r, t))  # noqa: E731
         out = [strip(t, r) for t in held for r in ("", "O", "²")]
@@ -207,9 +283,12 @@ def test_the_property_test_has_teeth(engine, corpus, variants):
     joined = "\n\n".join(corpus)
     matched = sum(bool(rx.search(joined)) for _, rx, _ in regexes)
     assert matched >= len(regexes) // 2
-    # ...and a wrong claim is caught: hex IDs and e-mail local parts need no digit or '@'.
+    # ...and a wrong claim is caught: hex IDs and e-mail local parts need no digit or '@', and "the"
+    # needs no "patient".
     assert _counterexamples(re.compile(r"\b[0-9a-f]{6,}\b"), frozenset({DIGIT}), variants)
     assert _counterexamples(re.compile(r"[a-z]+[.@][a-z]+"), frozenset({"@"}), variants)
+    patient = AnyOf(frozenset({"patient"}))
+    assert _counterexamples(re.compile(r"(?i)\bthe\b"), frozenset({patient}), {patient: _without(patient, corpus)})
 
 
 def test_presidio_recognizers_keep_their_identity_order_and_overrides():
@@ -239,7 +318,8 @@ def test_whole_scanner_gives_the_same_spans_with_and_without_the_prefilter(engin
     texts = corpus[: 600 if DEV.is_dir() else None]
     texts += [_DIGITS.sub("", t) for t in texts[:200]] + [t.replace("@", " ") for t in texts[:200]]
     on = analyze_texts(engine, settings, texts)
-    everything = frozenset(evidence.PUNCTUATION | {DIGIT})
+    everything = evidence.every_token()
+    assert any(isinstance(t, AnyOf) for t in everything)
     monkeypatch.setattr(evidence, "text_evidence", lambda text: everything)  # every regex runs
     off = analyze_texts(engine, settings, texts)
     assert on == off
