@@ -23,7 +23,7 @@ import re
 import re._parser as _parser  # the parse tree `re` compiles from (Python >= 3.11)
 import string
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 from re._constants import (
     ASSERT,
@@ -76,24 +76,31 @@ _known: set[AnyOf] = set()
 _generation = 0  # bumped by each new AnyOf: evidence computed before it lacks it
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(str):
     """Evidence that one of `words` (lower-case ASCII, MIN_WORD characters or more) occurs in the text's `fold`.
 
-    Every AnyOf made in this process, unpickled or copied included, is known to `text_evidence`.
+    A string ("any of: mrn | patient"), so that sets of tokens hash it in C: a text's evidence holds
+    dozens. Every AnyOf made in this process, unpickled or copied included, is known to `text_evidence`.
     """
 
     words: frozenset[str]
 
-    def __post_init__(self) -> None:
+    def __new__(cls, words: Iterable[str]) -> AnyOf:
         global _generation
+        words = frozenset(words)
+        token = super().__new__(cls, "any of: " + " | ".join(sorted(words)))
+        token.words = words
         with _known_lock:
-            if self not in _known:
-                _known.add(self)
+            if token not in _known:
+                _known.add(token)
                 _generation += 1
+        return token
+
+    def __repr__(self) -> str:
+        return f"AnyOf({sorted(self.words)})"
 
     def __reduce__(self):
-        return AnyOf, (self.words,)  # through __init__, so that an unpickled AnyOf is known here too
+        return AnyOf, (self.words,)  # through __new__, so that an unpickled AnyOf is known here too
 
 
 def requirement(pattern: object) -> frozenset[str]:
