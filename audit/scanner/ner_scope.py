@@ -1,4 +1,4 @@
-"""spaCy's NER only on the sentences where an entity it finds could survive our filters.
+"""spaCy's NER only around the words where an entity it finds could survive our filters.
 
 The NER is the largest cost of analysis (about 60% of the guardrail's time). Our filters
 (`audit.scanner.filters`) keep a model entity only when it carries evidence: a date needs a
@@ -8,14 +8,17 @@ a place, a word no list knows), or, in text written without case, a listed name.
 of ordinary lower-case words (after a capitalised first word) gives the model nothing we keep:
 "Give me three taglines for a wireless speaker." So each text is tokenized whole, as before
 (the context enhancer and the recognizers read its tokens), and the NER reads only the runs
-of consecutive sentences that carry such evidence; their entities are placed on the whole
-text's tokens. A run is cut at whitespace, so its tokens are the whole text's tokens.
+around the words that carry such evidence, CONTEXT characters either side: the model's view of a
+token reaches a few tokens either side (its encoder's window), so a few words of context give it
+what the whole text would. Their entities are placed on the whole text's tokens. A run is cut at
+whitespace, so its tokens are the whole text's tokens, and reaches a text's edge when within
+CONTEXT of it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from audit.scanner.filters import _DATE_WORD, _MEETING_TIME, _NUMERIC_DATE, _YEAR_ALONE, _lower_case_name
 from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
@@ -23,7 +26,7 @@ from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
 # A sentence ends at . ! ? (and closing quotes or brackets) before whitespace, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+|\n\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-CONTEXT = 40  # characters of a run's neighbours the model reads with it
+CONTEXT = 50  # characters either side of a word with evidence that the model reads with it
 _SPACE = re.compile(r"\s+")
 # What a model date must hold to be kept (filters.number_not_date): a calendar word, a calendar date, a
 # year or a time with am/pm. Other numbers ("5 mg", "x2", "120/80" aside) give the NER no date we keep.
@@ -34,18 +37,21 @@ _PRONOUN_I = frozenset({"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve",
 
 
 def ner_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the runs of `text` the NER must read: consecutive sentences with evidence, merged."""
+    """(start, end) of the runs of `text` the NER must read: each word with evidence and its context, merged."""
     lower_case_names = case_profile(text) != "mixed"
-    runs: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     start = 0
     for end, following in _sentences(text):
-        if end > start and _needs_ner(text, start, end, lower_case_names):
-            start, end = _widened(text, start, end)
-            if runs and start <= runs[-1][1] + 1:
-                runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
-            else:
-                runs.append((start, end))
+        if end > start:
+            found += _evidence(text, start, end, lower_case_names)
         start = following
+    runs: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        a, b = _widened(text, a, b)
+        if runs and a <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(b, runs[-1][1]))
+        else:
+            runs.append((a, b))
     return runs
 
 
@@ -55,10 +61,14 @@ def _widened(text: str, start: int, end: int) -> tuple[int, int]:
     The model reads a few words either side of each token: without them a sentence reads differently
     at its edges ("Carol had thought" after a quotation, "Acme Corp. Please").
     """
-    if start > 0:
+    if start <= CONTEXT:
+        start = 0
+    else:
         cut = _SPACE.search(text, max(0, start - CONTEXT), start)
         start = cut.end() if cut else start
-    if end < len(text):
+    if end + CONTEXT >= len(text):
+        end = len(text)
+    else:
         after = text[end : end + CONTEXT + 1]
         cut = max(after.rfind(c) for c in " \t\r\n")
         end = end + cut if cut > 0 else end
@@ -72,9 +82,11 @@ def _sentences(text: str):
     yield len(text), len(text)
 
 
-def _needs_ner(text: str, start: int, end: int, lower_case_names: bool) -> bool:
-    if any(p.search(text, start, end) for p in _DATE_EVIDENCE):
-        return True
+def _evidence(text: str, start: int, end: int, lower_case_names: bool) -> Iterator[tuple[int, int]]:
+    """(start, end) of each piece of evidence in the sentence text[start:end]."""
+    for p in _DATE_EVIDENCE:
+        for m in p.finditer(text, start, end):
+            yield m.span()
     lex = lexicon()
     opened = True  # at the sentence's start, or right after an opener
     position = start
@@ -90,15 +102,14 @@ def _needs_ner(text: str, start: int, end: int, lower_case_names: bool) -> bool:
         if not word.islower():
             # a capital: evidence, unless an ordinary word (no name, no place) starts the sentence
             if not (opened and word[1:].islower() and _plain(lex, word)):
-                return True
+                yield m.span()
         elif lower_case_names:
             # text without case: the filters keep spaCy's lower-case names (their own test) and places
             if not lex.is_word(word) or _lower_case_name(lex, word) or lex.is_place(word):
-                return True
+                yield m.span()
         elif lex.is_place(word) and not lex.is_word(word):
-            return True  # "a flat in pune": in prose with case only a lower-case place is kept
+            yield m.span()  # "a flat in pune": in prose with case only a lower-case place is kept
         opened = False
-    return False
 
 
 def _plain(lex, word: str) -> bool:

@@ -46,20 +46,32 @@ def test_a_sentence_with_evidence_is_read_by_the_ner(text):
     assert _read(text) == [text]
 
 
-def test_runs_take_some_context_either_side_and_merge_when_they_meet():
+def test_runs_are_the_evidence_with_some_context_either_side_merged_when_they_meet():
     plain = "Keep the tone warm and plain for every reader of the page please."
     text = f"{plain} {plain} Please write to John Smith about it. {plain} {plain}"
-    # up to 40 characters of each neighbour, cut at whitespace
+    # up to 50 characters either side of the words with evidence ("John", "Smith"), cut at whitespace
     assert _read(text) == [
-        "for every reader of the page please. Please write to John Smith about it. Keep the tone warm and plain for every"
+        "every reader of the page please. Please write to John Smith about it. Keep the tone warm and plain for every"
     ]
     apart = f"Write to John Smith. {plain} {plain} Then call Mary Jones."
     assert _read(apart) == [
-        "Write to John Smith. Keep the tone warm and plain for every",
+        "Write to John Smith. Keep the tone warm and plain for every reader of",
         "for every reader of the page please. Then call Mary Jones.",
     ]
     near = f"Write to John Smith. {plain} Then call Mary Jones."
     assert _read(near) == [near]
+    # a long sentence is read around its evidence, not whole
+    long = (
+        "Please write to John Smith about the invoice and ask whether the payment for the order of last month "
+        "went through to the bank without any trouble at all."
+    )
+    assert _read(long) == ["Please write to John Smith about the invoice and ask whether the payment for"]
+
+
+def test_a_run_within_its_context_of_the_text_edge_reaches_the_edge():
+    # the last word is the model's to see: a run is not cut at the last space before the end
+    text = "Please forward the minutes to Maria Lopez before the end of play."
+    assert _read(text) == [text]
 
 
 def test_every_run_starts_and_ends_at_whitespace_or_the_text_edge():
