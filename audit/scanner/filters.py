@@ -158,7 +158,7 @@ _ORG_CUE = re.compile(r"\b(?:at|from|joined|join|joining|include|includes|includ
 _LIST_ITEM = re.compile(r"(?:^|\n|[ \t(])(?:\d{1,2}[.)]|[-*•])[ \t]*$")
 
 
-def _lower_case_name(lex, word: str) -> bool:
+def lower_case_name(lex, word: str) -> bool:
     """In text without case: a listed name that is no common word ("emma"), or an unknown word of 4+ letters."""
     if lex.is_clinical(word) or word.lower() in FUNCTION_WORDS:
         return False
@@ -224,7 +224,7 @@ def ner_name_without_evidence(text: str, span: Span) -> bool:
         if profile != "mixed":
             # a chat typed without capitals: a name of the lists that is no common word ("emma", "jake"), or a
             # word no list knows ("balaji"), spaCy's person all the same; never in a note
-            return profile == "upper" or care_note(text) or not all(_lower_case_name(lex, w) for w in words)
+            return profile == "upper" or care_note(text) or not all(lower_case_name(lex, w) for w in words)
         if len(words) == 1:
             w = words[0]
             if w[0].isupper() and lex.is_name(w) and w[1:].islower() and _mid_sentence(text, span):
@@ -281,6 +281,9 @@ _NUMERIC_DATE = re.compile(
 _CLOCK_RANGE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d")
 _MEETING_TIME = re.compile(r"\b\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.I)
 _YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# What a model date must hold for `number_not_date` to keep it: a calendar word, a calendar date, a year or a time
+# with am/pm (audit.scanner.ner_scope reads the NER only where one of them, or a name's evidence, occurs).
+DATE_EVIDENCE = (_DATE_WORD, _NUMERIC_DATE, _YEAR_ALONE, _MEETING_TIME)
 
 
 def number_not_date(text: str, span: Span) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from audit.scanner.filters import _DATE_WORD, _MEETING_TIME, _NUMERIC_DATE, _YEAR_ALONE, _lower_case_name
+from audit.scanner.filters import DATE_EVIDENCE, lower_case_name
 from audit.scanner.lexicon import FUNCTION_WORDS, case_profile, lexicon
 
 # A sentence ends at . ! ? (and closing quotes or brackets) before whitespace, or at a line break.
@@ -28,9 +28,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+|\n\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 CONTEXT = 50  # characters either side of a word with evidence that the model reads with it
 _SPACE = re.compile(r"\s+")
-# What a model date must hold to be kept (filters.number_not_date): a calendar word, a calendar date, a
-# year or a time with am/pm. Other numbers ("5 mg", "x2", "120/80" aside) give the NER no date we keep.
-_DATE_EVIDENCE = (_DATE_WORD, _NUMERIC_DATE, _YEAR_ALONE, _MEETING_TIME)
+# Other numbers than the filters' date evidence ("5 mg", "x2", "120/80") give the NER no date we keep.
 # After these a capitalised word starts a sentence of its own: "Summarize this: Forward ...", "- Item".
 _OPENERS = frozenset(":;-–—•*>\"'“‘([")
 _PRONOUN_I = frozenset({"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"})
@@ -84,7 +82,7 @@ def _sentences(text: str):
 
 def _evidence(text: str, start: int, end: int, lower_case_names: bool) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece of evidence in the sentence text[start:end]."""
-    for p in _DATE_EVIDENCE:
+    for p in DATE_EVIDENCE:
         for m in p.finditer(text, start, end):
             yield m.span()
     lex = lexicon()
@@ -105,7 +103,7 @@ def _evidence(text: str, start: int, end: int, lower_case_names: bool) -> Iterat
                 yield m.span()
         elif lower_case_names:
             # text without case: the filters keep spaCy's lower-case names (their own test) and places
-            if not lex.is_word(word) or _lower_case_name(lex, word) or lex.is_place(word):
+            if not lex.is_word(word) or lower_case_name(lex, word) or lex.is_place(word):
                 yield m.span()
         elif lex.is_place(word) and not lex.is_word(word):
             yield m.span()  # "a flat in pune": in prose with case only a lower-case place is kept
