@@ -39,13 +39,6 @@ def workload_source(manifest: str | None, settings, no_registry: bool = False, q
     return api.workload_source(manifest, settings, False if no_registry else None)
 
 
-def load_workloads(source, settings):
-    """The workloads (a Manifest) `source` names."""
-    from audit import api
-
-    return api.read_workloads(source, settings)
-
-
 def console_err() -> Console:
     """A console on stderr."""
     return terminal.console(stderr=True)

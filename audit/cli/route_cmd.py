@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from audit import api
-from audit.cli.common import NoRegistryOption, load_workloads, workload_source, write_error_lines
+from audit.cli.common import NoRegistryOption, workload_source, write_error_lines
 from audit.cli.options import JsonOpt, alias, deprecated_option, resolve_format
 from audit.cost import Pricing, Recommendation, blended_price, break_even_tokens, load_pricing, sensitivity
 from audit.errors import EXIT_INPUT, ConfigError
@@ -76,7 +76,7 @@ def export(
     settings = api.settings_from(config, db=db)
     refuse_protected_outputs({"--output": out}, settings)
     source = workload_source(manifest, settings, no_registry)
-    workloads = load_workloads(source, settings)
+    workloads = api.read_workloads(source, settings)
     observed = api.registry_tiers(settings, [w.name for w in workloads.workloads], source.registry_use)
     result = export_litellm(workloads, load_taxonomy(), observed)
     if keys_auth and not guardrail:
@@ -155,7 +155,7 @@ def replay_cmd(
 
     prices = load_pricing(pricing)
     settings = api.settings_from(config, db=db)
-    workloads = load_workloads(workload_source(manifest, settings, no_registry, quiet=output == "json"), settings)
+    workloads = api.read_workloads(workload_source(manifest, settings, no_registry, quiet=output == "json"), settings)
     check_workload(workload, [w.name for w in workloads.workloads])
     router = Router(build_context(settings), workloads)
     report = replay(router, logs, prices, ReadOptions(), workload, monthly_requests)
@@ -251,7 +251,7 @@ def recommend_cmd(
 
     settings = api.settings_from(config, db=db)
     source = workload_source(manifest, settings, no_registry, quiet=output == "json")
-    parsed, taxonomy, prices = load_workloads(source, settings), load_taxonomy(), load_pricing(pricing)
+    parsed, taxonomy, prices = api.read_workloads(source, settings), load_taxonomy(), load_pricing(pricing)
     check_workload(workload, [w.name for w in parsed.workloads], "WORKLOAD")
     names = [workload] if workload else [w.name for w in parsed.workloads]
     observed = api.registry_tiers(settings, names, source.registry_use)

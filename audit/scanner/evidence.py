@@ -246,10 +246,7 @@ def _words(items) -> frozenset[str] | None:
 
 def _item_words(op, av) -> frozenset[str] | None:
     if op is BRANCH:
-        alternatives = [_words(alt) for alt in av[1]]
-        if not alternatives or any(a is None for a in alternatives):
-            return None  # some alternative requires no keyword
-        return frozenset().union(*alternatives)
+        return _either(av[1])
     if op is SUBPATTERN:
         return _words(av[3])
     if op is ATOMIC_GROUP:
@@ -258,9 +255,16 @@ def _item_words(op, av) -> frozenset[str] | None:
         return _words(av[2]) if av[0] >= 1 else None
     if op is GROUPREF_EXISTS:
         _group, yes, no = av
-        both = (_words(yes), _words(no)) if no is not None else (None,)
-        return None if None in both else both[0] | both[1]
+        return _either((yes, no)) if no is not None else None
     return None
+
+
+def _either(alternatives) -> frozenset[str] | None:
+    """A match takes one of the alternatives: their keywords together, or None when one requires none."""
+    found = [_words(alternative) for alternative in alternatives]
+    if not found or any(words is None for words in found):
+        return None
+    return frozenset().union(*found)
 
 
 def _ascii_literal(op, av) -> str | None:

@@ -28,7 +28,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+|\n\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 CONTEXT = 50  # characters either side of a word with evidence that the model reads with it
 _SPACE = re.compile(r"\s+")
-# Other numbers than the filters' date evidence ("5 mg", "x2", "120/80") give the NER no date we keep.
 # After these a capitalised word starts a sentence of its own: "Summarize this: Forward ...", "- Item".
 _OPENERS = frozenset(":;-–—•*>\"'“‘([")
 _PRONOUN_I = frozenset({"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"})
@@ -62,7 +61,7 @@ def _widened(text: str, start: int, end: int) -> tuple[int, int]:
     if start <= CONTEXT:
         start = 0
     else:
-        cut = _SPACE.search(text, max(0, start - CONTEXT), start)
+        cut = _SPACE.search(text, start - CONTEXT, start)
         start = cut.end() if cut else start
     if end + CONTEXT >= len(text):
         end = len(text)
@@ -82,6 +81,7 @@ def _sentences(text: str):
 
 def _evidence(text: str, start: int, end: int, lower_case_names: bool) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece of evidence in the sentence text[start:end]."""
+    # the filters' date evidence: other numbers ("5 mg", "x2", "120/80") give the NER no date we keep
     for p in DATE_EVIDENCE:
         for m in p.finditer(text, start, end):
             yield m.span()

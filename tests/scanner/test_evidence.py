@@ -226,9 +226,10 @@ def _without(token, texts: list[str]) -> list[str]:
             if token not in evidence.text_evidence(t):
                 continue
             for r in ("", " "):
-                while token in evidence.text_evidence(t):  # a deletion can join a new keyword
-                    t = keyword.sub(r, t)
-                out.append(t)
+                variant = t
+                while token in evidence.text_evidence(variant):  # a deletion can join a new keyword
+                    variant = keyword.sub(r, variant)
+                out.append(variant)
     elif token == DIGIT:
         held = [t for t in texts if _DIGITS.search(t) or _REGEX_DIGITS.search(t)]
         strip = lambda t, r: _REGEX_DIGITS.sub(r, _DIGITS.sub(r, t))  # noqa: E731
